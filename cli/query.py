@@ -1,0 +1,7 @@
+"""(placeholder: this command group is being written)"""
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

@@ -1,0 +1,107 @@
+"""Everything the CLI shows goes through here: the rich consoles, JSON output, progress bars,
+and the one place where library errors become one-line messages."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from contextlib import contextmanager
+from typing import Any, Iterator
+
+from rich.console import Console
+from rich.table import Table
+
+console = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(obj).items()}
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
+        return obj.item()
+    if hasattr(obj, "tolist"):
+        return obj.tolist()
+    if isinstance(obj, float) and obj != obj:  # NaN is never valid JSON
+        return None
+    return obj
+
+
+def emit_json(obj: Any) -> None:
+    """Print ``obj`` (dataclasses, numpy values welcome) as JSON on stdout, unwrapped."""
+    sys.stdout.write(json.dumps(_plain(obj), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]], caption: str | None = None,
+          justify: dict[str, str] | None = None) -> Table:
+    """A rich table; numbers right-aligned. Print it with ``console.print``."""
+    t = Table(title=title, caption=caption, show_lines=False)
+    justify = justify or {}
+    for i, c in enumerate(columns):
+        sample = next((r[i] for r in rows if i < len(r) and r[i] is not None), None)
+        j = justify.get(c, "right" if isinstance(sample, (int, float)) and not isinstance(sample, bool) else "left")
+        t.add_column(c, justify=j)
+    for r in rows:
+        t.add_row(*[fmt(v) for v in r])
+    return t
+
+
+def fmt(v: Any) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:.4f}" if abs(v) < 1000 else f"{v:,.0f}"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return str(v)
+
+
+def error(message: str) -> None:
+    """One line on stderr."""
+    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+
+
+@contextmanager
+def progress_bars(transient: bool = False) -> Iterator[Any]:
+    """A :data:`vecs.progress.ProgressFn` drawing one rich bar per stage, with the event's live
+    figures (loss, words/s, ...) next to it. Draws on stderr so ``--json`` stdout stays clean."""
+    from rich.progress import (BarColumn, DownloadColumn, Progress, SpinnerColumn, TaskProgressColumn,
+                               TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+
+    prog = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                    TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                    TextColumn("{task.fields[info]}"), console=err, transient=transient)
+    tasks: dict[str, Any] = {}
+
+    def on_event(ev) -> None:
+        info = "  ".join(_fmt_info(k, v) for k, v in ev.info.items())
+        if ev.stage not in tasks:
+            tasks[ev.stage] = prog.add_task(ev.stage, total=ev.total, info=info)
+        tid = tasks[ev.stage]
+        prog.update(tid, completed=ev.done, total=ev.total, info=info)
+        if ev.finished:
+            prog.update(tid, completed=ev.total if ev.total is not None else ev.done,
+                        total=ev.total if ev.total is not None else max(ev.done, 1))
+
+    with prog:
+        yield on_event
+
+
+def _fmt_info(k: str, v: Any) -> str:
+    if isinstance(v, float):
+        if k.endswith("per_s") or k.endswith("/s"):
+            return f"{k.replace('_per_s', '/s')} {v:,.0f}"
+        if k in ("bytes", "size"):
+            return f"{v / 1e6:.1f} MB"
+        return f"{k} {v:.4g}"
+    if k in ("bytes", "size") and isinstance(v, int):
+        return f"{v / 1e6:.1f} MB"
+    return f"{k} {v}"

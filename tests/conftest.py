@@ -1,0 +1,77 @@
+"""Test fixtures.
+
+* Every test gets its own empty ``VECS_HOME`` (so the model store starts empty).
+* Real resources (fetched from PyPI packages) are shared by the whole run and kept between
+  runs in ``.vecs-test-home/`` (or ``VECS_TEST_HOME``) through ``VECS_RESOURCES``/``VECS_CACHE``,
+  so they are downloaded once per machine.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from vecs import Space
+
+SHARED = Path(os.environ.get("VECS_TEST_HOME", Path(__file__).resolve().parent.parent / ".vecs-test-home"))
+
+
+@pytest.fixture(autouse=True)
+def vecs_home(tmp_path, monkeypatch):
+    home = tmp_path / "vecs-home"
+    monkeypatch.setenv("VECS_HOME", str(home))
+    monkeypatch.setenv("VECS_RESOURCES", str(SHARED / "resources"))
+    monkeypatch.setenv("VECS_CACHE", str(SHARED / "cache"))
+    monkeypatch.setenv("COLUMNS", "200")
+    return home
+
+
+@pytest.fixture(scope="session")
+def googlenews() -> Space:
+    from vecs import store
+
+    return store.resolve("googlenews")
+
+
+@pytest.fixture(scope="session")
+def glove() -> Space:
+    from vecs import store
+
+    return store.resolve("glove-6b-50d")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_env():
+    # session-scoped fixtures above run before the per-test monkeypatch: point them at SHARED too
+    old = {k: os.environ.get(k) for k in ("VECS_HOME", "VECS_RESOURCES", "VECS_CACHE")}
+    os.environ["VECS_HOME"] = str(SHARED / "home")
+    os.environ["VECS_RESOURCES"] = str(SHARED / "resources")
+    os.environ["VECS_CACHE"] = str(SHARED / "cache")
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture
+def toy() -> Space:
+    """A tiny space with known answers: king - man + woman = queen exactly."""
+    words = ["man", "woman", "king", "queen", "apple", "banana", "car"]
+    v = np.array(
+        [
+            [1.0, 0.0, 0.0, 0.1],  # man
+            [0.0, 1.0, 0.0, 0.1],  # woman
+            [1.0, 0.0, 1.0, 0.1],  # king
+            [0.0, 1.0, 1.0, 0.1],  # queen
+            [0.0, 0.0, 0.1, 1.0],  # apple
+            [0.1, 0.0, 0.1, 1.0],  # banana
+            [0.5, 0.5, 0.0, -1.0],  # car
+        ],
+        dtype=np.float32,
+    )
+    return Space(words, v, name="toy")

@@ -1,0 +1,150 @@
+"""The central type: a vocabulary plus a float32 matrix.
+
+>>> import numpy as np
+>>> s = Space(["king", "queen"], np.array([[1, 0], [0, 1]], dtype=np.float32), name="toy")
+>>> s.vector("queen").tolist()
+[0.0, 1.0]
+>>> "king" in s, len(s), s.dim
+(True, 2, 2)
+
+Every producer returns a Space (word2vec, imported files, pretrained resources, transformer
+layers averaged over a corpus, the occurrences of one word in several sentences with keys like
+``bank@3``) and every operation takes one, so nothing needs a special case.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from vecs.errors import FormatError, UnknownWord
+
+
+class Space:
+    """Words and their vectors. Rows of ``vectors`` follow ``words``; the order is meaningful
+    (frequency order for trained and most pretrained spaces: ``restrict`` keeps the first N).
+
+    ``vectors`` may be a read-only memory map; nothing here writes to it.
+    """
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, name: str = "", meta: dict | None = None):
+        vectors = np.asarray(vectors) if not isinstance(vectors, np.ndarray) else vectors
+        if vectors.ndim != 2:
+            raise FormatError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
+        if len(words) != vectors.shape[0]:
+            raise FormatError(f"{len(words)} words but {vectors.shape[0]} vectors")
+        if vectors.dtype != np.float32:
+            vectors = vectors.astype(np.float32)
+        self.words: list[str] = list(words)
+        self.vectors: np.ndarray = vectors
+        self.name = name
+        self.meta: dict = dict(meta or {})
+        self._index: dict[str, int] | None = None
+        self._norms: np.ndarray | None = None
+        self._normed: np.ndarray | None = None
+
+    # -- vocabulary -------------------------------------------------------------------------
+    @property
+    def index(self) -> dict[str, int]:
+        """word -> row. The first occurrence wins if a file repeats a word."""
+        if self._index is None:
+            idx: dict[str, int] = {}
+            for i, w in enumerate(self.words):
+                idx.setdefault(w, i)
+            self._index = idx
+        return self._index
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.index
+
+    def __iter__(self):
+        return iter(self.words)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.words), self.dim)
+
+    def __repr__(self) -> str:
+        return f"Space({self.name!r}, words={len(self)}, dim={self.dim})"
+
+    def row(self, word: str) -> int:
+        """The row of ``word``; raises :class:`UnknownWord` with suggestions."""
+        try:
+            return self.index[word]
+        except KeyError:
+            raise UnknownWord(word, self.suggest(word), self.name) from None
+
+    def rows(self, words: Iterable[str]) -> list[int]:
+        return [self.row(w) for w in words]
+
+    def vector(self, word: str, norm: bool = False) -> np.ndarray:
+        """The vector of ``word`` (unit length with ``norm=True``). Never a zero vector for an
+        unknown word: that raises :class:`UnknownWord`."""
+        i = self.row(word)
+        return self.normed[i] if norm else np.asarray(self.vectors[i])
+
+    def suggest(self, word: str, n: int = 5) -> list[str]:
+        """Close vocabulary entries for a word that is not there: case variants first, then
+        spelling neighbours among the more frequent words."""
+        out: list[str] = []
+        low = word.lower()
+        for variant in (low, word.capitalize(), word.upper(), word.title()):
+            if variant != word and variant in self.index and variant not in out:
+                out.append(variant)
+        if len(out) < n:
+            head = self.words[:100_000]
+            cands = [w for w in head if abs(len(w) - len(word)) <= 2 and w not in out]
+            for w in difflib.get_close_matches(low, cands, n=n, cutoff=0.75):
+                if w not in out and w != word:
+                    out.append(w)
+        return out[:n]
+
+    # -- geometry ---------------------------------------------------------------------------
+    @property
+    def norms(self) -> np.ndarray:
+        """Euclidean length of every row (float32), computed once."""
+        if self._norms is None:
+            v = self.vectors
+            norms = np.empty(len(v), dtype=np.float32)
+            step = 65536
+            for s in range(0, len(v), step):
+                block = np.asarray(v[s : s + step], dtype=np.float32)
+                norms[s : s + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
+            self._norms = norms
+        return self._norms
+
+    @property
+    def normed(self) -> np.ndarray:
+        """Rows scaled to unit length (zero rows stay zero), computed once and cached."""
+        if self._normed is None:
+            n = self.norms.copy()
+            n[n == 0] = 1.0
+            self._normed = (np.asarray(self.vectors, dtype=np.float32) / n[:, None]).astype(np.float32, copy=False)
+        return self._normed
+
+    # -- derived spaces ---------------------------------------------------------------------
+    def restrict(self, n: int | None) -> "Space":
+        """The first ``n`` words (the most frequent, for frequency-ordered spaces)."""
+        if n is None or n >= len(self):
+            return self
+        return Space(self.words[:n], self.vectors[:n], name=self.name, meta=self.meta)
+
+    def subset(self, words: Iterable[str]) -> "Space":
+        """A space of just these words, in this order (unknown words raise)."""
+        words = list(words)
+        rows = self.rows(words)
+        return Space(words, np.asarray(self.vectors[rows]), name=self.name, meta=self.meta)
+
+    def with_vectors(self, vectors: np.ndarray, name: str | None = None, meta: dict | None = None) -> "Space":
+        """Same words, new vectors (for transformations such as debiasing)."""
+        return Space(self.words, vectors, name=self.name if name is None else name,
+                     meta=self.meta if meta is None else meta)
