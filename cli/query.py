@@ -103,9 +103,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command(rich_help_panel="Query")
     def analogy(
-        a: Annotated[str, typer.Argument(help="a in a : b :: c : ?")],
-        b: Annotated[str, typer.Argument(help="b")],
-        c: Annotated[str, typer.Argument(help="c")],
+        a: Annotated[str, typer.Argument(metavar="A", help="a in a : b :: c : ?")],
+        b: Annotated[str, typer.Argument(metavar="B", help="b")],
+        c: Annotated[str, typer.Argument(metavar="C", help="c")],
         k: K5 = 5,
         method: Annotated[Literal["add", "mul", "pair"], typer.Option(
             "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul), "
@@ -117,8 +117,11 @@ def register(app: typer.Typer) -> None:
         restrict: RestrictOpt = None,
         json: JsonOpt = False,
     ):
-        """a : b :: c : ?  ([bold]vecs analogy man king woman[/] → queen), honestly: also shows where
-        a, b and c would have ranked had they been kept, and where --expect ranked."""
+        """Solve a : b :: c : ? ([bold]man king woman[/] → queen), showing where the inputs rank.
+
+        a, b and c are left out (as in gensim) unless --keep-inputs, but their ranks if kept are shown.
+
+        A note says when one of them would have come first; --expect D reports D's rank."""
         from vecs.query import METHODS
         from vecs.query import analogy as run
 

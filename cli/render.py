@@ -72,16 +72,25 @@ def error(message: str) -> None:
 @contextmanager
 def progress_bars(transient: bool = False) -> Iterator[Any]:
     """A :data:`vecs.progress.ProgressFn` drawing one rich bar per stage, with the event's live
-    figures (loss, words/s, ...) next to it. Draws on stderr so ``--json`` stdout stays clean."""
-    from rich.progress import (BarColumn, DownloadColumn, Progress, SpinnerColumn, TaskProgressColumn,
-                               TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+    figures (loss, words/s, ...) next to it. Draws on stderr so ``--json`` stdout stays clean.
+    Nothing is drawn (or imported) until the first event: a command that finds everything in
+    place prints no progress at all."""
+    state: dict[str, Any] = {"prog": None, "tasks": {}}
 
-    prog = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
-                    TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                    TextColumn("{task.fields[info]}"), console=err, transient=transient)
-    tasks: dict[str, Any] = {}
+    def start():
+        from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
+                                   TimeElapsedColumn, TimeRemainingColumn)
+
+        prog = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+                        TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+                        TextColumn("{task.fields[info]}"), console=err, transient=transient)
+        prog.start()
+        state["prog"] = prog
+        return prog
 
     def on_event(ev) -> None:
+        prog = state["prog"] or start()
+        tasks = state["tasks"]
         info = "  ".join(_fmt_info(k, v) for k, v in ev.info.items())
         if ev.stage not in tasks:
             tasks[ev.stage] = prog.add_task(ev.stage, total=ev.total, info=info)
@@ -91,8 +100,11 @@ def progress_bars(transient: bool = False) -> Iterator[Any]:
             prog.update(tid, completed=ev.total if ev.total is not None else ev.done,
                         total=ev.total if ev.total is not None else max(ev.done, 1))
 
-    with prog:
+    try:
         yield on_event
+    finally:
+        if state["prog"] is not None:
+            state["prog"].stop()
 
 
 def _fmt_info(k: str, v: Any) -> str:

@@ -25,7 +25,7 @@ def models(json_out: JsonOpt = False) -> None:
     if not infos:
         console.print("no stored models yet: train one (vecs train) or import a file (vecs import)")
         return
-    rows = [[m.name, m.kind, m.words, m.dim, m.source, m.created] for m in infos]
+    rows = [[m.name, m.kind, m.words, m.dim, m.source, m.created[:16].replace("T", " ")] for m in infos]
     console.print(table("models", ["name", "kind", "words", "dims", "source", "created"], rows))
 
 

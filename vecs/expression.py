@@ -355,15 +355,16 @@ class Evaluated:
     terms: dict[str, float]  # coefficient of each word
 
 
-def evaluate(space: "Space", expr: str | Node, norm: bool = True) -> Evaluated:
+def evaluate(space: "Space", expr: str | Node, norm: bool = True, lookup=None) -> Evaluated:
     """The vector an expression stands for in ``space``: ``sum(coef * unit(word))`` (raw vectors
     with ``norm=False``). Unknown words raise :class:`~vecs.errors.UnknownWord`; an expression
-    whose words cancel out (``king - king``) raises :class:`ExpressionError`."""
+    whose words cancel out (``king - king``) raises :class:`ExpressionError`. ``lookup(space, words)``
+    may replace ``space.rows`` for the lookup."""
     import numpy as np
 
     node = parse(expr) if isinstance(expr, str) else expr
     terms = node.terms()
-    rows = space.rows(terms)  # raises UnknownWord, with suggestions
+    rows = lookup(space, terms) if lookup is not None else space.rows(terms)  # UnknownWord, with suggestions
     vec = np.zeros(space.dim, dtype=np.float32)
     norms = space.norms if norm else None
     for (w, c), r in zip(terms.items(), rows):

@@ -425,7 +425,7 @@ def _read_bin(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
             pos = sp + 1 + rec
             dst[at: at + rec] = src[sp + 1: pos]
             at += rec
-            if at == rec and rec >= 16 and _NUMERIC_TAIL.match(buf[sp + 1: pos]):
+            if at == rec and rec >= 16 and _looks_like_text(buf[sp + 1: pos]):
                 raise FormatError(f"{path}: row 1: the values are text, not binary floats; for a text "
                                   f"file use format word2vec")
         src.release()
@@ -436,6 +436,15 @@ def _read_bin(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
         report(progress, stage, r.done if limit is not None else r.size, r.size, finished=True,
                words=len(words))
     return words, out.astype(np.float32, copy=False)
+
+
+def _looks_like_text(b: bytes) -> bool:
+    """True if these bytes (supposedly binary floats) are printable UTF-8 text."""
+    try:
+        t = b.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not any((c < " " and c not in "\t\n\r") or c == "\x7f" for c in t)
 
 
 def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tuple[list[str], np.ndarray]:

@@ -121,6 +121,22 @@ class OddOneOut:
 
 
 # -- ranking core ---------------------------------------------------------------------------
+def _find(space: "Space", word: str) -> int | None:
+    """The row of ``word`` or None, without building the word -> row dict of a large space if it
+    is not built yet (building it costs more than a whole cold query: list.index is a C scan)."""
+    if getattr(space, "_index", None) is not None:
+        return space.index.get(word)
+    try:
+        return space.words.index(word)
+    except ValueError:
+        return None
+
+
+def _rows(space: "Space", words: Iterable[str]) -> list[int]:
+    """Rows of a few words; an unknown word raises :class:`UnknownWord` with suggestions."""
+    return space.rows(words)
+
+
 def _check_k(k: int) -> None:
     if int(k) < 1:
         raise QueryError(f"k must be at least 1, got {k}")
@@ -187,7 +203,11 @@ def _word_rank(space: "Space", scores: np.ndarray, score_of, word: str, row: int
 
 
 def _results(space: "Space", scores: np.ndarray, k: int, exclude: set[int]) -> list[Scored]:
-    return [Scored(space.words[r], float(scores[r]), i + 1) for i, r in enumerate(_top(scores, k, exclude))]
+    out = []
+    for i, r in enumerate(_top(scores, k, exclude)):
+        s = float(scores[r])
+        out.append(Scored(space.words[r], s if s != -np.inf else float("nan"), i + 1))
+    return out
 
 
 # -- neighbours and expressions -------------------------------------------------------------
@@ -196,22 +216,22 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
     from vecs.expression import evaluate
 
     _check_k(k)
-    if not force_expression and query in space:
+    row = None if force_expression else _find(space, query)
+    if row is not None:
         terms = {query: 1.0}
         text = query
-        row = space.row(query)
-        q = np.asarray(space.vectors[row], dtype=np.float32) / space.norms[row]
-        if not np.isfinite(q).all():
+        if not space.norms[row] > 0:
             raise QueryError(f"{query!r} has a zero vector: it has no neighbours")
+        q = np.asarray(space.vectors[row], dtype=np.float32) / space.norms[row]
     else:
-        ev = evaluate(space, query)
+        ev = evaluate(space, query, lookup=_rows)
         terms, text, q = ev.terms, ev.expression, ev.vector
     # gensim: mean of the weighted unit vectors, then unit length (the mean's scale does not matter)
     total = sum(abs(c) for c in terms.values()) or 1.0
     q = _unit(q / np.float32(total))
     vectors, norms, n = _candidates(space, restrict)
     scores = _rankable(_cosines(vectors, norms, q))
-    rows = {w: space.row(w) for w in terms}
+    rows = dict(zip(terms, _rows(space, terms)))
     exclude = set(rows.values()) if exclude_inputs else set()
 
     def score_of(r: int) -> float:
@@ -302,8 +322,8 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
     _check_k(k)
     if method not in METHODS:
         raise QueryError(f"unknown analogy method {method!r}; choose one of {', '.join(METHODS)}")
-    rows = space.rows([a, b, c])  # UnknownWord with suggestions
-    exp_row = space.row(expected) if expected is not None else None
+    rows = _rows(space, [a, b, c])  # UnknownWord with suggestions
+    exp_row = _rows(space, [expected])[0] if expected is not None else None
     vectors, norms, n = _candidates(space, restrict)
     scores, score_of = _analogy_scores(space, rows, vectors, norms, method)
     scores = _rankable(np.asarray(scores, dtype=np.float32))
@@ -327,7 +347,7 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
 # -- pairs and groups -----------------------------------------------------------------------
 def similarity(space: "Space", w1: str, w2: str) -> float:
     """Cosine similarity of two words (as gensim's ``similarity``)."""
-    r1, r2 = space.row(w1), space.row(w2)
+    r1, r2 = _rows(space, [w1, w2])
     v1 = np.asarray(space.vectors[r1], dtype=np.float32)
     v2 = np.asarray(space.vectors[r2], dtype=np.float32)
     n1, n2 = float(np.linalg.norm(v1)), float(np.linalg.norm(v2))
@@ -342,7 +362,7 @@ def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
     words = list(words)
     if len(words) < 3:
         raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
-    rows = space.rows(words)
+    rows = _rows(space, words)
     unit = np.vstack([np.asarray(space.vectors[r], dtype=np.float32) / space.norms[r] for r in rows])
     mean = _unit(unit.mean(axis=0))
     dists = unit @ mean

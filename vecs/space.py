@@ -44,6 +44,7 @@ class Space:
         self._index: dict[str, int] | None = None
         self._norms: np.ndarray | None = None
         self._normed: np.ndarray | None = None
+        self._scans = 0
 
     # -- vocabulary -------------------------------------------------------------------------
     @property
@@ -60,6 +61,9 @@ class Space:
         return len(self.words)
 
     def __contains__(self, word: object) -> bool:
+        if self._index is None and self._scans < 8:
+            self._scans += 1
+            return word in self.words
         return word in self.index
 
     def __iter__(self):
@@ -78,6 +82,14 @@ class Space:
 
     def row(self, word: str) -> int:
         """The row of ``word``; raises :class:`UnknownWord` with suggestions."""
+        if self._index is None and self._scans < 8:
+            # a handful of look-ups (one CLI query) is cheaper as a C-speed list scan than
+            # building the dict of a whole vocabulary; many look-ups build the dict
+            self._scans += 1
+            try:
+                return self.words.index(word)
+            except ValueError:
+                raise UnknownWord(word, self.suggest(word), self.name) from None
         try:
             return self.index[word]
         except KeyError:
@@ -103,7 +115,8 @@ class Space:
         if len(out) < n:
             head = self.words[:100_000]
             cands = [w for w in head if abs(len(w) - len(word)) <= 2 and w not in out]
-            for w in difflib.get_close_matches(low, cands, n=n, cutoff=0.75):
+            cutoff = 0.6 if len(word) <= 4 else 0.75  # 'kat' -> 'cat' is 0.67 similar
+            for w in difflib.get_close_matches(low, cands, n=n, cutoff=cutoff):
                 if w not in out and w != word:
                     out.append(w)
         return out[:n]
