@@ -23,10 +23,10 @@ def _plain(obj: Any) -> Any:
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
-        return obj.item()
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
+    if getattr(obj, "ndim", None) == 0 and hasattr(obj, "item"):  # numpy scalars
+        return _plain(obj.item())
+    if hasattr(obj, "tolist"):  # numpy arrays
+        return _plain(obj.tolist())
     if isinstance(obj, float) and obj != obj:  # NaN is never valid JSON
         return None
     return obj
