@@ -1,7 +1,62 @@
-"""(placeholder: this command group is being written)"""
+"""`vecs corpus`: the named corpora, and counts over any corpus (named, file or folder)."""
+
+from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
+from cli.common import JsonOpt
+from cli.render import console, emit_json, progress_bars, table
+
+corpus_app = typer.Typer(help="Corpora: list the named ones, count words in any.", no_args_is_help=True)
+
+
+@corpus_app.command("list")
+def list_(json_: JsonOpt = False) -> None:
+    """The named corpora (recipes): what, how big, licence, installed."""
+    from vecs import resources
+    from vecs.corpus import list_corpora
+
+    items = []
+    for r in list_corpora():
+        items.append({"name": r.name, "title": r.title, "words": r.words, "documents": r.documents,
+                      "resource": r.resource, "installed": resources.is_installed(r.resource),
+                      "licence": r.licence, "source": r.source, "description": r.description, "clean": r.clean})
+    if json_:
+        emit_json(items)
+        return
+    rows = [[i["name"], i["words"], "[green]yes[/]" if i["installed"] else "no", i["licence"], i["title"]]
+            for i in items]
+    console.print(table("Corpora", ["name", "words", "installed", "licence", "what"], rows))
+    console.print("Count words with: vecs corpus show NAME|PATH   Train with: vecs train word2vec NAME --name MODEL")
+
+
+@corpus_app.command("show")
+def show(
+    spec: Annotated[str, typer.Argument(metavar="NAME|PATH", help="A named corpus, a text file (.gz/.bz2/.xz too) or a folder of .txt files.")],
+    top: Annotated[int, typer.Option("--top", min=0, help="How many of the most frequent words to show.")] = 20,
+    keep_case: Annotated[bool, typer.Option("--keep-case", help="Do not lower-case.")] = False,
+    phrases: Annotated[bool, typer.Option("--phrases", help="Join frequent word pairs (new_york).")] = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Documents, sentences, tokens, vocabulary size and the most frequent words of a corpus."""
+    from vecs.corpus import corpus_stats, open_corpus
+
+    with progress_bars(transient=True) as progress:
+        corpus = open_corpus(spec, lower=not keep_case, phrases=phrases, progress=progress)
+        stats = corpus_stats(corpus, top=top, progress=progress)
+    if json_:
+        emit_json(stats)
+        return
+    console.print(table(f"Corpus {stats.name}", ["", "count"], [
+        ["files", stats.files], ["documents", stats.documents], ["sentences", stats.sentences],
+        ["tokens", stats.tokens], ["vocabulary", stats.vocabulary]], caption=stats.source))
+    if stats.top:
+        console.print(table("Most frequent words", ["rank", "word", "count", "share"],
+                            [[i + 1, w.word, w.count, f"{100 * w.count / stats.tokens:.2f}%"]
+                             for i, w in enumerate(stats.top)]))
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    app.add_typer(corpus_app, name="corpus")
