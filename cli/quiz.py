@@ -1,0 +1,217 @@
+"""`vecs quiz`: analogy quizzes against (or judged by) a model.
+
+The library (:mod:`vecs.quiz`) draws the questions, grades and keeps the score; this module only
+shows questions and reads answers — from the keyboard, from piped stdin or from ``--answers FILE``
+(one answer per line; ``hint`` asks for the model's top five). Ctrl-C or the end of the input ends
+the quiz with the summary so far."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Literal, Optional
+
+import typer
+
+from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+
+
+def _reader(answers: str | None):
+    """A function ``ask(prompt) -> str`` raising EOFError at the end of the answers, and whether
+    the answers should be echoed (they are not typed on a terminal)."""
+    if answers is not None:
+        from pathlib import Path
+
+        from vecs.errors import DatasetError
+
+        p = Path(answers).expanduser()
+        if not p.is_file():
+            raise DatasetError(f"no such answers file: {p}")
+        try:
+            lines = p.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError:
+            raise DatasetError(f"{p} is not UTF-8 text") from None
+        it = iter(lines)
+
+        def from_file() -> str:
+            try:
+                return next(it)
+            except StopIteration:
+                raise EOFError from None
+
+        return from_file, True
+    echo = not (hasattr(sys.stdin, "isatty") and sys.stdin.isatty())
+    return (lambda: input()), echo
+
+
+def _mark(ok: bool | None) -> str:
+    return "[green]✓[/]" if ok else "[red]✗[/]"
+
+
+def _rank(rec) -> str:
+    return f"#{rec.expected_rank:,}" if rec.expected_rank else "–"
+
+
+def _model_line(rec, versus: bool) -> str:
+    from rich.markup import escape
+
+    ans = escape(rec.model_answer or "(nothing)")
+    head = "model" if not versus else "model answered"
+    return (f"  {head}: [bold]{ans}[/] {_mark(rec.model_correct)}  "
+            f"({escape(rec.expected)} ranks {_rank(rec)} in its list)")
+
+
+def _play(session, out, ask, echo: bool) -> bool:
+    """Ask every question; returns True when the quiz was cut short (Ctrl-C, end of input)."""
+    from rich.markup import escape
+
+    total = len(session.questions)
+    versus = session.mode == "versus"
+    you_pts = model_pts = 0
+    try:
+        for i, q in enumerate(session.questions, 1):
+            if session.mode == "model":
+                session.play_model(q)
+                continue
+            out.print(f"[dim]{i}/{total} · {escape(q.section)}[/]")
+            while True:
+                out.print(f"[bold]{escape(q.prompt)}[/] ", end="")
+                text = ask()
+                if echo:
+                    out.print(escape(text), highlight=False)
+                if text.strip().casefold() == "hint":
+                    top = session.hint(q)
+                    out.print("  hint — the model's top 5: " + ", ".join(escape(w) for w in top))
+                    continue
+                break
+            rec, g = session.answer(q, text)
+            if g.correct:
+                msg = "  [green]✓ right[/]"
+                if g.typo:
+                    msg += f" — accepted as a typo: you wrote {escape(g.answer)!s}, it is spelt [bold]{escape(q.d)}[/]"
+            else:
+                msg = f"  [red]✗ wrong[/] — the answer is [bold]{escape(q.d)}[/]"
+                if g.reason:
+                    msg += f" ({escape(g.reason)}, not a typo)"
+            out.print(msg, soft_wrap=True)
+            out.print(_model_line(rec, versus), soft_wrap=True)
+            if versus:
+                you_pts += bool(rec.correct)
+                model_pts += bool(rec.model_correct)
+                out.print(f"  [dim]score: you {you_pts} – model {model_pts}[/]")
+    except (KeyboardInterrupt, EOFError):
+        out.print("")
+        out.print("[yellow]quiz ended early[/] — the summary so far:")
+        return True
+    return False
+
+
+def _show_summary(s, out) -> None:
+    from cli.render import table
+
+    if s.mode == "model":
+        rows = [[r.number, r.section, f"{r.a} : {r.b} :: {r.c} : ?", r.expected, r.model_answer or "–",
+                 "✓" if r.model_correct else "✗", _rank(r)] for r in s.records]
+        out.print(table(f"Answer key: {s.model} on {s.dataset}",
+                        ["#", "section", "question", "answer", "model", "", "answer's rank"], rows))
+    else:
+        rows = []
+        for r in s.records:
+            you = (r.answer or "") + (" (typo)" if r.typo else "")
+            row = [r.number, f"{r.a} : {r.b} :: {r.c} : ?", r.expected, you, "✓" if r.correct else "✗"]
+            row += [r.model_answer or "–", "✓" if r.model_correct else "✗", _rank(r)]
+            rows.append(row)
+        if rows:
+            out.print(table("Answers", ["#", "question", "answer", "you", "", "model", "", "answer's rank"], rows))
+    players = []
+    if s.you is not None:
+        players.append(["you", s.you])
+    if s.model_score is not None:
+        players.append([s.model or "model", s.model_score])
+    cap = (f"{s.asked} of {s.planned} questions asked · seed {s.seed} · {s.skipped:,} questions skipped "
+           f"(a word unknown to the model)" + (" · interrupted" if s.interrupted else ""))
+    out.print(table("Score", ["player", "correct", "answered", "accuracy", "longest streak", "typos", "hints"],
+                    [[n, p.correct, p.answered, f"{100 * p.accuracy:.0f}%", p.longest_streak,
+                      p.typos if n == "you" else None, p.hints if n == "you" else None] for n, p in players],
+                    caption=cap))
+    if s.sections:
+        cols = ["section", "questions"] + (["you"] if s.you is not None else []) + ["model"]
+        rows = [[x.section, x.questions] + ([x.you] if s.you is not None else []) + [x.model] for x in s.sections]
+        out.print(table("Per section", cols, rows))
+
+
+def _show_history(json: bool) -> None:
+    from cli.render import console, emit_json, table
+    from vecs.quiz import read_history
+
+    h = read_history()
+    if json:
+        return emit_json(h)
+    if not h.sessions:
+        console.print(f"no quiz yet (history: {h.path})")
+        return
+
+    def score(d):
+        return f"{d['correct']}/{d['answered']}" if isinstance(d, dict) else None
+
+    rows = [[d.get("started", "")[:16].replace("T", " "), d.get("mode"), d.get("dataset"), d.get("section") or "all",
+             d.get("model"), score(d.get("you")), score(d.get("model_score")),
+             (d.get("you") or d.get("model_score") or {}).get("longest_streak"), str(d.get("seed")),
+             bool(d.get("interrupted"))] for d in h.sessions]
+    cap = f"{h.path}" + (f" · {h.unreadable} unreadable line(s) skipped" if h.unreadable else "")
+    console.print(table("Quiz history", ["when (UTC)", "mode", "dataset", "section", "model", "you", "model score",
+                                         "streak", "seed", "interrupted"], rows, caption=cap))
+
+
+def register(app: typer.Typer) -> None:
+    @app.command(rich_help_panel="Query")
+    def quiz(
+        dataset: Annotated[str, typer.Option("--dataset", "-d", help="google, msr, or a file in the Google format "
+                                                                     "(': section' lines, then 'a b c d' lines).")] = "google",
+        section: Annotated[Optional[str], typer.Option("--section", "-s", help="Only this section (a unique prefix "
+                                                                               "will do); see --sections.")] = None,
+        n: Annotated[int, typer.Option("-n", "--questions", min=1, help="How many questions.")] = 10,
+        mode: Annotated[Literal["you", "model", "versus"], typer.Option(
+            "--mode", help="you: you answer; model: the model answers (an answer key); versus: both.")] = "you",
+        model: ModelOpt = DEFAULT_MODEL,
+        seed: Annotated[Optional[int], typer.Option("--seed", help="Draw the same questions every time.")] = None,
+        answers: Annotated[Optional[str], typer.Option("--answers", metavar="FILE",
+                                                       help="Read the answers from a file, one per line.")] = None,
+        json: JsonOpt = False,
+        history: Annotated[bool, typer.Option("--history", help="Show past quizzes and exit.")] = False,
+        sections: Annotated[bool, typer.Option("--sections", help="List the sections of the dataset and exit.")] = False,
+    ):
+        """An analogy quiz: Paris : France :: Berlin : ?
+
+        Type the answer (case does not matter; a one-letter typo is accepted and pointed out),
+        [bold]hint[/] for the model's top five. Answers may come from stdin or --answers FILE.
+        Ctrl-C ends the quiz with the summary so far; every quiz is recorded (--history).
+        """
+        from cli.render import console, emit_json, err, table
+        from vecs.quiz import Session, load_questions, record
+
+        if history:
+            return _show_history(json)
+        space = load_space(model)
+        qset = load_questions(space, dataset, section if not sections else None)
+        if sections:
+            if json:
+                return emit_json(qset.sections)
+            rows = [[c.section, c.questions, c.usable] for c in qset.sections]
+            return console.print(table(f"Sections of {qset.dataset}", ["section", "questions", f"usable with {space.name}"],
+                                       rows, caption="usable: the model knows all four words"))
+        ask, echo = _reader(answers)
+        session = Session(space, qset, n=n, mode=mode, seed=seed)
+        out = err if json else console
+        what = f"section {qset.section}" if qset.section else qset.dataset
+        out.print(f"[bold]{len(session.questions)} question(s)[/] from {what}, model {space.name}, seed {session.seed}; "
+                  f"{qset.skipped:,} of {qset.total:,} question(s) skipped (a word {space.name} does not know)",
+                  soft_wrap=True)
+        if mode != "model":
+            out.print("[dim]type the missing word; 'hint' shows the model's top 5; Ctrl-C ends the quiz[/]")
+        interrupted = _play(session, out, ask, echo)
+        summary = session.summary(interrupted=interrupted)
+        path = record(summary)
+        if json:
+            return emit_json(summary)
+        _show_summary(summary, out)
+        out.print(f"[dim]recorded in {path}[/]")
