@@ -1,7 +1,116 @@
-"""(placeholder: this command group is being written)"""
+"""`vecs eval analogies` and `vecs eval similarity`: the standard benchmarks, with answers
+identical to gensim's evaluate_word_analogies / evaluate_word_pairs.
+
+Only light imports here: the library is imported inside each command."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Annotated, Literal
 
 import typer
 
+from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+
+RestrictOpt = Annotated[int, typer.Option(
+    "--restrict", min=1, metavar="N",
+    help="Use only the first N (most frequent) words: questions with other words are skipped, "
+         "answers come from these words (gensim's restrict_vocab).")]
+
+eval_app = typer.Typer(
+    name="eval",
+    help="Benchmarks: analogies (Google, MSR) and word-pair similarity (WS353, SimLex, MEN...), "
+         "scored exactly as gensim scores them.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+
+
+def _pct(x: float | None) -> str | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else f"{100 * x:.1f}%"
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or math.isnan(x) else x
+
+
+@eval_app.command("analogies")
+def analogies(
+    dataset: Annotated[str, typer.Option(
+        "--dataset", "-d", help="google, msr, or a file: ': section' lines, then 'a b c d' lines "
+                                "(a is to b as c is to d).")] = "google",
+    method: Annotated[Literal["add", "mul"], typer.Option(
+        "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul).")] = "add",
+    restrict: RestrictOpt = 300_000,
+    model: ModelOpt = DEFAULT_MODEL,
+    mistakes: Annotated[int, typer.Option(
+        "--mistakes", min=0, metavar="N", help="Also show the first N wrong answers.")] = 0,
+    json_: JsonOpt = False,
+) -> None:
+    """Analogy accuracy per section and in total, and coverage (questions with all four words known).
+
+    Answers are identical to gensim's evaluate_word_analogies (and, for --method mul, to the same loop
+    over most_similar_cosmul)."""
+    from cli.render import console, emit_json, progress_bars, table
+    from vecs.evaluate import evaluate_analogies
+
+    space = load_space(model)
+    with progress_bars(transient=True) as progress:
+        rep = evaluate_analogies(space, dataset, method=method, restrict=restrict, progress=progress)
+    if json_:
+        emit_json(dataclasses.replace(rep, mistakes=rep.mistakes[:mistakes]))
+        return
+    name = {"add": "3CosAdd", "mul": "3CosMul"}[method]
+    rows = [[s.name, s.correct, s.total, _pct(s.accuracy) if s.total else None] for s in rep.sections]
+    rows.append(["[bold]total[/]", rep.correct, rep.total, _pct(rep.accuracy) if rep.total else None])
+    caption = (f"{rep.total:,} of {rep.questions:,} questions evaluated (coverage {_pct(rep.coverage)}); "
+               f"{rep.oov:,} skipped for a word not among the first {rep.restrict:,}")
+    if rep.invalid:
+        caption += f"; {rep.invalid:,} invalid lines skipped"
+    console.print(table(f"{rep.dataset} analogies · {rep.model} · {name}",
+                        ["section", "correct", "questions", "accuracy"], rows, caption=caption,
+                        justify={"accuracy": "right"}))
+    if mistakes and rep.mistakes:
+        shown = rep.mistakes[:mistakes]
+        mrows = [[m.line, f"{m.question[0]} : {m.question[1]} :: {m.question[2]} : {m.question[3]}",
+                  m.predicted, m.section] for m in shown]
+        console.print(table(f"first {len(shown):,} of {len(rep.mistakes):,} mistakes",
+                            ["line", "question", "answered", "section"], mrows))
+
+
+@eval_app.command("similarity")
+def similarity(
+    dataset: Annotated[str, typer.Option(
+        "--dataset", "-d", help="ws353, simlex, men, rw, mturk771, rg65, all, or a file of "
+                                "word<TAB>word<TAB>score lines ('#' comments).")] = "all",
+    restrict: RestrictOpt = 300_000,
+    model: ModelOpt = DEFAULT_MODEL,
+    json_: JsonOpt = False,
+) -> None:
+    """Spearman and Pearson correlation of cosine similarity with human ratings, and coverage.
+
+    Identical to gensim's evaluate_word_pairs; pairs with an unknown word are skipped."""
+    from cli.render import console, emit_json, table
+    from vecs.evaluate import evaluate_similarity, evaluate_similarity_all
+
+    space = load_space(model)
+    if dataset == "all":
+        reps = evaluate_similarity_all(space, restrict=restrict)
+    else:
+        reps = [evaluate_similarity(space, dataset, restrict=restrict)]
+    if json_:
+        emit_json(reps)
+        return
+    rows = [[r.dataset, _num(r.spearman), _num(r.pearson), r.pairs, r.oov, _pct(r.coverage)] for r in reps]
+    console.print(table(f"word similarity · {space.name}",
+                        ["dataset", "spearman", "pearson", "pairs", "oov", "coverage"], rows,
+                        caption=f"pairs with a word outside the first {reps[0].restrict:,} are skipped (oov)",
+                        justify={"coverage": "right"}))
+
 
 def register(app: typer.Typer) -> None:
-    pass
+    from cli import contextual
+
+    contextual.add_to_eval(eval_app)  # vecs eval relatedness (word senses in context)
+    app.add_typer(eval_app, name="eval", rich_help_panel="Evaluate")

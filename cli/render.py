@@ -66,7 +66,9 @@ def fmt(v: Any) -> str:
 
 def error(message: str) -> None:
     """One line on stderr."""
-    err.print(f"[bold red]error:[/] {message}", soft_wrap=True)
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", soft_wrap=True)
 
 
 @contextmanager

@@ -65,3 +65,8 @@ class MissingExtra(VecsError):
         super().__init__(
             f"this needs {package!r}, which is not installed; install the extra: pip install 'vecs[{extra}]'"
         )
+
+
+class ContextualError(VecsError):
+    """A contextual-embedding request cannot be met: the word is not in a sentence, no
+    sentences, a layer out of range, a model without the head a command needs."""

