@@ -54,9 +54,9 @@ def main(
 
 def _register() -> None:
     # Each module must import only light things at module level (no gensim/torch/matplotlib).
-    from cli import bias, contextual, corpus, evaluate, plot, query, quiz, resources, store, train
+    from cli import bias, contextual, corpus, evaluate, plot, query, quiz, resources, store, tour, train
 
-    for module in (resources, corpus, train, store, query, evaluate, contextual, bias, quiz, plot):
+    for module in (tour, resources, corpus, train, store, query, evaluate, contextual, bias, quiz, plot):
         module.register(app)
 
 
