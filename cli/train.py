@@ -74,4 +74,7 @@ def word2vec(
 
 
 def register(app: typer.Typer) -> None:
+    from cli.train_transformer import add_to
+
+    add_to(train_app)  # vecs train transformer
     app.add_typer(train_app, name="train")

@@ -87,14 +87,3 @@ def add_to(train_app: typer.Typer) -> None:
         if c.name == "transformer":
             return
     train_app.command("transformer")(transformer)
-
-
-def register(app: typer.Typer) -> None:
-    """Find the `train` group on the root app and add `transformer` to it."""
-    for g in app.registered_groups:
-        if g.name == "train" and g.typer_instance is not None:
-            add_to(g.typer_instance)
-            return
-    train_app = typer.Typer(help="Train embeddings and language models on a corpus.", no_args_is_help=True)
-    add_to(train_app)
-    app.add_typer(train_app, name="train")

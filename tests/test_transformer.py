@@ -26,14 +26,6 @@ TINY = dict(layers=2, dim=32, heads=2, context=16, batch=8, lr=1e-2, max_vocab=2
             device="cpu")
 
 
-@pytest.fixture(autouse=True)
-def _wired():
-    """`vecs train transformer` is registered on the root app (idempotent if the lead wired it)."""
-    from cli import train_transformer
-
-    train_transformer.register(app)
-
-
 @pytest.fixture
 def tiny_corpus(tmp_path):
     """A file of sentences from a small grammar: next words are quite predictable."""
