@@ -149,7 +149,7 @@ def senses(
     pooling: PoolingOpt = "mean",
     standardize: StdOpt = False,
     string: StringOpt = None,
-    file: Annotated[Optional[str], typer.Option("--file", "-f", help="A JSON file {group: [sentences...]}.")] = None,
+    file: Annotated[Optional[str], typer.Option("--file", "-f", help="A JSON file mapping each group name to a list of sentences.")] = None,
     example: Annotated[bool, typer.Option("--example", "--demo", help="Run the shipped example set: homonyms "
                                                                       "(bank, bat, pitcher) vs polysemes (magazine, "
                                                                       "paper, school).")] = False,

@@ -3,38 +3,23 @@ and the one place where library errors become one-line messages."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import sys
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from rich.console import Console
+
+from vecs.jsonify import plain
 from rich.table import Table
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 
 
-def _plain(obj: Any) -> Any:
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {k: _plain(v) for k, v in dataclasses.asdict(obj).items()}
-    if isinstance(obj, dict):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    if getattr(obj, "ndim", None) == 0 and hasattr(obj, "item"):  # numpy scalars
-        return _plain(obj.item())
-    if hasattr(obj, "tolist"):  # numpy arrays
-        return _plain(obj.tolist())
-    if isinstance(obj, float) and obj != obj:  # NaN is never valid JSON
-        return None
-    return obj
-
-
 def emit_json(obj: Any) -> None:
     """Print ``obj`` (dataclasses, numpy values welcome) as JSON on stdout, unwrapped."""
-    sys.stdout.write(json.dumps(_plain(obj), ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(plain(obj), ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
 
 

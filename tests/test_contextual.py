@@ -60,18 +60,18 @@ def test_standardize_math():
 
 
 def test_default_layer_rule():
-    assert C.default_layer(6, causal=False) == 4
-    assert C.default_layer(12, causal=False) == 8
+    assert C.default_layer(6, causal=False) == 5 and C.default_layer(12, causal=False) == 10
+    assert C.default_layer(2, causal=False) == 1 and C.default_layer(1, causal=False) == 1
     assert C.default_layer(30, causal=True) == 15
 
 
 # -- minilm -------------------------------------------------------------------------------------
 @pytest.mark.real
 def test_layers_and_resolution(minilm):
-    assert minilm.n_layers == 6 and minilm.dim == 384 and minilm.default_layer == 4
+    assert minilm.n_layers == 6 and minilm.dim == 384 and minilm.default_layer == 5
     assert minilm.resolve_layers("all") == list(range(7))
     assert minilm.resolve_layers(-1) == [6] and minilm.resolve_layers("2") == [2]
-    assert minilm.resolve_layers(None) == [4]
+    assert minilm.resolve_layers(None) == [5]
     with pytest.raises(ContextualError, match="out of range"):
         minilm.resolve_layers(7)
     wv = C.word_vectors(minilm, ["A bank.", "The bank lent money."], "bank", layer="all")

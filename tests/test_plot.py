@@ -382,7 +382,7 @@ def test_cli_plot_layers_and_similarity_minilm(tmp_path):
     out = tmp_path / "sim.svg"
     r = runner.invoke(app, ["plot", "similarity", "bank", *money, *river, "-o", str(out), "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["layer"] == 4  # minilm's default layer
+    assert json.loads(r.stdout)["layer"] == 5  # minilm's default layer
     # the same library call, inspected: the money pair is closer than money-river
     from vecs.polysemy import context_similarities
 

@@ -75,11 +75,11 @@ def test_bank_money_closer_to_money_than_to_river(minilm):
 @pytest.mark.real
 def test_homonyms_further_apart_than_polysemes(minilm):
     r = P.sense_examples(minilm, layer=None)
-    assert [x.layer for x in r.layers] == [4]
+    assert [x.layer for x in r.layers] == [5]
     assert r.holds_at_default
     bank = next(w for w in r.words if w.word == "bank")
     magazine = next(w for w in r.words if w.word == "magazine")
-    assert bank.at(4).across < magazine.at(4).across
+    assert bank.at(5).across < magazine.at(5).across
 
 
 @pytest.mark.real
@@ -124,8 +124,8 @@ def test_evaluate_relatedness(minilm, tmp_path):
     rows.append(["bank", "No such word.", "Nor here.", 2.0, "", ""])  # skipped
     r = P.evaluate_relatedness(minilm, _csv(tmp_path, rows))
     assert r.pairs == 11 and r.skipped == 1 and r.skipped_rows == [13]
-    assert [x.layer for x in r.layers] == list(range(7)) and r.layer == r.default_layer == 4
-    assert r.spearman > 0.5 and r.spearman == r.layers[4].spearman
+    assert [x.layer for x in r.layers] == list(range(7)) and r.layer == r.default_layer == 5
+    assert r.spearman > 0.5 and r.spearman == r.layers[5].spearman
     assert r.best_layer in range(7)
 
 
@@ -164,11 +164,11 @@ def test_cli_senses(minilm):
 
 @pytest.mark.real
 def test_cli_senses_example(minilm):
-    res = runner.invoke(_app(), ["senses", "--example", "--layer", "4", "--json"])
+    res = runner.invoke(_app(), ["senses", "--example", "--layer", "5", "--json"])
     assert res.exit_code == 0, res.output
     d = json.loads(res.stdout)
     assert d["holds_at_default"] is True and {w["word"] for w in d["words"]} >= {"bank", "magazine"}
-    res = runner.invoke(_app(), ["senses", "--demo", "--layer", "4"])
+    res = runner.invoke(_app(), ["senses", "--demo", "--layer", "5"])
     assert res.exit_code == 0 and "lower for homonyms?" in res.output
 
 
@@ -182,7 +182,7 @@ def test_cli_eval_relatedness(minilm, tmp_path):
     d = json.loads(res.stdout)
     assert [x["layer"] for x in d["layers"]] == list(range(7))
     assert all("spearman" in x and "spearman_standardized" in x for x in d["layers"])
-    assert d["best_layer"] in range(7) and d["layer"] == 4 and d["spearman"] > 0.5
+    assert d["best_layer"] in range(7) and d["layer"] == 5 and d["spearman"] > 0.5
     res = runner.invoke(_app(), ["eval", "relatedness", str(p), "--layer", "2"])
     assert res.exit_code == 0 and "Spearman at layer 2" in res.output
     bad = _csv(tmp_path, [["bank", "a"]], header="word,sentence1")

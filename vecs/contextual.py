@@ -14,12 +14,15 @@ last block). For causal models every layer is the residual stream *before* the f
 final norm's input), so the logit lens applies the final norm exactly once to every layer.
 
 Each model has a documented **default layer**, a property of the architecture, never chosen on
-evaluation data: for encoders ``round(2 * n_layers / 3)`` (minilm 4, mpnet 8, BERT-base 8), for
-causal LMs ``n_layers // 2`` (smollm2 15). Why: probing studies find lexical and word-sense
-information peaks in the middle-upper layers of BERT-style encoders (Tenney et al. 2019;
-Ethayarajh 2019: the top layers are the most context-specific and, in sentence-transformer
-fine-tunes, shaped for sentence pooling), and in the middle layers of causal LMs, whose last
-layers specialise in predicting the next token (Vulić et al. 2020; the logit lens).
+evaluation data: for encoders ``n_layers - ceil(n_layers / 6)`` — the upper layers short of the
+top sixth (minilm 5 of 6, mpnet 10 of 12, BERT-base 10 of 12) —, for causal LMs
+``n_layers // 2`` (smollm2 15 of 30). Why: probing studies find word-sense information peaks in
+the upper layers of BERT-style encoders, while the very top layers are the most
+context-specific and, in sentence-transformer fine-tunes, shaped for sentence pooling (Tenney
+et al. 2019; Ethayarajh 2019; Vulić et al. 2020); causal LMs keep it in the middle layers,
+their last layers specialising in predicting the next token (the logit lens). The rule was
+checked on our own development set of sense pairs (``vecs/data/relatedness_dev.csv``, see
+``vecs eval relatedness dev``), where it picks the best layer of both encoders.
 
 Word-to-token alignment works on character spans: the target occurrence (found by text, whole
 word, case-insensitive; ``occurrence`` picks the n-th, counting from 1; ``string`` names an
@@ -32,6 +35,7 @@ functions; a missing one raises :class:`MissingExtra`.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -78,11 +82,11 @@ def _transformers():
 
 
 def default_layer(n_layers: int, causal: bool) -> int:
-    """The documented default layer (see the module docstring): middle-upper for encoders,
-    middle for causal LMs."""
+    """The documented default layer (see the module docstring): the upper layers short of the
+    top sixth for encoders, the middle for causal LMs."""
     if n_layers <= 1:
         return n_layers
-    return n_layers // 2 if causal else max(1, round(2 * n_layers / 3))
+    return n_layers // 2 if causal else max(1, n_layers - math.ceil(n_layers / 6))
 
 
 # --------------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from typing import Iterator
 
 import numpy as np
 
+from vecs.jsonify import plain
 from vecs.errors import CorpusError, MissingExtra, ModelExists, ModelNotFound, StoreError, VecsError
 from vecs.progress import ProgressFn, report
 
@@ -294,18 +295,6 @@ def _write_json(path: Path, obj) -> None:
     path.write_text(json.dumps(obj, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def _jsonable(v):
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, (str, int, float, bool)) or v is None:
-        return v
-    if hasattr(v, "item"):
-        return v.item()
-    return str(v)
-
-
 def _optimizer_tensors(opt) -> tuple[dict, dict]:
     """An optimizer's state_dict split into tensors (for safetensors) and JSON."""
     sd = opt.state_dict()
@@ -315,8 +304,8 @@ def _optimizer_tensors(opt) -> tuple[dict, dict]:
             if hasattr(v, "detach"):
                 tensors[f"state.{pid}.{k}"] = v.detach().to("cpu").contiguous()
             else:
-                scalars[f"{pid}.{k}"] = _jsonable(v)
-    return tensors, {"param_groups": _jsonable(sd["param_groups"]), "scalars": scalars}
+                scalars[f"{pid}.{k}"] = plain(v)
+    return tensors, {"param_groups": plain(sd["param_groups"]), "scalars": scalars}
 
 
 def _optimizer_state_dict(tensors: dict, meta: dict) -> dict:
@@ -367,7 +356,7 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
             tensors, ometa = _optimizer_tensors(optimizer)
             save_file(tensors, str(folder / OPTIM_FILE), metadata={"format": "pt"})
             st["optimizer"] = ometa
-        _write_json(folder / STATE_FILE, _jsonable(st))
+        _write_json(folder / STATE_FILE, plain(st))
         with _sigint_deferred():
             if path.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=path.parent))

@@ -32,6 +32,7 @@ import numpy as np
 
 from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
 from vecs.formats import read_vectors, sniff, write_vectors  # noqa: F401  (re-exported)
+from vecs.jsonify import plain
 from vecs.paths import models_dir
 from vecs.progress import ProgressFn
 from vecs.space import Space
@@ -95,20 +96,6 @@ def _not_found(name: str, what: str = "model", extra: list[str] | None = None) -
 
 
 # -- writing --------------------------------------------------------------------------------
-def _jsonable(obj):
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (str, int, float, bool)) or obj is None:
-        return obj
-    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "ndim", 0) == 0:
-        return obj.item()
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    return str(obj)
-
-
 def _write_into(space: Space, folder: Path, name: str) -> None:
     words = space.words
     for i, w in enumerate(words):
@@ -129,7 +116,7 @@ def _write_into(space: Space, folder: Path, name: str) -> None:
         created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         params=meta.get("params") or {},
     )
-    (folder / META).write_text(json.dumps(_jsonable(meta), ensure_ascii=False, indent=2) + "\n",
+    (folder / META).write_text(json.dumps(plain(meta), ensure_ascii=False, indent=2) + "\n",
                                encoding="utf-8")
 
 
