@@ -12,27 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from helpers import fails, ok
 from vecs import Space
 from vecs import bias
 from vecs.bias import BiasError
 from vecs.errors import DatasetError
 
 runner = CliRunner()
-
-def ok(args):
-    r = runner.invoke(app, args)
-    assert r.exit_code == 0, (r.stdout, r.stderr, r.exception)
-    return r
-
-
-def fails(args):
-    r = runner.invoke(app, args)
-    assert r.exit_code == 1, (r.stdout, r.stderr)
-    msg = r.stderr.strip()
-    assert msg.startswith("error:") and "\n" not in msg
-    assert "Traceback" not in r.stdout + r.stderr
-    return msg
-
 
 # ------------------------------------------------------------------------------------------
 # Tiny spaces with hand-checkable answers

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
+from helpers import fails, ok
 from vecs import Space, UnknownWord
 from vecs.errors import ExpressionError
 from vecs.query import QueryError, analogy, calc, neighbours, odd_one_out, similarity
@@ -330,21 +331,6 @@ def stored(royal, clinic, toy):
     store.save(royal, "royal")
     store.save(clinic, "clinic")
     store.save(toy, "toy")
-
-
-def ok(args):
-    r = runner.invoke(app, args)
-    assert r.exit_code == 0, (r.stdout, r.stderr, r.exception)
-    return r
-
-
-def fails(args):
-    r = runner.invoke(app, args)
-    assert r.exit_code == 1, (r.stdout, r.stderr)
-    msg = r.stderr.strip()
-    assert msg.startswith("error:") and "\n" not in msg
-    assert "Traceback" not in r.stdout + r.stderr
-    return msg
 
 
 def test_cli_neighbours(stored):

@@ -455,7 +455,7 @@ def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
                           f"{TSV_VECTORS} and {TSV_METADATA})")
     if not meta_path.is_file():
         raise FormatError(f"{meta_path}: missing (the words for {vec_path})")
-    words = _read_words(meta_path)
+    words = read_words(meta_path)
     stage = f"read {vec_path.name}"
     rows: list[np.ndarray] = []
     count = 0
@@ -503,7 +503,7 @@ def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
     return words, np.ascontiguousarray(vectors)
 
 
-def _read_words(path: Path) -> list[str]:
+def read_words(path: Path) -> list[str]:
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")

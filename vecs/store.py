@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
-from vecs.formats import read_vectors, sniff, write_vectors  # noqa: F401  (re-exported)
+from vecs.formats import read_words, read_vectors, sniff, write_vectors  # noqa: F401  (re-exported)
 from vecs.jsonify import plain
 from vecs.paths import models_dir
 from vecs.progress import ProgressFn
@@ -190,15 +190,7 @@ def load_dir(path: str | os.PathLike, name: str | None = None) -> Space:
         raise FormatError(f"{path / VECTORS}: cannot load ({e})") from None
     if vectors.ndim != 2 or vectors.dtype != np.float32:
         raise FormatError(f"{path / VECTORS}: expected a float32 matrix, got {vectors.dtype} {vectors.shape}")
-    data = (path / WORDS).read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise FormatError(f"{path / WORDS}: line {line}: not valid UTF-8") from None
-    words = text.split("\n")
-    if words and words[-1] == "":
-        words.pop()
+    words = read_words(path / WORDS)
     if len(words) != vectors.shape[0]:
         raise FormatError(f"{path}: {len(words):,} words in {WORDS} but {vectors.shape[0]:,} vectors")
     space = Space(words, vectors, name=name if name is not None else meta.get("name", path.name), meta=meta)
