@@ -42,7 +42,7 @@ from typing import Sequence
 
 import numpy as np
 
-from vecs.errors import DatasetError, VecsError
+from vecs.errors import BiasError, DatasetError
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 
@@ -51,9 +51,6 @@ DEBIAS_METHODS = ("hard",)
 GENDER_TESTS = ("career-family", "math-arts", "science-arts")
 
 
-class BiasError(VecsError, ValueError):
-    """A bias probe that cannot be computed as asked: too few words of a list in the vocabulary,
-    an unknown WEAT test or method."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -70,3 +70,24 @@ class MissingExtra(VecsError):
 class ContextualError(VecsError):
     """A contextual-embedding request cannot be met: the word is not in a sentence, no
     sentences, a layer out of range, a model without the head a command needs."""
+
+
+class QueryError(VecsError, ValueError):
+    """A query that cannot be answered as asked (too few words, unknown method, bad k)."""
+
+
+class BiasError(VecsError, ValueError):
+    """A bias probe that cannot be computed as asked: too few words of a list in the vocabulary,
+    an unknown WEAT test or method."""
+
+
+class QuizError(VecsError, ValueError):
+    """A quiz that cannot be run as asked: unknown section or mode, no usable question."""
+
+
+class PlotError(VecsError, ValueError):
+    """A plot that cannot be drawn as asked (too few words, unknown method or format)."""
+
+
+class DeviceUnavailable(VecsError):
+    """The requested device (``cuda``) is not available."""

@@ -48,8 +48,16 @@ from typing import Iterator
 
 import numpy as np
 
+from vecs.errors import (
+    CorpusError,
+    DeviceUnavailable,
+    MissingExtra,
+    ModelExists,
+    ModelNotFound,
+    StoreError,
+    VecsError,
+)
 from vecs.jsonify import plain
-from vecs.errors import CorpusError, MissingExtra, ModelExists, ModelNotFound, StoreError, VecsError
 from vecs.progress import ProgressFn, report
 
 UNK, EOS = "<unk>", "<eos>"
@@ -63,8 +71,6 @@ DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps
                 val_fraction=0.05, max_val_tokens=100_000)
 
 
-class DeviceUnavailable(VecsError):
-    """The requested device (``cuda``) is not available."""
 
 
 # -- tokenizer --------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from vecs.errors import VecsError
+from vecs.errors import PlotError
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -52,8 +52,6 @@ GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b
                  "#7f7f7f", "#bcbd22"]
 
 
-class PlotError(VecsError, ValueError):
-    """A plot that cannot be drawn as asked (too few words, unknown method or format)."""
 
 
 # --------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
 import numpy as np
 
-from vecs.errors import VecsError
+from vecs.errors import QueryError
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
@@ -42,8 +42,6 @@ METHODS = {"add": "3CosAdd", "mul": "3CosMul", "pair": "PairDirection"}
 _EPS = 1e-6  # 3CosMul's denominator guard, as in gensim's most_similar_cosmul
 
 
-class QueryError(VecsError, ValueError):
-    """A query that cannot be answered as asked (too few words, unknown method, bad k)."""
 
 
 # -- results --------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from vecs.errors import DatasetError, VecsError
+from vecs.errors import DatasetError, QuizError
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
@@ -46,8 +46,6 @@ TYPO_VOCAB = 30_000  # a typed word among the model's first N words is a real wo
 HISTORY_FILE = "quiz-history.jsonl"
 
 
-class QuizError(VecsError, ValueError):
-    """A quiz that cannot be run as asked: unknown section or mode, no usable question."""
 
 
 # --------------------------------------------------------------------------------------------
