@@ -104,6 +104,34 @@ _ABBREV = re.compile(
 _FIRST_ALNUM = re.compile(r"[^\W_]")
 
 
+def token_spans(text: str, lower: bool = True) -> list[tuple[str, tuple[int, int]]]:
+    """The tokens of ``text`` exactly as :func:`vecs.corpus.tokenize` gives them, each with its
+    ``(start, end)`` character span in ``text`` itself (before any normalisation)."""
+    if text.isascii():
+        rx = _ASCII_TOKEN_RE
+        low = text.lower() if lower else text
+        return [(m.group(), m.span()) for m in rx.finditer(low)]
+    # Map each character of a lower-cased, apostrophe-normalised copy back to its source
+    # character, match there, and take each token's text as tokenize() would (NFC first).
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, c in enumerate(text):
+        t = c.translate(_APOSTROPHES)
+        t = t.lower() if lower else t
+        chars.append(t)
+        origin.extend([i] * len(t))
+    mapped = "".join(chars)
+    out = []
+    for m in _token_re().finditer(mapped):
+        a, b = origin[m.start()], origin[m.end() - 1] + 1
+        piece = unicodedata.normalize("NFC", text[a:b]).translate(_APOSTROPHES)
+        out.append((piece.lower() if lower else piece, (a, b)))
+    expected = tokenize(text, lower)
+    if [t for t, _ in out] != expected and len(out) == len(expected):
+        out = [(t, span) for t, (_, span) in zip(expected, out)]
+    return out
+
+
 def split_sentences(line: str) -> list[str]:
     """The sentences of one line of text (see the module docstring).
 

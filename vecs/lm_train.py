@@ -39,7 +39,6 @@ import signal
 import tempfile
 import threading
 import time
-import unicodedata
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -57,6 +56,7 @@ from vecs.errors import (
     StoreError,
     VecsError,
 )
+from vecs.corpus import token_spans  # noqa: F401  (re-exported: the tokenizer uses it)
 from vecs.jsonify import plain
 from vecs.progress import ProgressFn, report
 
@@ -74,39 +74,6 @@ DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps
 
 
 # -- tokenizer --------------------------------------------------------------------------------
-_APOS = {ord("\u2019"): "'", ord("\u02bc"): "'"}
-
-
-def token_spans(text: str, lower: bool = True) -> list[tuple[str, tuple[int, int]]]:
-    """The tokens of ``text`` exactly as :func:`vecs.corpus.tokenize` gives them, each with its
-    ``(start, end)`` character span in ``text`` itself (before any normalisation)."""
-    from vecs import corpus
-
-    if text.isascii():
-        rx = corpus._ASCII_TOKEN_RE
-        low = text.lower() if lower else text
-        return [(m.group(), m.span()) for m in rx.finditer(low)]
-    # Map each character of a lower-cased, apostrophe-normalised copy back to its source
-    # character, match there, and take each token's text as tokenize() would (NFC first).
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, c in enumerate(text):
-        t = c.translate(_APOS)
-        t = t.lower() if lower else t
-        chars.append(t)
-        origin.extend([i] * len(t))
-    mapped = "".join(chars)
-    out = []
-    for m in corpus._token_re().finditer(mapped):
-        a, b = origin[m.start()], origin[m.end() - 1] + 1
-        piece = unicodedata.normalize("NFC", text[a:b]).translate(_APOS)
-        out.append((piece.lower() if lower else piece, (a, b)))
-    expected = corpus.tokenize(text, lower)
-    if [t for t, _ in out] != expected and len(out) == len(expected):
-        out = [(t, span) for t, (_, span) in zip(expected, out)]
-    return out
-
-
 class WordTokenizer:
     """Word-level tokenizer: ``words`` (frequency order) then ``<unk>`` and ``<eos>``.
 
