@@ -113,12 +113,15 @@ class Space:
             if variant != word and variant in self.index and variant not in out:
                 out.append(variant)
         if len(out) < n:
+            from vecs.spelling import edit_distance
+
             head = self.words[:100_000]
-            cands = [w for w in head if abs(len(w) - len(word)) <= 2 and w not in out]
+            cands = [w for w in head if abs(len(w) - len(word)) <= 2 and w not in out and w != word]
             cutoff = 0.6 if len(word) <= 4 else 0.75  # 'kat' -> 'cat' is 0.67 similar
-            for w in difflib.get_close_matches(low, cands, n=n, cutoff=cutoff):
-                if w not in out and w != word:
-                    out.append(w)
+            close = difflib.get_close_matches(low, cands, n=50, cutoff=cutoff)
+            # fewest edits first, then the more frequent word (spaces are in frequency order)
+            close.sort(key=lambda w: (edit_distance(low, w), cands.index(w)))
+            out += close
         return out[:n]
 
     # -- geometry ---------------------------------------------------------------------------
