@@ -225,9 +225,13 @@ def _senses_example(model, layer, pooling, standardize, json_out) -> None:
     cap = (f"{r.model}, standardised: {'yes' if r.standardized else 'no'}; * default layer {r.default_layer}. "
            f"Homonym senses are unrelated, so their vectors should be further apart.")
     console.print(table("across-sense cosine per layer (lower = senses kept apart)", cols, rows, caption=cap))
-    verdict = "holds" if r.holds_at_default else "does not hold"
-    console.print(f"At the default layer {r.default_layer} the claim {verdict}; it holds at "
-                  f"{r.layers_holding} of {len(r.layers)} layers.")
+    if r.holds_at_default is None:
+        console.print(f"The claim holds at {r.layers_holding} of {len(r.layers)} layers shown "
+                      f"(the default layer {r.default_layer} was not computed).")
+    else:
+        verdict = "holds" if r.holds_at_default else "does not hold"
+        console.print(f"At the default layer {r.default_layer} the claim {verdict}; it holds at "
+                      f"{r.layers_holding} of {len(r.layers)} layers.")
 
 
 # --------------------------------------------------------------------------------------------

@@ -170,6 +170,9 @@ def test_cli_senses_example(minilm):
     assert d["holds_at_default"] is True and {w["word"] for w in d["words"]} >= {"bank", "magazine"}
     res = runner.invoke(_app(), ["senses", "--demo", "--layer", "5"])
     assert res.exit_code == 0 and "lower for homonyms?" in res.output
+    # another layer alone: whether the claim holds at the default layer is unknown, not false
+    res = runner.invoke(_app(), ["senses", "--example", "--layer", "3", "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["holds_at_default"] is None
 
 
 @pytest.mark.real

@@ -184,7 +184,7 @@ class ExamplesResult:
     default_layer: int
     words: list[SensesResult]
     layers: list[ExampleLayer]
-    holds_at_default: bool
+    holds_at_default: bool | None  # None when the default layer was not among those computed
     layers_holding: int
 
 
@@ -223,7 +223,7 @@ def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool 
         layers.append(ExampleLayer(sl.layer, ha, pa, float(np.mean([x.gap for x in hom])),
                                    float(np.mean([x.gap for x in pol])), ha < pa))
     d = results[0].default_layer
-    at_default = next((x.holds for x in layers if x.layer == d), False)
+    at_default = next((x.holds for x in layers if x.layer == d), None)
     return ExamplesResult(results[0].model, bool(standardize), d, results, layers, at_default,
                           sum(x.holds for x in layers))
 
