@@ -359,12 +359,7 @@ def _parse_lines(lines: list[str], first: int, d: int, path: Path, line0: int,
         try:
             out[row] = np.array(vals, dtype=np.float64)
         except ValueError:
-            for k, v in enumerate(vals, 1):
-                try:
-                    float(v)
-                except ValueError:
-                    raise FormatError(f"{path}: line {line0 + j}: value {k} ({v[:40]!r}) is not a "
-                                      f"number") from None
+            _check_numbers(path, line0 + j, vals)
             raise  # pragma: no cover
         row += 1
     return words, out, i
@@ -481,12 +476,7 @@ def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
                     if len(vals) != d:
                         raise FormatError(f"{vec_path}: line {line0 + j}: wrong dimension: {len(vals)} "
                                           f"values, expected {d}")
-                    for k, v in enumerate(vals, 1):
-                        try:
-                            float(v)
-                        except ValueError:
-                            raise FormatError(f"{vec_path}: line {line0 + j}: value {k} ({v[:40]!r}) "
-                                              f"is not a number") from None
+                    _check_numbers(vec_path, line0 + j, vals)
                 block = np.array([ln.rstrip("\r").split("\t") for ln in lines], dtype=np.float64)
             rows.append(block.reshape(len(lines), d or 0).astype(np.float32, copy=False))
             count += len(lines)
@@ -501,6 +491,15 @@ def _read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tup
     if limit is not None:
         words, vectors = words[:limit], vectors[:limit]
     return words, np.ascontiguousarray(vectors)
+
+
+def _check_numbers(path, line: int, vals: list[str]) -> None:
+    """Raise a FormatError naming the first value on ``line`` that is not a number."""
+    for k, v in enumerate(vals, 1):
+        try:
+            float(v)
+        except ValueError:
+            raise FormatError(f"{path}: line {line}: value {k} ({v[:40]!r}) is not a number") from None
 
 
 def read_words(path: Path) -> list[str]:

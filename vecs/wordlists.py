@@ -76,6 +76,12 @@ def is_file_spec(spec: str) -> bool:
     return spec not in LIST_NAMES and spec not in PAIR_NAMES and Path(spec).expanduser().is_file()
 
 
+def _split_lines(path: Path):
+    """``(line number, line, words)`` for each word-bearing line of a list file."""
+    for n, line in _read_lines(path):
+        yield n, line, [p for p in _SPLIT.split(line) if p]
+
+
 def load_list(spec: str) -> list[str]:
     """The words of a named list or of a file (one word per line; a line with several words is
     taken whole only if it has no spaces, so ``new_york`` works and ``new york`` is an error)."""
@@ -92,8 +98,7 @@ def load_list(spec: str) -> list[str]:
         raise DatasetError(f"no word list named {spec!r} and no such file; named lists: "
                            + ", ".join(list(LIST_NAMES) + list(PAIR_NAMES)))
     words = []
-    for n, line in _read_lines(path):
-        parts = [p for p in _SPLIT.split(line) if p]
+    for n, line, parts in _split_lines(path):
         if len(parts) != 1:
             raise DatasetError(f"{path}: line {n}: expected one word per line, got {len(parts)} "
                                f"({line[:60]!r}); use '_' inside multi-word phrases")
@@ -114,8 +119,7 @@ def load_pairs(spec: str) -> list[tuple[str, str]]:
         raise DatasetError(f"no pair list named {spec!r} and no such file; named pair lists: "
                            + ", ".join(PAIR_NAMES))
     pairs = []
-    for n, line in _read_lines(path):
-        parts = [p for p in _SPLIT.split(line) if p]
+    for n, line, parts in _split_lines(path):
         if len(parts) != 2:
             raise DatasetError(f"{path}: line {n}: expected a pair of words, got {len(parts)} "
                                f"({line[:60]!r}); every line of a pairs file needs exactly two words")
