@@ -38,9 +38,10 @@ sys.path.insert(0, str(ROOT))
 
 
 def build_space(rows: int, dim: int = 300, seed: int = 0):
-    from vecs import Space, store
+    from vecs import Space
+    from vecs.resolve import resolve
 
-    real = store.resolve("googlenews")
+    real = resolve("googlenews")
     n = min(rows, len(real))
     vecs = np.empty((rows, dim), dtype=np.float32)
     vecs[:n] = np.asarray(real.vectors[:n])
@@ -133,11 +134,11 @@ def main() -> None:
     logging.getLogger("gensim").setLevel(logging.WARNING)
     from gensim.models import KeyedVectors
 
-    from vecs import resources
-    from vecs.evaluate import evaluate_analogies
+    from vecs.hub.fetch import path
+    from vecs.static.eval_analogies import evaluate_analogies
 
     space = build_space(args.rows)
-    path = Path(resources.path("google"))
+    path = Path(path("google"))
     tmp = tempfile.TemporaryDirectory()
     if args.sample > 1:
         path = sampled_file(path, args.sample, Path(tmp.name) / "sample.txt")
@@ -192,9 +193,9 @@ def main() -> None:
 def _predictions(rep, path, space):
     """vecs' predicted word (upper-cased) for every evaluated question, in file order."""
     wrong = {m.line: (m.predicted.upper() if m.predicted else None) for m in rep.mistakes}
-    from vecs.evaluate import _ok_vocab, read_analogies
+    from vecs.static.benchmarks import question_vocab, read_analogies
 
-    ok, _ = _ok_vocab(space.words, rep.restrict, True)
+    ok, _ = question_vocab(space.words, rep.restrict, True)
     sections, _ = read_analogies(path)
     preds = []
     for name, qs in sections:

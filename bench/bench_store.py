@@ -31,8 +31,10 @@ def main() -> None:
     d = int(sys.argv[2]) if len(sys.argv) > 2 else 50
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["VECS_HOME"] = tmp
-        from vecs import Space, store
-        from vecs.formats import read_vectors, write_vectors
+        from vecs import Space
+        from vecs.io.store import load, save
+        from vecs.io.formats import read_vectors
+        from vecs.io.write import write_vectors
 
         rng = np.random.default_rng(0)
         v = np.round(rng.standard_normal((n, d)) * 0.4, 5).astype(np.float32)
@@ -50,8 +52,8 @@ def main() -> None:
                                                                           no_header=True))
         _, t_gensim_bin = timed(lambda: KeyedVectors.load_word2vec_format(str(bin_), binary=True))
 
-        store.save(space, "bench")
-        loaded, t_load = timed(lambda: store.load("bench"))
+        save(space, "bench")
+        loaded, t_load = timed(lambda: load("bench"))
         _, t_first_query = timed(lambda: loaded.normed[loaded.row("w123")] @ loaded.normed[:1000].T)
 
         mb = txt.stat().st_size / 1e6

@@ -21,8 +21,9 @@ import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from vecs import contextual as C  # noqa: E402
-from vecs.polysemy import load_examples  # noqa: E402
+from vecs.contextual.extract import word_vectors
+from vecs.contextual.load import load_model
+from vecs.contextual.polysemy import load_examples
 
 
 def sentences(n: int, seed: int = 0) -> tuple[list[str], list[str]]:
@@ -52,23 +53,23 @@ def main(n: int = 1000) -> dict:
     import torch
 
     words, sents = sentences(n)
-    model = C.load_model("minilm")
+    model = load_model("minilm")
     by_word: dict[str, list[str]] = {}
     for w, s in zip(words, sents):
         by_word.setdefault(w, []).append(s)
 
     def batched():
         for w, ss in by_word.items():
-            C.word_vectors(model, ss, w, layer="all", batch_size=64)
+            word_vectors(model, ss, w, layer="all", batch_size=64)
 
     def one_at_a_time():
         for w, s in zip(words, sents):
-            C.word_vectors(model, [s], w, layer="all")
+            word_vectors(model, [s], w, layer="all")
 
     batched()  # warm-up
     t_batch = best_of(batched)
     sub = 200  # the slow loop on a sample, scaled up
-    t_loop = best_of(lambda: [C.word_vectors(model, [s], w, layer="all")
+    t_loop = best_of(lambda: [word_vectors(model, [s], w, layer="all")
                               for w, s in zip(words[:sub], sents[:sub])], repeat=1) * n / sub
     result = {"sentences": n, "threads": torch.get_num_threads(), "batched_s": round(t_batch, 3),
               "batched_sentences_per_s": round(n / t_batch, 1), "loop_s": round(t_loop, 3),
@@ -83,9 +84,9 @@ def main(n: int = 1000) -> dict:
               "pip install sentence-transformers to compare")
         result["sentence_transformers"] = None
     else:
-        from vecs import resources
+        from vecs.hub.fetch import path
 
-        st = SentenceTransformer(str(resources.path("minilm")), device="cpu", local_files_only=True)
+        st = SentenceTransformer(str(path("minilm")), device="cpu", local_files_only=True)
         enc = lambda: st.encode(sents, output_value="token_embeddings", batch_size=64)  # noqa: E731
         enc()
         t_st = best_of(enc)

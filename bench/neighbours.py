@@ -36,9 +36,9 @@ def build_vectors(rows: int, dim: int, seed: int = 0) -> tuple[list[str], np.nda
     vecs = np.empty((rows, dim), dtype=np.float32)
     source = "synthetic"
     try:
-        from vecs import store
+        from vecs.resolve import resolve
 
-        real = store.resolve("googlenews")
+        real = resolve("googlenews")
         if real.dim == dim:
             n = min(rows, len(real))
             words = list(real.words[:n])
@@ -81,10 +81,11 @@ def main() -> None:
 
         env = dict(os.environ, VECS_HOME=str(tmp / "home"), COLUMNS="200")
         os.environ["VECS_HOME"] = env["VECS_HOME"]
-        from vecs import Space, store
+        from vecs import Space
+        from vecs.io.store import save
 
         name = "bench100k"
-        store.save(Space(words, vectors, name=name), name)
+        save(Space(words, vectors, name=name), name)
 
         from gensim.models import KeyedVectors
 

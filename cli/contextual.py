@@ -85,7 +85,7 @@ def context(
 
     Example: vecs context bank "I paid at the bank." "We sat on the river bank." --layer all
     """
-    from vecs.polysemy import context_similarities
+    from vecs.contextual.polysemy import context_similarities
 
     sents = _read_sentences(sentences, file)
     with _progress() as progress:
@@ -191,7 +191,7 @@ def senses(
             groups.setdefault(str(k), []).extend(str(s) for s in v)
     if not groups:
         raise ContextualError("no sentences given (use --group NAME sentences... at least twice)")
-    from vecs.polysemy import senses as run_senses
+    from vecs.contextual.polysemy import senses as run_senses
 
     with _progress() as progress:
         r = run_senses(model, word, groups, layer=layer, pooling=pooling, standardize=standardize,
@@ -210,7 +210,7 @@ def senses(
 
 
 def _senses_example(model, layer, pooling, standardize, json_out) -> None:
-    from vecs.polysemy import sense_examples
+    from vecs.contextual.polysemy import sense_examples
 
     with _progress() as progress:
         r = sense_examples(model, layer=layer, pooling=pooling, standardize=standardize, progress=progress)
@@ -250,7 +250,7 @@ def lens(
     Each layer's residual stream goes through the model's final norm (once) and unembedding.
     Example: vecs lens "The capital of Poland is"
     """
-    from vecs.contextual import logit_lens
+    from vecs.contextual.lens import logit_lens
 
     with _progress() as progress:
         r = logit_lens(model, prompt, k=k, progress=progress)
@@ -293,7 +293,7 @@ def ffn(
 
     Example: vecs ffn "The capital of Poland is" --target Warsaw
     """
-    from vecs.contextual import feed_forward_lens
+    from vecs.contextual.lens import feed_forward_lens
 
     with _progress() as progress:
         r = feed_forward_lens(model, prompt, target=target, progress=progress)
@@ -335,10 +335,10 @@ def distill(
 
     Bommasani et al. (2020): the result is a Space, so neighbours, analogies, evaluations and
     bias probes work on it like on word2vec."""
-    from vecs import store
-    from vecs.contextual import distill as run
+    from vecs.io.store import save, validate_name
+    from vecs.contextual.distill import distill as run
 
-    store.validate_name(name)
+    validate_name(name)
     all_layers = layer is not None and layer.strip().lower() == "all"
     with _progress() as progress:
         out = run(model, corpus, layer=layer, pooling=pooling, max_sentences=max_sentences, min_count=min_count,
@@ -350,7 +350,7 @@ def distill(
         nm = f"{name}-L{L}" if all_layers else name
         sp.name = nm
         sp.meta["name"] = nm
-        path = store.save(sp, nm, force=force)
+        path = save(sp, nm, force=force)
         saved.append({"name": nm, "layer": L, "words": len(sp), "dim": sp.dim, "path": str(path)})
     if json_out:
         emit_json({"model": model, "corpus": corpus, "pooling": pooling, "models": saved})
@@ -373,7 +373,7 @@ def relatedness(
 ) -> None:
     """Spearman correlation of contextual cosine with human relatedness of word-sense pairs, per
     layer, with and without standardisation."""
-    from vecs.polysemy import dev_set_path, evaluate_relatedness
+    from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness
 
     path = dev_set_path() if file == "dev" else file
     with _progress() as progress:

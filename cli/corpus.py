@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, progress_bars, table
 
 corpus_app = typer.Typer(help="Corpora: list the named ones, count words in any.", no_args_is_help=True)
@@ -15,13 +15,13 @@ corpus_app = typer.Typer(help="Corpora: list the named ones, count words in any.
 @corpus_app.command("list")
 def list_(json_: JsonOpt = False) -> None:
     """The named corpora (recipes): what, how big, licence, installed."""
-    from vecs import resources
-    from vecs.corpus import list_corpora
+    from vecs.hub.fetch import is_installed
+    from vecs.corpus.reader import list_corpora
 
     items = []
     for r in list_corpora():
         items.append({"name": r.name, "title": r.title, "words": r.words, "documents": r.documents,
-                      "resource": r.resource, "installed": resources.is_installed(r.resource),
+                      "resource": r.resource, "installed": is_installed(r.resource),
                       "licence": r.licence, "source": r.source, "description": r.description, "clean": r.clean})
     if json_:
         emit_json(items)
@@ -41,7 +41,8 @@ def show(
     json_: JsonOpt = False,
 ) -> None:
     """Documents, sentences, tokens, vocabulary size and the most frequent words of a corpus."""
-    from vecs.corpus import corpus_stats, open_corpus
+    from vecs.corpus.stats import corpus_stats
+    from vecs.corpus.reader import open_corpus
 
     with progress_bars(transient=True) as progress:
         corpus = open_corpus(spec, lower=not keep_case, phrases=phrases, progress=progress)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 import typer
 
-from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
 
 RestrictOpt = Annotated[int, typer.Option(
     "--restrict", min=1, metavar="N",
@@ -53,7 +53,7 @@ def analogies(
     Answers are identical to gensim's evaluate_word_analogies (and, for --method mul, to the same loop
     over most_similar_cosmul)."""
     from cli.render import console, emit_json, progress_bars, table
-    from vecs.evaluate import evaluate_analogies
+    from vecs.static.eval_analogies import evaluate_analogies
 
     space = load_space(model)
     with progress_bars(transient=True) as progress:
@@ -92,7 +92,7 @@ def similarity(
 
     Identical to gensim's evaluate_word_pairs; pairs with an unknown word are skipped."""
     from cli.render import console, emit_json, table
-    from vecs.evaluate import evaluate_similarity, evaluate_similarity_all
+    from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all
 
     space = load_space(model)
     if dataset == "all":

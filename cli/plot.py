@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
 
 CTX_MODEL = "minilm"
 LENS_MODEL = "smollm2"
@@ -28,7 +28,7 @@ def _out_opt(kind: str):
 
 def _done(fig, out: str | None, kind: str, json: bool, **info) -> None:
     from cli.render import console, emit_json
-    from vecs.plot import save
+    from vecs.plot.canvas import save
 
     path = save(fig, out or f"vecs-{kind}.png")
     if json:
@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """A 2-D map of words (PCA or t-SNE), optionally with their neighbours."""
-        from vecs.plot import words_plot
+        from vecs.plot.static import words_plot
 
         space = load_space(model)
         fig = words_plot(space, words, method=method, neighbours=neighbours, seed=seed)
@@ -111,7 +111,7 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """The parallelogram A : B :: C : D, with arrows A→B and C→D (PCA of the four words)."""
-        from vecs.plot import analogy_plot
+        from vecs.plot.static import analogy_plot
 
         space = load_space(model)
         fig = analogy_plot(space, a, b, c, d, seed=seed)
@@ -130,7 +130,7 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """Words along the bias direction (x) and their main other variation (y)."""
-        from vecs.plot import bias_plot
+        from vecs.plot.static import bias_plot
 
         space = load_space(model)
         other = load_space(against) if against else None
@@ -152,9 +152,9 @@ def register(app: typer.Typer) -> None:
         Sense groups colour the trajectories:
         [bold]vecs plot layers bank --group money "..." "..." --group river "..." "..."[/]
         """
-        from vecs.contextual import word_vectors
+        from vecs.contextual.extract import word_vectors
         from vecs.errors import ContextualError
-        from vecs.plot import layers_plot
+        from vecs.plot.contextual import layers_plot
 
         sentences, groups = _sentences_and_groups(list(ctx.args))
         if not sentences:
@@ -176,8 +176,8 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """The heatmap of `vecs context`: cosine of WORD between every two sentences."""
-        from vecs.plot import similarity_plot
-        from vecs.polysemy import context_similarities
+        from vecs.plot.contextual import similarity_plot
+        from vecs.contextual.polysemy import context_similarities
 
         with _progress() as progress:
             r = context_similarities(model, word, sentences, layer=layer, standardize=standardize, progress=progress)
@@ -193,8 +193,8 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """The logit-lens grid: each layer's top next-token guess at each position, coloured by probability."""
-        from vecs.contextual import logit_lens
-        from vecs.plot import lens_plot
+        from vecs.contextual.lens import logit_lens
+        from vecs.plot.contextual import lens_plot
 
         with _progress() as progress:
             r = logit_lens(model, prompt, k=1, progress=progress)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
 
 K10 = Annotated[int, typer.Option("-k", min=1, help="How many words to show.")]
 K5 = Annotated[int, typer.Option("-k", min=1, help="How many candidates to show.")]
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
 
         [bold]vecs neighbours cat[/] · [bold]vecs neighbours king - man + woman[/]
         """
-        from vecs.query import neighbours as run
+        from vecs.static.query import neighbours as run
 
         text = query[0] if len(query) == 1 else " ".join(query)
         space = load_space(model)
@@ -122,8 +122,8 @@ def register(app: typer.Typer) -> None:
         a, b and c are left out (as in gensim) unless --keep-inputs, but their ranks if kept are shown.
 
         A note says when one of them would have come first; --expect D reports D's rank."""
-        from vecs.query import METHODS
-        from vecs.query import analogy as run
+        from vecs.static.query import METHODS
+        from vecs.static.query import analogy as run
 
         space = load_space(model)
         res = run(space, a, b, c, k=k, method=method, exclude_inputs=not keep_inputs, expected=expect,
@@ -174,8 +174,8 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """Vector arithmetic: the words nearest to an expression, and where its own words rank."""
-        from vecs.expression import parse
-        from vecs.query import calc as run
+        from vecs.static.expression import parse
+        from vecs.static.query import calc as run
 
         parse(expression)  # a syntax error is reported before any model is loaded
         space = load_space(model)
@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """Cosine similarity of two words."""
-        from vecs.query import similarity as run
+        from vecs.static.query import similarity as run
 
         space = load_space(model)
         s = run(space, w1, w2)
@@ -215,8 +215,8 @@ def register(app: typer.Typer) -> None:
         json: JsonOpt = False,
     ):
         """The word that fits least: the one least similar to the mean of all (gensim's doesnt_match)."""
-        from vecs.query import QueryError
-        from vecs.query import odd_one_out as run
+        from vecs.errors import QueryError
+        from vecs.static.query import odd_one_out as run
 
         if len(words) < 3:  # before loading a model
             raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")

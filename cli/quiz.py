@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.common import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
 
 
 def _reader(answers: str | None):
@@ -141,7 +141,7 @@ def _show_summary(s, out) -> None:
 
 def _show_history(json: bool) -> None:
     from cli.render import console, emit_json, table
-    from vecs.quiz import read_history
+    from vecs.quiz.history import read_history
 
     h = read_history()
     if json:
@@ -187,7 +187,9 @@ def register(app: typer.Typer) -> None:
         Ctrl-C ends the quiz with the summary so far; every quiz is recorded (--history).
         """
         from cli.render import console, emit_json, err, table
-        from vecs.quiz import Session, load_questions, record
+        from vecs.quiz.session import Session
+        from vecs.quiz.questions import load_questions
+        from vecs.quiz.history import record
 
         if history:
             return _show_history(json)

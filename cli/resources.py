@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, progress_bars, table
 
 
@@ -17,10 +17,11 @@ def get(
     json_: JsonOpt = False,
 ) -> None:
     """Fetch named resources. Re-running is a no-op; nothing is half-written on failure."""
-    from vecs import resources
+    from vecs.hub.catalogue import get
+    from vecs.hub.fetch import fetch, listing
 
     if list_ or not names:
-        items = resources.listing()
+        items = listing()
         if json_:
             emit_json(items)
             return
@@ -31,11 +32,11 @@ def get(
             console.print("Fetch with: vecs get NAME...")
         return
     for n in names:  # validate every name before fetching anything
-        resources.get(n)
+        get(n)
     results = []
     with progress_bars() as progress:
         for n in names:
-            results.append(resources.fetch(n, progress=progress, force=force))
+            results.append(fetch(n, progress=progress, force=force))
     if json_:
         emit_json(results)
         return

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, progress_bars, table
 
 IMPORT_FORMATS = ("auto", "word2vec", "word2vec-bin", "glove", "fasttext", "tsv")
@@ -16,9 +16,9 @@ EXPORT_FORMATS = ("word2vec", "word2vec-bin", "glove", "tsv")
 
 def models(json_out: JsonOpt = False) -> None:
     """List the stored models (name, kind, words, dims, source, created)."""
-    from vecs import store
+    from vecs.io.store import list_models
 
-    infos = store.list_models()
+    infos = list_models()
     if json_out:
         emit_json(infos)
         return
@@ -40,21 +40,22 @@ def import_(
     json_out: JsonOpt = False,
 ) -> None:
     """Import a vector file into the store as NAME."""
-    from vecs import store
+    from vecs.io.formats import read_vectors
+    from vecs.io.store import exists, list_models, save, validate_name
     from vecs.errors import FormatError, ModelExists
 
     if format not in IMPORT_FORMATS:
         raise FormatError(f"unknown format {format!r}; choose one of {', '.join(IMPORT_FORMATS)}")
-    store.validate_name(name)
-    if store.exists(name) and not force:  # refuse before reading a big file
+    validate_name(name)
+    if exists(name) and not force:  # refuse before reading a big file
         raise ModelExists(f"model {name!r} exists; use --force to replace it")
     with progress_bars(transient=True) as progress:
-        space = store.read_vectors(path, format=format, limit=limit, progress=progress)
+        space = read_vectors(path, format=format, limit=limit, progress=progress)
     fmt = space.meta.get("format", format)
     space.meta.update(kind="imported", source=f"{Path(path).expanduser().resolve()} ({fmt})",
                       params={"format": fmt, "limit": limit})
-    store.save(space, name, force=force)
-    info = next(m for m in store.list_models() if m.name == name)
+    save(space, name, force=force)
+    info = next(m for m in list_models() if m.name == name)
     if json_out:
         emit_json(info)
         return
@@ -71,14 +72,14 @@ def export(
     json_out: JsonOpt = False,
 ) -> None:
     """Write a model as a vector file (word2vec text or binary, GloVe, or Embedding Projector TSV)."""
-    from cli.common import load_space
-    from vecs import store
+    from cli.options import load_space
+    from vecs.io.write import write_vectors
     from vecs.errors import FormatError
 
     if format not in EXPORT_FORMATS:
         raise FormatError(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
     space = load_space(model)
-    out = store.write_vectors(space, path, format=format, force=force)
+    out = write_vectors(space, path, format=format, force=force)
     files = [str(out / "vectors.tsv"), str(out / "metadata.tsv")] if format == "tsv" else [str(out)]
     if json_out:
         emit_json({"model": model, "path": str(out), "format": format, "words": len(space),
@@ -92,9 +93,9 @@ def rm(
     json_out: JsonOpt = False,
 ) -> None:
     """Delete a stored model."""
-    from vecs import store
+    from vecs.io.store import remove
 
-    path = store.remove(name)
+    path = remove(name)
     if json_out:
         emit_json({"removed": name, "path": str(path)})
         return

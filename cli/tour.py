@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, err, progress_bars
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, err, progress_bars
 
 train_app = typer.Typer(help="Train word vectors on a corpus and keep them in the store.", no_args_is_help=True)
@@ -36,13 +36,13 @@ def word2vec(
     """Train word2vec (gensim, skip-gram with negative sampling by default) and store the vectors.
 
     Ctrl-C stops training without writing anything."""
-    from vecs import store
-    from vecs.corpus import open_corpus
+    from vecs.io.store import exists, save, validate_name
+    from vecs.corpus.reader import open_corpus
     from vecs.errors import ModelExists
-    from vecs.word2vec import train_word2vec
+    from vecs.static.word2vec import train_word2vec
 
-    store.validate_name(name)
-    if store.exists(name) and not force:  # refuse before any work
+    validate_name(name)
+    if exists(name) and not force:  # refuse before any work
         raise ModelExists(f"model {name!r} exists; use --force to replace it")
     workers = workers or os.cpu_count() or 1
     try:
@@ -53,7 +53,7 @@ def word2vec(
     except KeyboardInterrupt:
         err.print(INTERRUPTED)
         raise typer.Exit(130) from None
-    path = store.save(space, name, force=force)
+    path = save(space, name, force=force)
     m = space.meta
     summary = {
         "name": name, "path": str(path), "corpus": m["corpus"]["name"], "tokens": m["tokens"],

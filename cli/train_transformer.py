@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.common import JsonOpt
+from cli.options import JsonOpt
 from cli.render import console, emit_json, err, progress_bars, table
 
 # Shown in --help without importing the trainer (kept equal to vecs.lm_train.DEFAULTS by a test).
@@ -46,7 +46,7 @@ def transformer(
     model NAME (its input embeddings answer `vecs neighbours --model NAME`); Ctrl-C keeps the
     last checkpoint, `--resume` continues from it.
     """
-    from vecs.lm_train import train_transformer
+    from vecs.lm.train import train_transformer
 
     try:
         with progress_bars() as progress:

@@ -31,16 +31,16 @@ def vecs_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def googlenews() -> Space:
-    from vecs import store
+    from vecs.resolve import resolve
 
-    return store.resolve("googlenews")
+    return resolve("googlenews")
 
 
 @pytest.fixture(scope="session")
 def glove() -> Space:
-    from vecs import store
+    from vecs.resolve import resolve
 
-    return store.resolve("glove-6b-50d")
+    return resolve("glove-6b-50d")
 
 
 @pytest.fixture(scope="session", autouse=True)

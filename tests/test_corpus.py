@@ -13,9 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from corpora import Recipe, recipes
-from vecs import corpus as corpus_mod
-from vecs.corpus import Corpus, corpus_stats, list_corpora, open_corpus, split_sentences, tokenize
+from corpora import recipes
+pass
+import vecs.corpus.files as corpus_mod
+from vecs.corpus.reader import Corpus, list_corpora, open_corpus
+from vecs.corpus.stats import corpus_stats
+from vecs.corpus.tokenize import split_sentences, tokenize
 from vecs.errors import CorpusError
 
 runner = CliRunner()

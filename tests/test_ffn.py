@@ -14,7 +14,7 @@ pytestmark = pytest.mark.real
 
 
 def test_a_late_mlp_writes_warsaw():
-    from vecs.contextual import feed_forward_lens
+    from vecs.contextual.lens import feed_forward_lens
 
     r = feed_forward_lens("smollm2", "The capital of Poland is", target="Warsaw")
     assert r.target.strip() == "Warsaw" and r.final_rank == 1

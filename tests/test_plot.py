@@ -11,8 +11,10 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from vecs import Space
-from vecs import plot
-from vecs.plot import PlotError
+from vecs.plot.canvas import count_overlaps, deoverlap, new_figure, save, tsne_perplexity
+from vecs.plot.contextual import layers_plot, lens_plot, similarity_plot
+from vecs.plot.static import analogy_plot, bias_plot, words_plot
+from vecs.errors import PlotError
 
 runner = CliRunner()
 
@@ -23,9 +25,9 @@ MAGIC = {".png": b"\x89PNG\r\n\x1a\n", ".svg": b"<?xml", ".pdf": b"%PDF-"}
 
 @pytest.fixture
 def toy_model(toy):
-    from vecs import store
+    from vecs.io.store import save
 
-    store.save(toy, "toy")
+    save(toy, "toy")
     return "toy"
 
 
@@ -49,7 +51,7 @@ def _leaders(ax):
 # -- words -----------------------------------------------------------------------------------
 def test_words_pca_points_and_labels(toy):
     words = ["man", "woman", "king", "queen", "apple"]
-    fig = plot.words_plot(toy, words, seed=0)
+    fig = words_plot(toy, words, seed=0)
     ax = fig.axes[0]
     xy = ax.collections[0].get_offsets()
     assert xy.shape == (5, 2) and len(ax.collections) == 1
@@ -67,9 +69,9 @@ def test_words_pca_points_and_labels(toy):
 
 
 def test_words_neighbours_in_lighter_colour(toy):
-    from vecs.query import neighbours
+    from vecs.static.query import neighbours
 
-    fig = plot.words_plot(toy, ["apple", "king"], neighbours=1, seed=0)
+    fig = words_plot(toy, ["apple", "king"], neighbours=1, seed=0)
     ax = fig.axes[0]
     expected = [neighbours(toy, w, k=1).results[0].word for w in ("apple", "king")]
     assert len(ax.collections) == 2
@@ -82,14 +84,14 @@ def test_words_neighbours_in_lighter_colour(toy):
 
 def test_tsne_perplexity_is_below_the_number_of_points():
     for n in range(2, 200):
-        assert 1 <= plot.tsne_perplexity(n) < n
-    assert plot.tsne_perplexity(1000) == 30
+        assert 1 <= tsne_perplexity(n) < n
+    assert tsne_perplexity(1000) == 30
 
 
 def test_words_tsne_small_and_deterministic(toy):
     words = ["man", "woman", "king", "queen"]
-    a = plot.words_plot(toy, words, method="tsne", seed=3).axes[0]
-    b = plot.words_plot(toy, words, method="tsne", seed=3).axes[0]
+    a = words_plot(toy, words, method="tsne", seed=3).axes[0]
+    b = words_plot(toy, words, method="tsne", seed=3).axes[0]
     assert np.array_equal(a.collections[0].get_offsets(), b.collections[0].get_offsets())
     assert [t.get_position() for t in a.texts] == [t.get_position() for t in b.texts]
     assert "perplexity 1" in a.get_title()
@@ -97,21 +99,21 @@ def test_words_tsne_small_and_deterministic(toy):
 
 def test_words_errors(toy):
     with pytest.raises(PlotError):
-        plot.words_plot(toy, ["man"])
+        words_plot(toy, ["man"])
     with pytest.raises(PlotError):
-        plot.words_plot(toy, ["man", "king"], method="umap")
+        words_plot(toy, ["man", "king"], method="umap")
     from vecs.errors import UnknownWord
 
     with pytest.raises(UnknownWord):
-        plot.words_plot(toy, ["man", "kinng"])
+        words_plot(toy, ["man", "kinng"])
 
 
 # -- de-overlap ------------------------------------------------------------------------------
 def test_crowded_labels_do_not_overlap(crowd):
-    fig = plot.words_plot(crowd, crowd.words, seed=0)
+    fig = words_plot(crowd, crowd.words, seed=0)
     ax = fig.axes[0]
     assert len(ax.texts) == 40
-    assert plot.count_overlaps(ax) == 0
+    assert count_overlaps(ax) == 0
     # the labels really moved off their points, and the far ones got leader lines
     assert _leaders(ax)
     # and every label is inside the axes
@@ -123,21 +125,21 @@ def test_crowded_labels_do_not_overlap(crowd):
 
 
 def test_deoverlap_on_a_pile_of_labels():
-    fig = plot._figure(6, 4)
+    fig = new_figure(6, 4)
     ax = fig.add_subplot()
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     texts = [ax.text(0.5, 0.5, f"label {i}") for i in range(25)]
-    assert plot.count_overlaps(ax) > 100  # all on top of each other
-    left = plot.deoverlap(ax, texts, anchors=np.full((25, 2), 0.5))
-    assert left == 0 == plot.count_overlaps(ax)
+    assert count_overlaps(ax) > 100  # all on top of each other
+    left = deoverlap(ax, texts, anchors=np.full((25, 2), 0.5))
+    assert left == 0 == count_overlaps(ax)
     # deterministic: the same pile lands the same way
-    fig2 = plot._figure(6, 4)
+    fig2 = new_figure(6, 4)
     ax2 = fig2.add_subplot()
     ax2.set_xlim(0, 1)
     ax2.set_ylim(0, 1)
     texts2 = [ax2.text(0.5, 0.5, f"label {i}") for i in range(25)]
-    plot.deoverlap(ax2, texts2, anchors=np.full((25, 2), 0.5))
+    deoverlap(ax2, texts2, anchors=np.full((25, 2), 0.5))
     assert [t.get_position() for t in texts] == [t.get_position() for t in texts2]
 
 
@@ -147,7 +149,7 @@ def _arrow_ends(patch):
 
 
 def test_analogy_with_the_models_answer(toy):
-    fig = plot.analogy_plot(toy, "man", "king", "woman")
+    fig = analogy_plot(toy, "man", "king", "woman")
     ax = fig.axes[0]
     xy = ax.collections[0].get_offsets()
     assert xy.shape == (4, 2)
@@ -164,7 +166,7 @@ def test_analogy_exact_parallelogram_stays_one():
     # a = e1 + e3, b = e2 + e3, c = e1 + e4, d = e2 + e4: b - a = d - c, all the same length
     e = np.eye(5, dtype=np.float32)
     s = Space(["a", "b", "c", "d", "x"], np.stack([e[0] + e[2], e[1] + e[2], e[0] + e[3], e[1] + e[3], e[4]]))
-    ax = plot.analogy_plot(s, "a", "b", "c").axes[0]
+    ax = analogy_plot(s, "a", "b", "c").axes[0]
     assert _labels(ax)[3] == "d (model's answer)"
     xy = np.asarray(ax.collections[0].get_offsets())
     assert np.allclose(xy[1] - xy[0], xy[3] - xy[2], atol=1e-6)  # the arrows are equal vectors
@@ -174,19 +176,19 @@ def test_analogy_exact_parallelogram_stays_one():
 
 
 def test_analogy_with_given_d(toy):
-    ax = plot.analogy_plot(toy, "man", "king", "woman", "apple").axes[0]
+    ax = analogy_plot(toy, "man", "king", "woman", "apple").axes[0]
     assert _labels(ax)[3] == "apple" and "model's answer" not in ax.get_title()
     with pytest.raises(PlotError, match="must differ"):
-        plot.analogy_plot(toy, "man", "king", "man", "queen")
+        analogy_plot(toy, "man", "king", "man", "queen")
 
 
 # -- bias ------------------------------------------------------------------------------------
 def test_bias_axes_are_projections(toy):
-    from vecs.bias import direction, projections
+    from vecs.bias.direction import direction, projections
 
     pairs = [("woman", "man"), ("queen", "king")]
     words = ["apple", "banana", "car", "king", "queen"]
-    fig = plot.bias_plot(toy, words, pairs=pairs, labels=1)
+    fig = bias_plot(toy, words, pairs=pairs, labels=1)
     ax = fig.axes[0]
     xy = ax.collections[0].get_offsets()
     pr = projections(toy, words, direction(toy, pairs))
@@ -199,33 +201,33 @@ def test_bias_axes_are_projections(toy):
 
 def test_bias_against_a_debiased_model(toy):
     pairs = [("woman", "man"), ("queen", "king")]
-    d = plot.bias_plot(toy, ["apple", "banana", "car"], pairs=pairs).axes
+    d = bias_plot(toy, ["apple", "banana", "car"], pairs=pairs).axes
     assert len(d) == 1
     flat = toy.with_vectors(np.asarray(toy.vectors) * np.array([1, 1, 1, 1], dtype=np.float32), name="same")
-    axes = plot.bias_plot(toy, ["apple", "banana", "car"], pairs=pairs, against=flat).axes
+    axes = bias_plot(toy, ["apple", "banana", "car"], pairs=pairs, against=flat).axes
     assert len(axes) == 2
     assert np.allclose(axes[0].collections[0].get_offsets(), axes[1].collections[0].get_offsets())
     other = Space(["apple"], np.ones((1, 3), dtype=np.float32), name="small")
     with pytest.raises(PlotError, match="dimensions"):
-        plot.bias_plot(toy, ["apple", "car"], pairs=pairs, against=other)
+        bias_plot(toy, ["apple", "car"], pairs=pairs, against=other)
 
 
 @pytest.mark.real
 def test_bias_real_googlenews_before_after(googlenews):
-    from vecs.bias import hard_debias
+    from vecs.bias.debias import hard_debias
 
     deb = hard_debias(googlenews)
-    fig = plot.bias_plot(googlenews, "professions", against=deb)
+    fig = bias_plot(googlenews, "professions", against=deb)
     a, b = (ax.collections[0].get_offsets() for ax in fig.axes)
     assert len(a) > 250 and a.shape == b.shape
     assert np.abs(b[:, 0]).mean() < np.abs(a[:, 0]).mean() / 3  # debiased: close to 0 on x
-    assert all(plot.count_overlaps(ax) == 0 for ax in fig.axes)
+    assert all(count_overlaps(ax) == 0 for ax in fig.axes)
     assert "homemaker" in _labels(fig.axes[0])
 
 
 # -- layers, similarity, lens (built from result objects: no transformer needed) -------------------
 def _wordvectors(L=5, n=4, C=8):
-    from vecs.contextual import WordVectors
+    from vecs.contextual.extract import WordVectors
 
     rng = np.random.default_rng(1)
     base = rng.normal(size=(L, 1, C)).cumsum(0)
@@ -237,7 +239,7 @@ def _wordvectors(L=5, n=4, C=8):
 
 def test_layers_one_trajectory_per_sentence_coloured_by_group():
     wv = _wordvectors()
-    fig = plot.layers_plot(wv, groups=["money", "money", "river", "river"])
+    fig = layers_plot(wv, groups=["money", "money", "river", "river"])
     ax = fig.axes[0]
     lines = [ln for ln in ax.lines if ln.get_gid() != "leader"]
     assert len(lines) == 4 and all(len(ln.get_xdata()) == 5 for ln in lines)
@@ -247,48 +249,48 @@ def test_layers_one_trajectory_per_sentence_coloured_by_group():
     assert sorted(_labels(ax)) == sorted([str(k) for k in range(5)] * 4)  # layer numbers
     colours = [ln.get_color() for ln in lines]
     assert colours[0] == colours[1] != colours[2] == colours[3]
-    assert plot.count_overlaps(ax) == 0
+    assert count_overlaps(ax) == 0
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0].startswith("1 [money]: sentence number 1")
     with pytest.raises(PlotError):
-        plot.layers_plot(wv, groups=["a"])
+        layers_plot(wv, groups=["a"])
 
 
 def test_layers_many_layers_label_a_few():
     wv = _wordvectors(L=31, n=2)
-    ax = plot.layers_plot(wv, max_labels=8).axes[0]
+    ax = layers_plot(wv, max_labels=8).axes[0]
     shown = sorted({int(t.get_text()) for t in ax.texts})
     assert shown[0] == 0 and shown[-1] == 30 and len(shown) <= 8
-    assert plot.count_overlaps(ax) == 0
+    assert count_overlaps(ax) == 0
 
 
 def test_similarity_heatmap_cells():
-    from vecs.polysemy import ContextResult
+    from vecs.contextual.polysemy import ContextResult
 
     m = [[1.0, 0.8, 0.3], [0.8, 1.0, 0.25], [0.3, 0.25, 1.0]]
     r = ContextResult("bank", "fake", "mean", False, [2, 4], 4, ["a bank", "the bank", "river bank"], [], [],
                       [np.eye(3).tolist(), m])
-    ax = plot.similarity_plot(r).axes[0]  # the default layer (4)
+    ax = similarity_plot(r).axes[0]  # the default layer (4)
     assert np.allclose(ax.images[0].get_array(), m)
     assert [t.get_text() for t in ax.texts] == [f"{v:.2f}" for row in m for v in row]
     assert "layer 4" in ax.get_title()
-    ax = plot.similarity_plot(r, layer=2).axes[0]
+    ax = similarity_plot(r, layer=2).axes[0]
     assert np.allclose(ax.images[0].get_array(), np.eye(3))
     from vecs.errors import ContextualError
 
     with pytest.raises(ContextualError):
-        plot.similarity_plot(r, layer=7)
+        similarity_plot(r, layer=7)
 
 
 def test_lens_grid():
-    from vecs.contextual import Guess, LensResult
+    from vecs.contextual.lens import Guess, LensResult
 
     tokens = ["Darwin", " wrote"]
     guesses = [[[Guess(" the", 0.1)], [Guess(" a", 0.2)]],
                [[Guess(",", 0.3)], [Guess(" On", 0.9)]],
                [[Guess(" and", 0.5)], [Guess(" $x", 0.95)]]]
     r = LensResult("fake", "Darwin wrote", tokens, [0, 1, 2], guesses, 1)
-    ax = plot.lens_plot(r).axes[0]
+    ax = lens_plot(r).axes[0]
     assert np.allclose(ax.images[0].get_array(), [[0.1, 0.2], [0.3, 0.9], [0.5, 0.95]])
     assert [t.get_text() for t in ax.texts] == [" the", " a", ",", " On", " and", " $x"]
     assert [t.get_text() for t in ax.get_xticklabels()] == tokens
@@ -298,24 +300,24 @@ def test_lens_grid():
 # -- files -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
 def test_save_formats_atomically(toy, tmp_path, suffix):
-    fig = plot.words_plot(toy, ["man", "king", "apple"])
-    out = plot.save(fig, tmp_path / f"map{suffix}")
+    fig = words_plot(toy, ["man", "king", "apple"])
+    out = save(fig, tmp_path / f"map{suffix}")
     assert out.read_bytes().startswith(MAGIC[suffix])
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"map{suffix}"]  # no temporary left
     assert out.stat().st_mode & 0o044  # readable by others as any file (umask 022), not 0600
 
 
 def test_save_refuses_unknown_suffix(toy, tmp_path):
-    fig = plot.words_plot(toy, ["man", "king"])
+    fig = words_plot(toy, ["man", "king"])
     with pytest.raises(PlotError, match=r"\.png, \.svg or \.pdf"):
-        plot.save(fig, tmp_path / "map.jpg")
+        save(fig, tmp_path / "map.jpg")
     with pytest.raises(PlotError, match="no such folder"):
-        plot.save(fig, tmp_path / "nope" / "map.png")
+        save(fig, tmp_path / "nope" / "map.png")
 
 
 def test_same_seed_same_png(toy, tmp_path):
-    a = plot.save(plot.words_plot(toy, toy.words, seed=5), tmp_path / "a.png").read_bytes()
-    b = plot.save(plot.words_plot(toy, toy.words, seed=5), tmp_path / "b.png").read_bytes()
+    a = save(words_plot(toy, toy.words, seed=5), tmp_path / "a.png").read_bytes()
+    b = save(words_plot(toy, toy.words, seed=5), tmp_path / "b.png").read_bytes()
     assert a == b
 
 
@@ -384,10 +386,10 @@ def test_cli_plot_layers_and_similarity_minilm(tmp_path):
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["layer"] == 5  # minilm's default layer
     # the same library call, inspected: the money pair is closer than money-river
-    from vecs.polysemy import context_similarities
+    from vecs.contextual.polysemy import context_similarities
 
     res = context_similarities("minilm", "bank", money + river)
-    ax = plot.similarity_plot(res).axes[0]
+    ax = similarity_plot(res).axes[0]
     m = ax.images[0].get_array()
     assert m[0, 1] > m[0, 2]
 

@@ -9,8 +9,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from vecs import contextual as C
-from vecs import polysemy as P
+from vecs.contextual.align import find_word
+from vecs.contextual.extract import word_vectors
+from vecs.contextual.load import load_model
+from vecs.linalg import cosine_matrix
+from vecs.contextual.polysemy import context_similarities, load_examples, sense_examples, senses
+from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness, read_relatedness
 from vecs.errors import ContextualError, DatasetError
 
 runner = CliRunner()
@@ -29,7 +33,7 @@ def _app():
 
 @pytest.fixture(scope="session")
 def minilm():
-    return C.load_model("minilm")
+    return load_model("minilm")
 
 
 def test_parse_groups():
@@ -42,30 +46,30 @@ def test_parse_groups():
 
 
 def test_examples_file_is_well_formed():
-    ex = P.load_examples()
+    ex = load_examples()
     assert {"bank", "bat", "pitcher", "magazine", "paper", "school"} <= set(ex)
     for w, entry in ex.items():
         assert entry["kind"] in ("homonym", "polyseme") and len(entry["senses"]) == 2
         for sents in entry["senses"].values():
             assert len(sents) >= 5
             for s in sents:
-                C.find_word(s, w)  # raises if the word is missing
+                find_word(s, w)  # raises if the word is missing
 
 
 def test_dev_set_is_well_formed():
-    rows = P.read_relatedness(P.dev_set_path())
+    rows = read_relatedness(dev_set_path())
     assert len(rows) >= 100
     assert len({r["score"] for r in rows}) >= 3  # graded, not binary
 
 
 @pytest.mark.real
 def test_bank_money_closer_to_money_than_to_river(minilm):
-    wv = C.word_vectors(minilm, MONEY + RIVER, "bank", layer=3)
-    m = C.cosine_matrix(wv.at(3))
+    wv = word_vectors(minilm, MONEY + RIVER, "bank", layer=3)
+    m = cosine_matrix(wv.at(3))
     within_money = m[:3, :3][np.triu_indices(3, 1)]
     across = m[:3, 3:]
     assert within_money.min() > across.max()
-    r = P.senses(minilm, "bank", {"money": MONEY, "river": RIVER}, layer="all")
+    r = senses(minilm, "bank", {"money": MONEY, "river": RIVER}, layer="all")
     assert [x.layer for x in r.layers] == list(range(7))
     mid = r.at(3)
     assert mid.within > mid.across and mid.gap == pytest.approx(mid.within - mid.across)
@@ -74,7 +78,7 @@ def test_bank_money_closer_to_money_than_to_river(minilm):
 
 @pytest.mark.real
 def test_homonyms_further_apart_than_polysemes(minilm):
-    r = P.sense_examples(minilm, layer=None)
+    r = sense_examples(minilm, layer=None)
     assert [x.layer for x in r.layers] == [5]
     assert r.holds_at_default
     bank = next(w for w in r.words if w.word == "bank")
@@ -85,20 +89,20 @@ def test_homonyms_further_apart_than_polysemes(minilm):
 @pytest.mark.real
 def test_senses_errors(minilm):
     with pytest.raises(ContextualError, match="two sense groups"):
-        P.senses(minilm, "bank", {"money": MONEY})
+        senses(minilm, "bank", {"money": MONEY})
     with pytest.raises(ContextualError, match="no sentences"):
-        P.senses(minilm, "bank", {"money": MONEY, "river": []})
+        senses(minilm, "bank", {"money": MONEY, "river": []})
 
 
 @pytest.mark.real
 def test_context_similarities_standardized(minilm):
-    raw = P.context_similarities(minilm, "bank", MONEY + RIVER, layer=3)
-    std = P.context_similarities(minilm, "bank", MONEY + RIVER, layer=3, standardize=True)
+    raw = context_similarities(minilm, "bank", MONEY + RIVER, layer=3)
+    std = context_similarities(minilm, "bank", MONEY + RIVER, layer=3, standardize=True)
     assert not raw.standardized and std.standardized
     # standardisation removes the common offset: similarities spread out and drop
     assert np.mean([p.score for p in std.pairs]) < np.mean([p.score for p in raw.pairs])
     with pytest.raises(ContextualError, match="at least two"):
-        P.context_similarities(minilm, "bank", MONEY[:1])
+        context_similarities(minilm, "bank", MONEY[:1])
 
 
 def _csv(tmp_path, rows, header="word,sentence1,sentence2,score,string,extra"):
@@ -122,7 +126,7 @@ def test_evaluate_relatedness(minilm, tmp_path):
     rows.append(["break", "He broke the vase.", "The dam broke.", 3.0, "broke", ""])
     rows.append(["bank", "Two banks merged.", "The banks of the Nile.", 1.0, "", ""])  # loose: banks
     rows.append(["bank", "No such word.", "Nor here.", 2.0, "", ""])  # skipped
-    r = P.evaluate_relatedness(minilm, _csv(tmp_path, rows))
+    r = evaluate_relatedness(minilm, _csv(tmp_path, rows))
     assert r.pairs == 11 and r.skipped == 1 and r.skipped_rows == [13]
     assert [x.layer for x in r.layers] == list(range(7)) and r.layer == r.default_layer == 5
     assert r.spearman > 0.5 and r.spearman == r.layers[5].spearman
@@ -131,11 +135,11 @@ def test_evaluate_relatedness(minilm, tmp_path):
 
 def test_read_relatedness_errors(tmp_path):
     with pytest.raises(DatasetError, match="missing column"):
-        P.read_relatedness(_csv(tmp_path, [["bank", "a", "b"]], header="word,sentence1,sentence2"))
+        read_relatedness(_csv(tmp_path, [["bank", "a", "b"]], header="word,sentence1,sentence2"))
     with pytest.raises(DatasetError, match="not a number"):
-        P.read_relatedness(_csv(tmp_path, [["bank", "a", "b", "high", "", ""]]))
+        read_relatedness(_csv(tmp_path, [["bank", "a", "b", "high", "", ""]]))
     with pytest.raises(DatasetError, match="no such file"):
-        P.read_relatedness(tmp_path / "nope.csv")
+        read_relatedness(tmp_path / "nope.csv")
 
 
 # -- CLI -----------------------------------------------------------------------------------

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
 from helpers import fails, ok
 from vecs import Space, UnknownWord
 from vecs.errors import ExpressionError
-from vecs.query import QueryError, analogy, calc, neighbours, odd_one_out, similarity
+from vecs.errors import QueryError
+from vecs.static.query import analogy, calc, neighbours, odd_one_out, similarity
 
 R2 = math.sqrt(2)
 
@@ -326,11 +326,11 @@ runner = CliRunner()
 
 @pytest.fixture
 def stored(royal, clinic, toy):
-    from vecs import store
+    from vecs.io.store import save
 
-    store.save(royal, "royal")
-    store.save(clinic, "clinic")
-    store.save(toy, "toy")
+    save(royal, "royal")
+    save(clinic, "clinic")
+    save(toy, "toy")
 
 
 def test_cli_neighbours(stored):

@@ -12,8 +12,13 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from vecs import quiz
-from vecs.quiz import Grade, Session, edit_distance, grade, load_questions, read_history
+from vecs.errors import QuizError
+from vecs.quiz.history import history_path
+from vecs.quiz.questions import draw
+from vecs.quiz.session import Grade, Session, grade
+from vecs.util import edit_distance
+from vecs.quiz.questions import load_questions
+from vecs.quiz.history import read_history
 
 runner = CliRunner()
 
@@ -32,9 +37,9 @@ man king woman princess
 
 @pytest.fixture
 def toy_model(toy):
-    from vecs import store
+    from vecs.io.store import save
 
-    store.save(toy, "toy")
+    save(toy, "toy")
     return "toy"
 
 
@@ -100,17 +105,17 @@ def test_sections_filter_and_unknown_section(toy, quiz_file):
     assert qs.section == "royals" and len(qs.questions) == 2 and qs.skipped == 0
     assert [(c.section, c.questions, c.usable) for c in qs.sections] == [
         ("royals", 2, 2), ("people", 1, 1), ("unknown", 1, 0)]
-    with pytest.raises(quiz.QuizError, match="unknown section 'nope'.*royals, people, unknown"):
+    with pytest.raises(QuizError, match="unknown section 'nope'.*royals, people, unknown"):
         load_questions(toy, quiz_file, section="nope")
 
 
 def test_draw_is_deterministic(toy, quiz_file):
     qs = load_questions(toy, quiz_file).questions
-    a = [q.line for q in quiz.draw(qs, 2, seed=7)]
-    assert a == [q.line for q in quiz.draw(qs, 2, seed=7)]
-    assert sorted(q.line for q in quiz.draw(qs, 10, seed=1)) == [2, 3, 5]  # all, when fewer than n
-    with pytest.raises(quiz.QuizError, match="no usable question"):
-        quiz.draw([], 3, seed=1)
+    a = [q.line for q in draw(qs, 2, seed=7)]
+    assert a == [q.line for q in draw(qs, 2, seed=7)]
+    assert sorted(q.line for q in draw(qs, 10, seed=1)) == [2, 3, 5]  # all, when fewer than n
+    with pytest.raises(QuizError, match="no usable question"):
+        draw([], 3, seed=1)
 
 
 def test_session_library_api(toy, quiz_file):
@@ -223,7 +228,7 @@ def test_ctrl_c_ends_cleanly_with_summary(toy_model, quiz_file, monkeypatch):
 def test_history_file_and_command(toy_model, quiz_file):
     for seed in (1, 2):
         _json(run(["-m", toy_model, "-d", quiz_file, "--mode", "model", "--seed", str(seed), "--json"]))
-    path = quiz.history_path()
+    path = history_path()
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 2 and all(json.loads(ln)["mode"] == "model" for ln in lines)
     with open(path, "a", encoding="utf-8") as f:
@@ -260,13 +265,13 @@ def test_errors_are_one_line(toy_model, quiz_file, tmp_path):
     assert r.exit_code == 1 and "similarity set" in r.output
     r = run(["-m", toy_model, "-d", quiz_file, "--mode", "nope"])
     assert r.exit_code == 2  # typer rejects the choice
-    assert not quiz.history_path().exists()
+    assert not history_path().exists()
 
 
 # -- real vectors ----------------------------------------------------------------------------
 @pytest.mark.real
 def test_real_googlenews_google(googlenews):
-    from vecs.query import analogy
+    from vecs.static.query import analogy
 
     key = _json(run(["--mode", "model", "-n", "15", "--seed", "11", "--json"]))  # googlenews on google
     assert key["dataset"] == "google" and key["model"] == "googlenews"

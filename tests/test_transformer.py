@@ -17,9 +17,13 @@ from typer.testing import CliRunner  # noqa: E402
 
 from cli.main import app  # noqa: E402
 from vecs.errors import MissingExtra, ModelExists, StoreError  # noqa: E402
-from vecs.lm_train import (DEFAULTS, DeviceUnavailable, WordTokenizer, build_data, load_transformer,  # noqa: E402
-                           pick_device, token_spans, train_transformer, unigram_perplexity)
-from vecs.transformer import GPT, GPTConfig  # noqa: E402
+from vecs.lm.train import DEFAULTS, pick_device, train_transformer
+from vecs.errors import DeviceUnavailable
+from vecs.lm.tokenizer import WordTokenizer
+from vecs.lm.data import build_data, unigram_perplexity
+from vecs.lm.checkpoint import load_transformer
+from vecs.corpus.tokenize import token_spans
+from vecs.lm.model import GPT, GPTConfig
 
 runner = CliRunner()
 TINY = dict(layers=2, dim=32, heads=2, context=16, batch=8, lr=1e-2, max_vocab=200, min_count=1,
@@ -86,14 +90,14 @@ def test_tokenizer_encode_spans_decode():
     assert [s for _, s in pairs] == [(0, 8), (9, 12)]
     assert WordTokenizer.from_dict(json.loads(json.dumps(tok.to_dict()))).itos == tok.itos
     # same tokens as the corpus tokenizer (word2vec's conventions)
-    from vecs.corpus import tokenize
+    from vecs.corpus.tokenize import tokenize
 
     s = "Mr. Smith's 1,000 well-being O'Neill"
     assert [t for t, _ in token_spans(s)] == tokenize(s)
 
 
 def test_vocabulary_and_unigram_baseline(tiny_corpus):
-    from vecs.corpus import open_corpus
+    from vecs.corpus.reader import open_corpus
 
     data = build_data(open_corpus(tiny_corpus), max_vocab=5, min_count=1)
     tok = data.tokenizer
@@ -116,9 +120,9 @@ def test_loss_falls_and_beats_unigram(tiny_corpus):
     assert r.steps == 40 and r.resumed_from == 0 and r.device == "cpu"
     assert any("tokens_per_s" in e.info and "ppl" in e.info for e in events)
     # the store sees a transformer model whose Space is the input embedding matrix
-    from vecs import store
+    from vecs.io.store import load
 
-    space = store.load("tiny")
+    space = load("tiny")
     assert space.meta["kind"] == "transformer" and space.meta["transformer"]["complete"] is True
     model, tok, cfg = load_transformer("tiny")
     assert space.words == tok.words
@@ -163,10 +167,10 @@ def test_load_errors(tiny_corpus):
 
     with pytest.raises(ModelNotFound, match="no transformer named 'nope'"):
         load_transformer("nope")
-    from vecs import store
+    from vecs.io.store import save
     from vecs.space import Space
 
-    store.save(Space(["a"], np.ones((1, 2), dtype=np.float32), meta={"kind": "word2vec"}), "w2v")
+    save(Space(["a"], np.ones((1, 2), dtype=np.float32), meta={"kind": "word2vec"}), "w2v")
     with pytest.raises(ModelNotFound, match="not a transformer"):
         load_transformer("w2v")
     with pytest.raises(StoreError, match="not a transformer checkpoint"):
@@ -211,9 +215,9 @@ def test_cli_json_table_and_name_collision(tiny_corpus):
     res = runner.invoke(app, _args(tiny_corpus, "cli-gpt", "--force"))
     assert res.exit_code == 0, res.output
     assert "validation perplexity" in res.stdout and "unigram baseline perplexity" in res.stdout
-    from vecs import store
+    from vecs.resolve import resolve
 
-    space = store.resolve("cli-gpt")  # what `--model cli-gpt` gives every query command
+    space = resolve("cli-gpt")  # what `--model cli-gpt` gives every query command
     assert space.meta["kind"] == "transformer" and space.dim == 16 and "cat" in space
 
 
@@ -229,9 +233,9 @@ def test_cli_bad_input_is_one_line(tiny_corpus, tmp_path):
 
 def test_cli_missing_extra(tiny_corpus, monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # `import torch` now raises ImportError
-    monkeypatch.delitem(sys.modules, "vecs.transformer", raising=False)
+    monkeypatch.delitem(sys.modules, "vecs.lm.model", raising=False)
     with pytest.raises(MissingExtra):
-        import vecs.transformer  # noqa: F401
+        import vecs.lm.model  # noqa: F401
     res = runner.invoke(app, _args(tiny_corpus, "x"))
     assert res.exit_code == 1
     assert "pip install 'vecs[contextual]'" in res.stderr and "Traceback" not in res.output

@@ -29,7 +29,8 @@ class Space:
     ``vectors`` may be a read-only memory map; nothing here writes to it.
     """
 
-    def __init__(self, words: Sequence[str], vectors: np.ndarray, name: str = "", meta: dict | None = None):
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, name: str = "", meta: dict | None = None,
+                 norms: np.ndarray | None = None):
         vectors = np.asarray(vectors) if not isinstance(vectors, np.ndarray) else vectors
         if vectors.ndim != 2:
             raise FormatError(f"vectors must be a 2-D matrix, got shape {vectors.shape}")
@@ -43,6 +44,10 @@ class Space:
         self.meta: dict = dict(meta or {})
         self._index: dict[str, int] | None = None
         self._norms: np.ndarray | None = None
+        if norms is not None:  # precomputed (the store keeps them beside the vectors)
+            if getattr(norms, "shape", None) != (len(self.words),):
+                raise FormatError(f"norms of shape {getattr(norms, 'shape', None)} for {len(self.words)} words")
+            self._norms = norms
         self._normed: np.ndarray | None = None
         self._scans = 0
 
@@ -113,7 +118,7 @@ class Space:
             if variant != word and variant in self.index and variant not in out:
                 out.append(variant)
         if len(out) < n:
-            from vecs.spelling import edit_distance
+            from vecs.util import edit_distance
 
             head = self.words[:100_000]
             cands = [w for w in head if abs(len(w) - len(word)) <= 2 and w not in out and w != word]
@@ -129,22 +134,18 @@ class Space:
     def norms(self) -> np.ndarray:
         """Euclidean length of every row (float32), computed once."""
         if self._norms is None:
-            v = self.vectors
-            norms = np.empty(len(v), dtype=np.float32)
-            step = 65536
-            for s in range(0, len(v), step):
-                block = np.asarray(v[s : s + step], dtype=np.float32)
-                norms[s : s + step] = np.sqrt(np.einsum("ij,ij->i", block, block))
-            self._norms = norms
+            from vecs.linalg import row_norms
+
+            self._norms = row_norms(self.vectors)
         return self._norms
 
     @property
     def normed(self) -> np.ndarray:
         """Rows scaled to unit length (zero rows stay zero), computed once and cached."""
         if self._normed is None:
-            n = self.norms.copy()
-            n[n == 0] = 1.0
-            self._normed = (np.asarray(self.vectors, dtype=np.float32) / n[:, None]).astype(np.float32, copy=False)
+            from vecs.linalg import unit_rows
+
+            self._normed = unit_rows(self.vectors, self.norms)
         return self._normed
 
     # -- derived spaces ---------------------------------------------------------------------

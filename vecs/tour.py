@@ -66,7 +66,7 @@ def _missing(space, words) -> list[str]:
 
 
 def _cat(space) -> Outcome:
-    from vecs.query import neighbours
+    from vecs.static.query import neighbours
 
     if "cat" not in space:
         return Outcome(space.name, None, "no 'cat' in this vocabulary")
@@ -80,7 +80,7 @@ def _cat(space) -> Outcome:
 
 
 def _calc(space, expression: str, expected: str) -> Outcome:
-    from vecs.query import calc
+    from vecs.static.query import calc
 
     words = [w for w in expression.replace("+", " ").replace("-", " ").split()]
     miss = _missing(space, words + [expected])
@@ -95,7 +95,7 @@ def _calc(space, expression: str, expected: str) -> Outcome:
 
 
 def _analogy(space, a: str, b: str, c: str, d: str) -> Outcome:
-    from vecs.query import analogy
+    from vecs.static.query import analogy
 
     miss = _missing(space, [a, b, c, d])
     if miss:
@@ -113,7 +113,7 @@ def _analogy(space, a: str, b: str, c: str, d: str) -> Outcome:
 
 
 def _doctor(space) -> Outcome:
-    from vecs.query import analogy
+    from vecs.static.query import analogy
 
     miss = _missing(space, ["man", "doctor", "woman", "nurse"])
     if miss:
@@ -153,7 +153,7 @@ STATIC_STEPS = [
 # contextual claims
 # --------------------------------------------------------------------------------------------
 def _senses(model: str, progress) -> Outcome:
-    from vecs.polysemy import sense_examples
+    from vecs.contextual.polysemy import sense_examples
 
     r = sense_examples(model, layer="all", progress=progress)
     d = r.default_layer
@@ -173,7 +173,7 @@ def _senses(model: str, progress) -> Outcome:
 
 def _darwin(model: str, progress) -> tuple[Outcome, object]:
     """Does the guess after "Darwin wrote" sharpen towards "the" in the later layers?"""
-    from vecs.contextual import logit_lens
+    from vecs.contextual.lens import logit_lens
 
     r = logit_lens(model, "Darwin wrote", k=50, progress=progress)
     col = [layer[-1] for layer in r.guesses]  # the last position, every layer
@@ -212,7 +212,7 @@ def _ranges(xs: list[int]) -> str:
 
 
 def _warsaw(model: str, progress) -> Outcome:
-    from vecs.contextual import feed_forward_lens
+    from vecs.contextual.lens import feed_forward_lens
 
     r = feed_forward_lens(model, "The capital of Poland is", target="Warsaw", progress=progress)
     L = next(x for x in r.layers if x.layer == r.best_layer)
@@ -238,12 +238,12 @@ def contextual_available() -> bool:
 def _train_sotu(quick: bool, progress: ProgressFn | None) -> tuple[object, dict]:
     """The self-trained model: reused from the store when an earlier tour trained it with the
     same parameters, else trained now on `sotu` and saved as ``sotu-tour``."""
-    from vecs import store
-    from vecs.word2vec import train_word2vec
+    from vecs.io.store import exists, load, save
+    from vecs.static.word2vec import train_word2vec
 
     params = QUICK_W2V if quick else FULL_W2V
-    if store.exists(SELF_TRAINED):
-        space = store.load(SELF_TRAINED)
+    if exists(SELF_TRAINED):
+        space = load(SELF_TRAINED)
         p = space.meta.get("params", {})
         if space.meta.get("corpus", {}).get("name") == "sotu" and all(p.get(k) == v for k, v in params.items()):
             space.name = SELF_TRAINED
@@ -252,7 +252,7 @@ def _train_sotu(quick: bool, progress: ProgressFn | None) -> tuple[object, dict]
     space = train_word2vec("sotu", progress=progress, **params)
     seconds = time.perf_counter() - t0
     space.name = SELF_TRAINED
-    store.save(space, SELF_TRAINED, force=True)
+    save(space, SELF_TRAINED, force=True)
     return space, {"name": SELF_TRAINED, "params": params, "seconds": round(seconds, 1), "reused": False}
 
 
@@ -260,7 +260,10 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
              seed: int = 0, progress: ProgressFn | None = None) -> Iterator[Step | TourResult]:
     """Walk through every claim; yields each :class:`Step` when it is done and finally the
     :class:`TourResult`. Plots are written into ``out``."""
-    from vecs import plot, store
+    from vecs.plot.canvas import save
+    from vecs.plot.contextual import layers_plot, lens_plot
+    from vecs.plot.static import analogy_plot, words_plot
+    from vecs.resolve import resolve
 
     t0 = time.perf_counter()
     out = Path(out)
@@ -270,7 +273,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
     if contextual is None:
         contextual = contextual_available()
 
-    spaces = [store.resolve(m, progress=progress) for m in PRETRAINED]
+    spaces = [resolve(m, progress=progress) for m in PRETRAINED]
     own, trained = _train_sotu(quick, progress)
     spaces.append(own)
 
@@ -287,11 +290,11 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
             shown = [w for w in ("cat", "dog", "kitten", "pet", "king", "queen", "man", "woman", "apple",
                                  "banana", "car", "truck") if w in spaces[0]]
             if len(shown) >= 3:
-                fig = plot.words_plot(spaces[0], shown, neighbours=2, seed=seed)
-                step.plot = str(plot.save(fig, out / "words.png"))
+                fig = words_plot(spaces[0], shown, neighbours=2, seed=seed)
+                step.plot = str(save(fig, out / "words.png"))
         if key == "queen" and all(w in spaces[0] for w in ("man", "woman", "king")):
-            fig = plot.analogy_plot(spaces[0], "man", "woman", "king", seed=seed)
-            step.plot = str(plot.save(fig, out / "analogy.png"))
+            fig = analogy_plot(spaces[0], "man", "woman", "king", seed=seed)
+            step.plot = str(save(fig, out / "analogy.png"))
         if key == "doctor":
             step.note = ("Excluding the input words (as every benchmark does) is what lets nurse win: kept, "
                          "the nearest word to doctor − man + woman is doctor itself (Nissim et al. 2020).")
@@ -310,8 +313,8 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
         step = Step("bank", "`bank` (homonym) is less similar to itself across senses than `magazine` "
                             "(polysemy), layer by layer", f"vecs senses --example -m {sense_models[0]}", outcomes)
         try:
-            from vecs.contextual import word_vectors
-            from vecs.polysemy import load_examples
+            from vecs.contextual.extract import word_vectors
+            from vecs.contextual.polysemy import load_examples
 
             ex = load_examples()["bank"]["senses"]
             sents, groups = [], []
@@ -319,7 +322,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
                 sents += ss[:3]
                 groups += [g] * len(ss[:3])
             wv = word_vectors("minilm", sents, "bank", layer="all")
-            step.plot = str(plot.save(plot.layers_plot(wv, groups, seed=seed), out / "bank-layers.png"))
+            step.plot = str(save(layers_plot(wv, groups, seed=seed), out / "bank-layers.png"))
         except VecsError:  # pragma: no cover - the step above reported it
             pass
         steps.append(step)
@@ -329,7 +332,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
             o, lens = _darwin("smollm2", progress)
             step = Step("darwin", "later layers refine the next-word guess (logit lens: \"Darwin wrote\" → \"the\")",
                         'vecs lens "Darwin wrote" -m smollm2', [o])
-            step.plot = str(plot.save(plot.lens_plot(lens), out / "lens-darwin.png"))
+            step.plot = str(save(lens_plot(lens), out / "lens-darwin.png"))
         except VecsError as e:
             step = Step("darwin", "logit lens: \"Darwin wrote\" → \"the\"", 'vecs lens "Darwin wrote"',
                         [Outcome("smollm2", None, str(e))])

@@ -1,0 +1,159 @@
+"""The house rules, checked on the source: imports run one way (no cycle, lazy imports
+included), no module over 400 lines, and nothing `vecs --help` imports pulls in a heavy
+library at module level."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("vecs", "cli")
+MAX_LINES = 400
+HEAVY = ("torch", "transformers", "gensim", "matplotlib", "sklearn", "pyarrow", "scipy", "safetensors",
+         "tokenizers", "gguf")
+
+
+def modules() -> dict[str, Path]:
+    out = {}
+    for pkg in PACKAGES:
+        for p in sorted((ROOT / pkg).rglob("*.py")):
+            name = ".".join(p.relative_to(ROOT).with_suffix("").parts)
+            out[name.removesuffix(".__init__")] = p
+    return out
+
+
+def imports(path: Path, module: str, known: set[str], top_level_only: bool = False) -> set[str]:
+    """The project modules ``module`` imports (``from pkg import sub`` counts as ``pkg.sub``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    if top_level_only:  # module level includes `if`/`try` blocks, not function bodies
+        nodes = [n for stmt in tree.body if not isinstance(stmt, (ast.FunctionDef, ast.ClassDef))
+                 for n in ast.walk(stmt)]
+    found = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                found.add(a.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = module.split(".")
+                pkg = parts if path.name == "__init__.py" else parts[:-1]
+                base = ".".join(pkg[: len(pkg) - node.level + 1] + ([base] if base else []))
+            found.add(base)
+            for a in node.names:
+                found.add(f"{base}.{a.name}")
+    out = set()
+    for name in found:
+        while name and name not in known and "." in name:
+            name = name.rsplit(".", 1)[0]
+        if name in known and name != module:
+            out.add(name)
+    return out
+
+
+def graph() -> dict[str, set[str]]:
+    mods = modules()
+    known = set(mods)
+    g = {}
+    for m, p in mods.items():
+        deps = imports(p, m, known)
+        # a package's __init__ is imported by its submodules' importers: not an edge of theirs
+        g[m] = {d for d in deps if not m.startswith(d + ".")}
+    return g
+
+
+def find_cycle(g: dict[str, set[str]]) -> list[str] | None:
+    colour: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(n: str) -> list[str] | None:
+        colour[n] = 1
+        stack.append(n)
+        for d in sorted(g.get(n, ())):
+            if colour.get(d) == 1:
+                return stack[stack.index(d):] + [d]
+            if colour.get(d) is None:
+                found = visit(d)
+                if found:
+                    return found
+        stack.pop()
+        colour[n] = 2
+        return None
+
+    for n in sorted(g):
+        if colour.get(n) is None:
+            found = visit(n)
+            if found:
+                return found
+    return None
+
+
+def test_find_cycle_sees_a_cycle():
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_import_cycle():
+    cycle = find_cycle(graph())
+    assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_no_module_over_400_lines():
+    long = {m: n for m, p in modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert not long, f"modules over {MAX_LINES} lines: {long}"
+
+
+def help_modules() -> tuple[list[str], list[str]]:
+    """(project modules, heavy libraries) in ``sys.modules`` after ``vecs --help``."""
+    code = ("import sys; from typer.testing import CliRunner; from cli.main import app; "
+            "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output; "
+            "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('vecs', 'cli')))); "
+            f"print(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    ours, heavy = (out.stdout.splitlines() + ["", ""])[:2]
+    return ours.split(), heavy.split()
+
+
+def heavy_module_level_imports(path: Path) -> list[str]:
+    """Heavy libraries imported at module level (outside functions, classes and TYPE_CHECKING)."""
+    found = []
+    for stmt in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, ast.If) and "TYPE_CHECKING" in ast.unparse(stmt.test):
+            continue
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Import):
+                found += [a.name for a in node.names if a.name.split(".")[0] in HEAVY]
+            elif isinstance(node, ast.ImportFrom) and not node.level and (node.module or "").split(".")[0] in HEAVY:
+                found.append(node.module)
+    return found
+
+
+def test_heavy_import_check_sees_one(tmp_path):
+    p = tmp_path / "m.py"
+    p.write_text("import numpy\ntry:\n    import torch\nexcept ImportError:\n    pass\n"
+                 "def f():\n    import gensim\n")
+    assert heavy_module_level_imports(p) == ["torch"]
+
+
+def test_vecs_help_loads_nothing_heavy():
+    ours, heavy = help_modules()
+    assert "cli.main" in ours and "cli.query" in ours, ours
+    assert heavy == []
+    mods = modules()
+    bad = {m: h for m in ours if m in mods and (h := heavy_module_level_imports(mods[m]))}
+    assert not bad, f"modules loaded by `vecs --help` import heavy libraries at module level: {bad}"
+
+
+@pytest.mark.parametrize("pkg", PACKAGES)
+def test_every_folder_is_a_package(pkg):
+    for d in (ROOT / pkg).rglob("*"):
+        if d.is_dir() and d.name != "__pycache__" and any(d.glob("*.py")):
+            assert (d / "__init__.py").is_file(), f"{d} has modules but no __init__.py"

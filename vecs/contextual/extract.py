@@ -1,0 +1,178 @@
+"""Extraction: the vectors of target words in sentences at chosen layers, batched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from vecs.contextual.align import Alignment, Target, find_word
+from vecs.contextual.load import load_model
+from vecs.contextual.model import POOLINGS, pool
+from vecs.errors import ContextualError
+from vecs.extras import require_torch
+from vecs.linalg import standardize
+from vecs.progress import ProgressFn, report
+from vecs.space import Space
+
+if TYPE_CHECKING:
+    from vecs.contextual.model import ContextModel
+
+
+@dataclass
+class Extraction:
+    """Vectors of several targets (one per item) at the chosen layers, plus every token's
+    per-layer mean and standard deviation over the sentences (for standardisation)."""
+
+    layers: list[int]
+    vectors: np.ndarray  # (len(layers), n, C)
+    alignments: list[Alignment]
+    token_mean: np.ndarray  # (len(layers), C) over all non-special tokens of the sentences
+    token_std: np.ndarray  # (len(layers), C)
+    tokens_seen: int
+
+
+def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int], pooling: str = "mean",
+            batch_size: int = 32, progress: ProgressFn | None = None) -> Extraction:
+    """The core loop: sentences sorted by length, padded batches, one forward pass each."""
+    torch = require_torch()
+    if pooling not in POOLINGS:
+        raise ContextualError(f"unknown pooling {pooling!r}; choose one of {', '.join(POOLINGS)}")
+    n = len(items)
+    lay = torch.tensor(list(layers), dtype=torch.long)
+    out = np.zeros((len(layers), n, model.dim), dtype=np.float32)
+    aligns: list[Alignment | None] = [None] * n
+    s1 = np.zeros((len(layers), model.dim))
+    s2 = np.zeros((len(layers), model.dim))
+    count = 0
+    # distinct sentences once each; longest first keeps padding small
+    uniq: dict[str, int] = {}
+    for it in items:
+        uniq.setdefault(it.sentence, len(uniq))
+    texts = sorted(uniq, key=len, reverse=True)
+    by_text: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        by_text.setdefault(it.sentence, []).append(i)
+    bs = max(1, int(batch_size))
+    stage = "contextual vectors"
+    for b0 in range(0, len(texts), bs):
+        chunk = texts[b0 : b0 + bs]
+        batch = model.batch(chunk)
+        states = batch.states.index_select(0, lay)  # (L', B, T, C)
+        for r, text in enumerate(chunk):
+            spans = batch.spans[r]
+            real = [t for t, sp in enumerate(spans) if sp is not None]
+            if real:
+                v = states[:, r, real].double()  # (L', t, C)
+                s1 += v.sum(1).numpy()
+                s2 += (v * v).sum(1).numpy()
+                count += len(real)
+            for i in by_text[text]:
+                it = items[i]
+                pos = [t for t in real if spans[t][0] < it.end and spans[t][1] > it.start]
+                if not pos:
+                    number = i + 1
+                    raise ContextualError(f"sentence {number} is longer than {model.name}'s window of "
+                                          f"{model.max_tokens} tokens before the target word")
+                out[:, i] = pool(states[:, r, pos], pooling).numpy()
+                aligns[i] = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end,
+                                      [batch.tokens[r][t] for t in pos], pos)
+        report(progress, stage, min(b0 + bs, len(texts)), len(texts))
+    report(progress, stage, len(texts), len(texts), finished=True)
+    count = max(count, 1)
+    mean = s1 / count
+    std = np.sqrt(np.maximum(s2 / count - mean * mean, 0.0))
+    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32), count)
+
+
+@dataclass
+class WordVectors:
+    """A word's vectors in several sentences: ``vectors[k, i]`` is sentence ``i``'s vector at
+    layer ``layers[k]``."""
+
+    word: str
+    model: str
+    pooling: str
+    layers: list[int]
+    sentences: list[str]
+    alignments: list[Alignment]
+    vectors: np.ndarray  # (len(layers), n, C)
+    token_mean: np.ndarray  # (len(layers), C), for standardize()
+    token_std: np.ndarray
+    default_layer: int = 0
+
+    def at(self, layer: int) -> np.ndarray:
+        """The (n, C) vectors at one layer."""
+        try:
+            return self.vectors[self.layers.index(layer)]
+        except ValueError:
+            raise ContextualError(f"layer {layer} was not extracted (have {self.layers})") from None
+
+    def space(self, layer: int, standardized: bool = False) -> Space:
+        """The occurrences as a Space with keys ``word@1``, ``word@2``..."""
+        v = self.at(layer)
+        if standardized:
+            k = self.layers.index(layer)
+            v = standardize(v, self.token_mean[k], self.token_std[k])
+        return Space([f"{self.word}@{i + 1}" for i in range(len(v))], v, name=f"{self.model} layer {layer}",
+                     meta={"kind": "contextual", "layer": layer, "pooling": self.pooling})
+
+
+def _as_list(x, n: int, what: str) -> list:
+    if x is None or isinstance(x, (str, int)):
+        return [x] * n
+    x = list(x)
+    if len(x) != n:
+        raise ContextualError(f"{len(x)} {what} for {n} sentences")
+    return x
+
+
+def word_vectors(model, sentences: Sequence[str], target: str, occurrence: int | Sequence[int] | None = None,
+                 layer=None, pooling: str = "mean", batch_size: int = 32, string: str | Sequence[str] | None = None,
+                 progress: ProgressFn | None = None) -> WordVectors:
+    """The vectors of ``target`` in each sentence at ``layer`` (None: the model's default layer;
+    an int; ``"all"``). ``string`` is the exact form to look for when it differs from ``target``
+    (one for all sentences, or one per sentence); ``occurrence`` (1-based) picks a repeated word.
+    Raises :class:`ContextualError` naming the sentence where the word is missing."""
+    model = load_model(model, progress=progress)
+    sentences = [s for s in (sentences or [])]
+    if not sentences:
+        raise ContextualError("no sentences given")
+    for i, s in enumerate(sentences):
+        if not s or not s.strip():
+            raise ContextualError(f"sentence {i + 1} is empty")
+    strings = _as_list(string, len(sentences), "strings")
+    occs = _as_list(occurrence, len(sentences), "occurrences")
+    items = []
+    for i, s in enumerate(sentences):
+        a, b = find_word(s, strings[i] or target, occs[i], number=i + 1)
+        items.append(Target(s, a, b))
+    layers = model.resolve_layers(layer)
+    ex = extract(model, items, layers, pooling, batch_size, progress)
+    return WordVectors(target, model.name, pooling, layers, sentences, ex.alignments, ex.vectors,
+                       ex.token_mean, ex.token_std, model.default_layer)
+
+
+def template_space(model, words: Sequence[str], layer=None, template: str = "This is a {word}.",
+                   pooling: str = "mean", batch_size: int = 64, progress: ProgressFn | None = None) -> Space:
+    """Each word's vector in a neutral template sentence (for WEAT and other static probes on a
+    contextual model; May et al. 2019). One layer (None: the model's default)."""
+    model = load_model(model, progress=progress)
+    if "{word}" not in template:
+        raise ContextualError("the template must contain {word}")
+    words = list(dict.fromkeys(w for w in words if w and w.strip()))
+    if not words:
+        raise ContextualError("no words given")
+    layers = model.resolve_layers(layer)
+    if len(layers) != 1:
+        raise ContextualError("template_space takes a single layer")
+    pre = template.index("{word}")
+    items = []
+    for w in words:
+        s = template.replace("{word}", w)
+        items.append(Target(s, pre, pre + len(w)))
+    ex = extract(model, items, layers, pooling, batch_size, progress)
+    meta = {"kind": "contextual-template", "source": f"{model.name} layer {layers[0]}", "layer": layers[0],
+            "params": {"template": template, "pooling": pooling, "model": model.source}}
+    return Space(words, ex.vectors[0], name=f"{model.name}-L{layers[0]}", meta=meta)

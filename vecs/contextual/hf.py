@@ -1,0 +1,143 @@
+"""A Hugging Face checkpoint folder (encoder or causal LM) behind :class:`ContextModel`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vecs.contextual.model import Activations, ContextModel, default_layer
+from vecs.errors import ContextualError, FormatError
+from vecs.extras import require_torch, require_transformers
+
+
+class HFModel(ContextModel):
+    """A Hugging Face checkpoint folder (safetensors only, local files only)."""
+
+    def __init__(self, path: Path, name: str | None = None):
+        tr = require_transformers()
+        torch = require_torch()
+        path = Path(path)
+        if not (path / "config.json").is_file():
+            raise FormatError(f"{path}: not a Hugging Face checkpoint folder (no config.json)")
+        if not any(path.glob("*.safetensors")):
+            raise FormatError(f"{path}: no .safetensors weights (vecs loads safetensors only, never pickle)")
+        cfg = tr.AutoConfig.from_pretrained(path, local_files_only=True)
+        archs = list(getattr(cfg, "architectures", None) or [])
+        self.causal = any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in archs) or bool(
+            getattr(cfg, "is_decoder", False))
+        cls = tr.AutoModelForCausalLM if self.causal else tr.AutoModel
+        try:
+            self.model = cls.from_pretrained(path, local_files_only=True, use_safetensors=True,
+                                             dtype=torch.float32).eval()
+            self.tok = tr.AutoTokenizer.from_pretrained(path, local_files_only=True)
+        except (OSError, ValueError) as e:
+            raise FormatError(f"{path}: cannot load the checkpoint: {str(e).splitlines()[0]}") from None
+        if not getattr(self.tok, "is_fast", False):
+            raise FormatError(f"{path}: needs a fast tokenizer (tokenizer.json) for character alignment")
+        self.tok.padding_side = "right"
+        if self.tok.pad_token is None:
+            self.tok.pad_token = self.tok.eos_token or self.tok.unk_token
+        self.name = name or path.name
+        self.source = str(path)
+        self.kind = "hf-causal" if self.causal else "hf-encoder"
+        self.n_layers = int(cfg.num_hidden_layers)
+        self.dim = int(cfg.hidden_size)
+        limit = int(getattr(cfg, "max_position_embeddings", 512) or 512)
+        self.max_tokens = min(limit - 2 if cfg.model_type in ("roberta", "mpnet", "xlm-roberta") else limit, 512)
+        self.default_layer = default_layer(self.n_layers, self.causal)
+        self._norm = None
+        self._prefix: list[int] = []
+        if self.causal:
+            self._norm = self._find_final_norm()
+            self._prefix = self._start_tokens()
+
+    # -- causal specifics ---------------------------------------------------------------------
+    def _find_final_norm(self):
+        base = self.model.base_model
+        for attr in ("norm", "ln_f", "final_layer_norm", "final_layernorm"):
+            mod = getattr(base, attr, None)
+            if mod is not None:
+                return mod
+        raise FormatError(f"{self.source}: cannot find the final norm of this causal model")
+
+    def _start_tokens(self) -> list[int]:
+        """A causal LM reads a text as the start of a document: if its tokenizer does not add a
+        start token itself, prepend the document separator it was trained with
+        (``<|endoftext|>`` in GPT-2 style vocabularies, else the BOS token)."""
+        ids = self.tok("a")["input_ids"]
+        if ids and ids[0] in set(self.tok.all_special_ids):
+            return []
+        vocab = self.tok.get_vocab()
+        for t in ("<|endoftext|>", "<s>", "<|begin_of_text|>"):
+            if t in vocab:
+                return [vocab[t]]
+        return [self.tok.bos_token_id] if self.tok.bos_token_id is not None else []
+
+    # -- the interface --------------------------------------------------------------------------
+    def _encode(self, texts: list[str]):
+        torch = require_torch()
+        enc = self.tok(texts, padding=True, truncation=True, max_length=self.max_tokens - len(self._prefix),
+                       return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
+        ids, mask = enc["input_ids"], enc["attention_mask"]
+        special = enc["special_tokens_mask"].bool() | (mask == 0)
+        offsets = enc["offset_mapping"]
+        if self._prefix:
+            B, k = ids.shape[0], len(self._prefix)
+            pre = torch.tensor(self._prefix, dtype=ids.dtype).expand(B, k)
+            ids = torch.cat([pre, ids], 1)
+            mask = torch.cat([torch.ones(B, k, dtype=mask.dtype), mask], 1)
+            special = torch.cat([torch.ones(B, k, dtype=torch.bool), special], 1)
+            offsets = torch.cat([torch.zeros(B, k, 2, dtype=offsets.dtype), offsets], 1)
+        spans = []
+        off_l, sp_l = offsets.tolist(), special.tolist()
+        for row_off, row_sp in zip(off_l, sp_l):
+            spans.append([None if sp or e <= s else (s, e) for (s, e), sp in zip(row_off, row_sp)])
+        tokens = [self.tok.convert_ids_to_tokens(r) for r in ids.tolist()]
+        return ids, mask, spans, tokens
+
+    def _run(self, texts: list[str]) -> Activations:
+        torch = require_torch()
+        ids, mask, spans, tokens = self._encode(texts)
+        captured = {}
+        hook = None
+        if self._norm is not None:
+            hook = self._norm.register_forward_pre_hook(lambda mod, args: captured.__setitem__("x", args[0]))
+        try:
+            base = self.model.base_model if self.causal else self.model
+            out = base(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+        finally:
+            if hook is not None:
+                hook.remove()
+        hs = list(out.hidden_states)
+        if self.causal and "x" in captured:
+            # Hugging Face returns the last state after the final norm: use the residual itself
+            hs[-1] = captured["x"]
+        states = torch.stack(hs, 0).float()  # (L+1, B, T, C)
+        return Activations(states, spans, tokens)
+
+    def _lens_logits(self, text: str):
+        b = self._run([text])
+        h = b.states[:, 0]  # (L+1, T, C)
+        logits = self.model.get_output_embeddings()(self._norm(h))  # norm once, then unembed
+        return b.tokens[0], logits
+
+    def token_text(self, token_id: int) -> str:
+        return self.tok.decode([int(token_id)])
+
+    def mlp_modules(self) -> list:
+        layers = getattr(self.model.base_model, "layers", None) or getattr(self.model.base_model, "h", None)
+        mlps = [getattr(b, "mlp", None) for b in (layers or [])]
+        if not mlps or any(m is None for m in mlps):
+            raise ContextualError(f"cannot find the feed-forward blocks of {self.name}")
+        return mlps
+
+    def final_norm_module(self):
+        return self._norm
+
+    def unembedding(self):
+        return self.model.get_output_embeddings().weight
+
+    def token_id(self, word: str) -> int:
+        ids = self.tok.encode(" " + word.strip(), add_special_tokens=False)
+        if not ids:
+            raise ContextualError(f"{word!r} gives no token in {self.name}'s vocabulary")
+        return int(ids[0])

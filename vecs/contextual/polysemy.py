@@ -1,0 +1,227 @@
+"""One word across sentences, layer by layer: pairwise similarities, word senses, and the
+relatedness of sense pairs against human judgements.
+
+Cosine between contextual vectors is inflated by a few rogue dimensions (anisotropy):
+``standardize=True`` z-scores every dimension before cosine (Timkey & van Schijndel 2021). The
+mean and standard deviation are those of *every token* of the sentences in the sample at that
+layer (not just the target's occurrences, so two sentences are enough); results say whether it
+was on.
+
+>>> # context_similarities("minilm", "bank", ["I paid at the bank.", "We sat on the bank."])
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from importlib import resources as _res
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from vecs.contextual.align import Target, find_word
+from vecs.contextual.extract import extract, word_vectors
+from vecs.contextual.load import load_model
+from vecs.errors import ContextualError
+from vecs.linalg import cosine_matrix, standardize
+from vecs.progress import ProgressFn
+
+
+def _layer_matrix(wv, k: int, standardized: bool) -> np.ndarray:
+    v = wv.vectors[k]
+    if standardized:
+        v = standardize(v, wv.token_mean[k], wv.token_std[k])
+    return cosine_matrix(v)
+
+
+# --------------------------------------------------------------------------------------------
+# context: pairwise similarities
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Pair:
+    layer: int
+    a: int  # 1-based sentence numbers
+    b: int
+    word: str
+    score: float  # cosine
+
+
+@dataclass
+class ContextResult:
+    word: str
+    model: str
+    pooling: str
+    standardized: bool
+    layers: list[int]
+    default_layer: int
+    sentences: list[str]
+    alignments: list  # contextual.Alignment
+    pairs: list[Pair]  # every pair at every layer
+    matrices: list[list[list[float]]]  # per layer, n x n
+
+    def score(self, layer: int, a: int, b: int) -> float:
+        return self.matrices[self.layers.index(layer)][a - 1][b - 1]
+
+
+def context_similarities(model, word: str, sentences: Sequence[str], layer=None, pooling: str = "mean",
+                         standardize: bool = False, string: str | None = None, occurrence: int | None = None,
+                         batch_size: int = 32, progress: ProgressFn | None = None) -> ContextResult:
+    """Pairwise cosine similarities of ``word``'s vectors in ``sentences`` at each requested layer
+    (None: the model's default layer; ``"all"``)."""
+    sentences = list(sentences or [])
+    if not sentences:
+        raise ContextualError("no sentences given")
+    if len(sentences) < 2:
+        raise ContextualError("give at least two sentences to compare")
+    wv = word_vectors(model, sentences, word, occurrence=occurrence, layer=layer, pooling=pooling,
+                      batch_size=batch_size, string=string, progress=progress)
+    pairs, mats = [], []
+    for k, L in enumerate(wv.layers):
+        m = _layer_matrix(wv, k, standardize)
+        mats.append(m.round(6).tolist())
+        for a, b in itertools.combinations(range(len(sentences)), 2):
+            pairs.append(Pair(L, a + 1, b + 1, word, float(m[a, b])))
+    return ContextResult(word, wv.model, pooling, bool(standardize), wv.layers, wv.default_layer, sentences,
+                         wv.alignments, pairs, mats)
+
+
+# --------------------------------------------------------------------------------------------
+# senses: within-sense versus across-sense
+# --------------------------------------------------------------------------------------------
+@dataclass
+class SenseLayer:
+    layer: int
+    within: float  # mean cosine of pairs in the same group
+    across: float  # mean cosine of pairs from different groups
+    gap: float  # within - across
+    groups: dict[str, float] = field(default_factory=dict)  # within-group mean, per group
+
+
+@dataclass
+class SensesResult:
+    word: str
+    model: str
+    pooling: str
+    standardized: bool
+    default_layer: int
+    groups: dict[str, int]  # name -> number of sentences
+    layers: list[SenseLayer]
+    alignments: list = field(default_factory=list)
+    kind: str = ""  # "homonym" / "polyseme" for the shipped examples
+
+    def at(self, layer: int) -> SenseLayer:
+        for s in self.layers:
+            if s.layer == layer:
+                return s
+        raise ContextualError(f"layer {layer} was not computed")
+
+
+def senses(model, word: str, groups: Mapping[str, Sequence[str]], layer="all", pooling: str = "mean",
+           standardize: bool = False, string: str | None = None, batch_size: int = 32,
+           progress: ProgressFn | None = None) -> SensesResult:
+    """Mean cosine within each sense group and across groups, per layer, and the gap."""
+    groups = {str(k): list(v) for k, v in groups.items()}
+    if len(groups) < 2:
+        raise ContextualError("give at least two sense groups (e.g. --group money ... --group river ...)")
+    for name, sents in groups.items():
+        if not sents:
+            raise ContextualError(f"sense group {name!r} has no sentences")
+    if all(len(s) < 2 for s in groups.values()):
+        raise ContextualError("at least one sense group needs two sentences for a within-sense similarity")
+    sentences, labels = [], []
+    for name, sents in groups.items():
+        sentences += sents
+        labels += [name] * len(sents)
+    wv = word_vectors(model, sentences, word, layer=layer, pooling=pooling, batch_size=batch_size,
+                      string=string, progress=progress)
+    out = _sense_layers(wv.vectors, wv.token_mean, wv.token_std, wv.layers, labels, list(groups), standardize)
+    return SensesResult(word, wv.model, pooling, bool(standardize), wv.default_layer,
+                        {k: len(v) for k, v in groups.items()}, out, wv.alignments)
+
+
+def _sense_layers(vectors, mean, std, layers, labels, names, standardized) -> list[SenseLayer]:
+    lab = np.array(labels)
+    same = lab[:, None] == lab[None, :]
+    upper = np.triu(np.ones_like(same, dtype=bool), 1)
+    out = []
+    for k, L in enumerate(layers):
+        v = standardize(vectors[k], mean[k], std[k]) if standardized else vectors[k]
+        m = cosine_matrix(v)
+        within = float(m[same & upper].mean())
+        across = float(m[~same & upper].mean())
+        per = {}
+        for name in names:
+            idx = lab == name
+            sub = m[np.ix_(idx, idx)]
+            tri = np.triu(np.ones_like(sub, dtype=bool), 1)
+            per[name] = float(sub[tri].mean()) if tri.any() else float("nan")
+        out.append(SenseLayer(L, within, across, within - across, per))
+    return out
+
+
+def load_examples() -> dict:
+    """The shipped example set (``vecs/data/senses.json``): word -> {kind, senses: {name: [...]}}."""
+    text = _res.files("vecs").joinpath("data/senses.json").read_text(encoding="utf-8")
+    return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+@dataclass
+class ExampleLayer:
+    layer: int
+    homonym_across: float  # mean across-sense cosine over the homonyms
+    polyseme_across: float
+    homonym_gap: float
+    polyseme_gap: float
+    holds: bool  # homonym_across < polyseme_across
+
+
+@dataclass
+class ExamplesResult:
+    model: str
+    standardized: bool
+    default_layer: int
+    words: list[SensesResult]
+    layers: list[ExampleLayer]
+    holds_at_default: bool | None  # None when the default layer was not among those computed
+    layers_holding: int
+
+
+def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool = False,
+                   batch_size: int = 32, progress: ProgressFn | None = None) -> ExamplesResult:
+    """Run the shipped set: is across-sense similarity lower for homonyms (bank: money/river)
+    than for polysemes (magazine: object/publisher), layer by layer?"""
+    model = load_model(model, progress=progress)
+    ex = load_examples()
+    layers_wanted = model.resolve_layers(layer)
+    items, owners = [], []
+    for w, entry in ex.items():
+        for name, sents in entry["senses"].items():
+            for s in sents:
+                a, b = find_word(s, w)
+                items.append(Target(s, a, b))
+                owners.append((w, name))
+    # one batched pass over every example sentence; standardisation statistics over all of them
+    x = extract(model, items, layers_wanted, pooling, batch_size, progress)
+    results = []
+    for w, entry in ex.items():
+        idx = [i for i, (ww, _) in enumerate(owners) if ww == w]
+        labels = [owners[i][1] for i in idx]
+        sl = _sense_layers(x.vectors[:, idx], x.token_mean, x.token_std, x.layers, labels,
+                           list(entry["senses"]), standardize)
+        r = SensesResult(w, model.name, pooling, bool(standardize), model.default_layer,
+                         {k: len(v) for k, v in entry["senses"].items()}, sl, [x.alignments[i] for i in idx],
+                         kind=entry.get("kind", ""))
+        results.append(r)
+    layers = []
+    for k, sl in enumerate(results[0].layers):
+        hom = [r.layers[k] for r in results if r.kind == "homonym"]
+        pol = [r.layers[k] for r in results if r.kind == "polyseme"]
+        ha = float(np.mean([x.across for x in hom]))
+        pa = float(np.mean([x.across for x in pol]))
+        layers.append(ExampleLayer(sl.layer, ha, pa, float(np.mean([x.gap for x in hom])),
+                                   float(np.mean([x.gap for x in pol])), ha < pa))
+    d = results[0].default_layer
+    at_default = next((x.holds for x in layers if x.layer == d), None)
+    return ExamplesResult(results[0].model, bool(standardize), d, results, layers, at_default,
+                          sum(x.holds for x in layers))

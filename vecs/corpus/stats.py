@@ -1,0 +1,47 @@
+"""Word counts of a corpus."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from vecs.corpus.reader import open_corpus
+from vecs.progress import ProgressFn
+
+
+@dataclass
+class WordCount:
+    word: str
+    count: int
+
+
+@dataclass
+class CorpusStats:
+    name: str
+    source: str
+    files: int
+    documents: int
+    sentences: int
+    tokens: int
+    vocabulary: int
+    top: list[WordCount] = field(default_factory=list)
+
+
+def corpus_stats(corpus, top: int = 20, progress: ProgressFn | None = None) -> CorpusStats:
+    """Counts over one pass: documents, sentences, tokens, vocabulary size and the ``top`` most
+    frequent words (ties broken by first occurrence)."""
+    corpus = open_corpus(corpus)
+    counts: Counter = Counter()
+    docs = sents = 0
+    cur = object()
+    for key, toks in corpus._with_phrases(progress):
+        if key != cur:
+            docs += 1
+            cur = key
+        sents += 1
+        counts.update(toks)
+    return CorpusStats(
+        name=corpus.name, source=corpus.source, files=len(corpus.files), documents=docs, sentences=sents,
+        tokens=sum(counts.values()), vocabulary=len(counts),
+        top=[WordCount(w, c) for w, c in counts.most_common(top)],
+    )

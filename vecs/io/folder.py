@@ -1,0 +1,120 @@
+"""The store's folder format: vectors.npy (memory-mapped), words.txt, meta.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from vecs.errors import FormatError, ModelExists, StoreError
+from vecs.io.text import read_words
+from vecs.jsonify import plain
+from vecs.space import Space
+
+VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
+
+
+
+
+# -- writing --------------------------------------------------------------------------------
+def _write_into(space: Space, folder: Path, name: str) -> None:
+    words = space.words
+    for i, w in enumerate(words):
+        if "\n" in w:
+            raise FormatError(f"word {i + 1} ({w[:40]!r}) contains a line break; it cannot be stored")
+    vectors = np.ascontiguousarray(space.vectors, dtype=np.float32)
+    np.save(folder / VECTORS, vectors, allow_pickle=False)
+    norms = space.norms
+    np.save(folder / NORMS, np.ascontiguousarray(norms, dtype=np.float32), allow_pickle=False)
+    (folder / WORDS).write_bytes("".join(w + "\n" for w in words).encode("utf-8"))
+    meta = dict(space.meta)
+    meta.update(
+        name=name,
+        kind=meta.get("kind") or "unknown",
+        words=len(words),
+        dim=space.dim,
+        source=str(meta.get("source", "")),
+        created=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        params=meta.get("params") or {},
+    )
+    (folder / META).write_text(json.dumps(plain(meta), ensure_ascii=False, indent=2) + "\n",
+                               encoding="utf-8")
+
+
+def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Path:
+    """Write ``space`` in the store format into the folder ``path`` (atomically). An existing
+    ``path`` raises :class:`ModelExists` unless ``force``; with ``force`` it is replaced with
+    no moment at which ``path`` is missing or half-written."""
+    path = Path(path).expanduser()
+    name = path.name
+    if path.exists() and not force:
+        raise ModelExists(f"model {name!r} exists; use --force to replace it")
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"{path} exists and is not a model folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=path.parent))
+    old: Path | None = None
+    try:
+        _write_into(space, tmp, name)
+        if path.exists():
+            if not force:  # appeared while we were writing
+                raise ModelExists(f"model {name!r} exists; use --force to replace it")
+            if not (path / META).is_file() and any(path.iterdir()):
+                raise StoreError(f"{path} exists and is not a model folder; not replacing it")
+            old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=path.parent))
+            os.replace(path, old)  # an empty dir as target: rename over it
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            if old is not None:
+                os.replace(old, path)  # put the old model back
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return path
+
+
+# -- reading --------------------------------------------------------------------------------
+def read_meta(path: Path) -> dict:
+    try:
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (ValueError, UnicodeDecodeError) as e:
+        raise FormatError(f"{path / META}: not valid JSON ({e})") from None
+    if not isinstance(meta, dict):
+        raise FormatError(f"{path / META}: expected a JSON object")
+    return meta
+
+
+def load_dir(path: str | os.PathLike, name: str | None = None) -> Space:
+    """A Space from a store-format folder; ``vectors`` (and the norms) are read-only memory maps."""
+    path = Path(path).expanduser()
+    if not (path / VECTORS).is_file() or not (path / WORDS).is_file():
+        raise FormatError(f"{path}: not a model folder (needs {VECTORS} and {WORDS})")
+    meta = read_meta(path)
+    try:
+        vectors = np.load(path / VECTORS, mmap_mode="r", allow_pickle=False)
+    except ValueError as e:
+        raise FormatError(f"{path / VECTORS}: cannot load ({e})") from None
+    if vectors.ndim != 2 or vectors.dtype != np.float32:
+        raise FormatError(f"{path / VECTORS}: expected a float32 matrix, got {vectors.dtype} {vectors.shape}")
+    words = read_words(path / WORDS)
+    if len(words) != vectors.shape[0]:
+        raise FormatError(f"{path}: {len(words):,} words in {WORDS} but {vectors.shape[0]:,} vectors")
+    norms = None
+    if (path / NORMS).is_file():
+        norms = np.load(path / NORMS, mmap_mode="r", allow_pickle=False)
+        if norms.shape != (len(words),) or norms.dtype != np.float32:
+            norms = None  # recomputed on first use
+    return Space(words, vectors, name=name if name is not None else meta.get("name", path.name), meta=meta,
+                 norms=norms)

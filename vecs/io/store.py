@@ -1,0 +1,148 @@
+"""The model store: named Spaces on disk, and resolving a ``--model`` spec to a Space.
+
+A model is a folder ``models/NAME/`` (see HACKING.md):
+
+* ``vectors.npy`` float32 ``(n, d)``, C order, loaded memory-mapped (a query on a 3M-word
+  model starts at once);
+* ``norms.npy`` float32 row norms, written once so queries need not recompute them;
+* ``words.txt`` UTF-8, one word per line, row order;
+* ``meta.json`` ``name``, ``kind``, ``words``, ``dim``, ``source``, ``created``, ``params`` ...
+
+Writes are atomic: the model is written into a hidden sibling ``models/.NAME.tmp-XXXX`` and
+renamed into place; replacing (``force``) renames the old model aside first and deletes it
+only once the new one is in, so at every instant NAME is either the old or the new model.
+
+File formats (word2vec, GloVe, fastText, TSV) live in :mod:`vecs.formats`; ``read_vectors``
+and ``write_vectors`` are re-exported here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
+from vecs.io.folder import META, load_dir, read_meta, write_dir
+from vecs.io.formats import read_vectors
+from vecs.io.write import write_vectors
+from vecs.paths import models_dir
+from vecs.space import Space
+
+__all__ = ["ModelInfo", "save", "load", "exists", "remove", "list_models", "write_dir", "load_dir",
+           "resolve", "read_vectors", "write_vectors", "validate_name"]
+
+
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    kind: str
+    words: int
+    dim: int
+    source: str
+    created: str
+    path: str
+
+
+# -- names ----------------------------------------------------------------------------------
+def validate_name(name: str) -> str:
+    """``name`` if it is a valid model name (letters, digits, ``._-``, not starting with a
+    punctuation mark), else :class:`StoreError`."""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name) or len(name) > 200:
+        raise StoreError(f"invalid model name {name!r}: use letters, digits, '.', '_' and '-', "
+                         f"starting with a letter or digit")
+    return name
+
+
+def _model_path(name: str) -> Path:
+    return models_dir() / validate_name(name)
+
+
+def model_names() -> list[str]:
+    root = models_dir()
+    return sorted(p.name for p in root.iterdir()
+                  if not p.name.startswith(".") and (p / META).is_file())
+
+
+def close_names(name: str, candidates: list[str]) -> list[str]:
+    low = {c.lower(): c for c in candidates}
+    out = [low[name.lower()]] if name.lower() in low and low[name.lower()] != name else []
+    for c in difflib.get_close_matches(name, candidates, n=3, cutoff=0.6):
+        if c not in out:
+            out.append(c)
+    return out[:3]
+
+
+def _not_found(name: str, what: str = "model", extra: list[str] | None = None) -> ModelNotFound:
+    candidates = model_names() + list(extra or [])
+    close = close_names(name, candidates)
+    msg = f"no {what} named {name!r}"
+    if close:
+        msg += "; did you mean " + ", ".join(repr(c) for c in close) + "?"
+    elif what == "model":
+        msg += " (see `vecs models`)"
+    return ModelNotFound(msg)
+
+
+def save(space: Space, name: str, force: bool = False) -> Path:
+    """Store ``space`` as ``models/NAME`` and return that folder."""
+    path = _model_path(name)
+    if path.exists() and not force:
+        raise ModelExists(f"model {name!r} exists; use --force to replace it")
+    return write_dir(space, path, force=force)
+
+
+def exists(name: str) -> bool:
+    """Is there a stored model called ``name``? (False for invalid names.)"""
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        return False
+    return (models_dir() / name / META).is_file()
+
+
+def load(name: str) -> Space:
+    """The stored model ``name`` (memory-mapped); :class:`ModelNotFound` with close names."""
+    path = _model_path(name)
+    if not (path / META).is_file():
+        raise _not_found(name)
+    return load_dir(path, name=name)
+
+
+def remove(name: str) -> Path:
+    """Delete the stored model ``name`` (renamed aside first, so it vanishes at once)."""
+    path = _model_path(name)
+    if not (path / META).is_file():
+        raise _not_found(name)
+    gone = Path(tempfile.mkdtemp(prefix=f".{name}.rm-", dir=path.parent))
+    os.replace(path, gone)
+    shutil.rmtree(gone, ignore_errors=True)
+    return path
+
+
+def list_models() -> list[ModelInfo]:
+    """Every stored model, by name, from ``meta.json`` alone (nothing big is read)."""
+    out = []
+    for name in model_names():
+        path = models_dir() / name
+        try:
+            meta = read_meta(path)
+        except FormatError:
+            meta = {"kind": "broken"}
+        out.append(ModelInfo(
+            name=name,
+            kind=str(meta.get("kind", "?")),
+            words=int(meta.get("words", 0) or 0),
+            dim=int(meta.get("dim", 0) or 0),
+            source=str(meta.get("source", "")),
+            created=str(meta.get("created", "")),
+            path=str(path),
+        ))
+    return out

@@ -1,0 +1,157 @@
+"""Writing a Space as a vector file, atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from vecs.errors import FormatError
+from vecs.io.formats import UMASK
+from vecs.io.tsv import TSV_METADATA, TSV_VECTORS
+from vecs.space import Space
+
+WRITE_FORMATS = ("word2vec", "word2vec-bin", "glove", "tsv")
+
+
+# -- writing ------------------------------------------------------------------------------------
+def _format_block(vectors: np.ndarray, sep: str, words: list[str] | None = None) -> bytes:
+    """Rows of ``vectors`` as text lines (``word`` first if given), values separated by ``sep``,
+    each float32 in its shortest form that reads back to the same float32."""
+    v = np.asarray(vectors, dtype=np.float32)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency; slower pure-Python path
+        rows = [sep.join(_shortest(x) for x in r) for r in v.tolist()]
+        if words is not None:
+            rows = [f"{w}{sep}{r}" for w, r in zip(words, rows)]
+        return "".join(r + "\n" for r in rows).encode("utf-8")
+    if len(v) == 0:
+        return b""
+    cols = [pc.cast(pa.array(v[:, j]), pa.string()) for j in range(v.shape[1])]
+    if words is not None:
+        cols.insert(0, pa.array(words, type=pa.string()))
+    rows = pc.binary_join_element_wise(*cols, sep) if len(cols) > 1 else cols[0]
+    lines = pc.binary_join_element_wise(rows, pa.array([""] * len(v), type=pa.string()), "\n")
+    lines = pa.concat_arrays([lines]) if isinstance(lines, pa.ChunkedArray) else lines
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset: lines.offset + len(lines) + 1]
+    return bytes(memoryview(lines.buffers()[2])[offsets[0]: offsets[-1]])
+
+
+def _shortest(x: float) -> str:
+    for p in ("%.7g", "%.8g", "%.9g"):
+        s = p % x
+        if np.float32(s) == np.float32(x):
+            return s
+    return s
+
+
+def _check_words(words: list[str], fmt: str) -> None:
+    for i, w in enumerate(words):
+        if fmt == "tsv":
+            if "\n" in w or "\r" in w or not w:
+                raise FormatError(f"word {i + 1} ({w!r}) cannot be written to tsv (empty or contains a "
+                                  f"line break)")
+        elif not w or any(c.isspace() for c in w):
+            raise FormatError(f"word {i + 1} ({w!r}) cannot be written in {fmt} format (empty or "
+                              f"contains whitespace)")
+
+
+def _open_out(tmp: Path, final: Path):
+    name = final.name.lower()
+    if name.endswith(".gz"):
+        import gzip
+
+        return gzip.open(tmp, "wb")
+    if name.endswith(".bz2"):
+        import bz2
+
+        return bz2.open(tmp, "wb")
+    if name.endswith(".xz"):
+        import lzma
+
+        return lzma.open(tmp, "wb")
+    return open(tmp, "wb")
+
+
+def _atomic_write(final: Path, write) -> None:
+    """Call ``write(fileobj)`` on a temporary sibling of ``final``, then rename it into place."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.tmp-", dir=final.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        with _open_out(tmp_path, final) as f:
+            write(f)
+        os.replace(tmp_path, final)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    if not UMASK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        UMASK.append(mask)
+    return UMASK[0]
+
+
+def write_vectors(space: Space, path: str | os.PathLike, format: str, force: bool = False) -> Path:
+    """Write ``space`` as ``word2vec`` (text with header), ``word2vec-bin``, ``glove`` or
+    ``tsv`` (PATH is a folder that receives ``vectors.tsv`` and ``metadata.tsv``). Atomic;
+    refuses to replace an existing file without ``force``. Returns PATH."""
+    from vecs.errors import StoreError
+
+    path = Path(path).expanduser()
+    if format not in WRITE_FORMATS:
+        raise FormatError(f"unknown output format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    words = list(space.words)
+    _check_words(words, format)
+    vectors = space.vectors
+    n, d = space.shape
+
+    if format == "tsv":
+        if path.suffix.lower() == ".tsv" or path.is_file():
+            raise FormatError(f"{path}: for format tsv, PATH is a folder; it receives {TSV_VECTORS} and "
+                              f"{TSV_METADATA}")
+        targets = [path / TSV_VECTORS, path / TSV_METADATA]
+        existing = [t for t in targets if t.exists()]
+        if existing and not force:
+            raise StoreError(f"{existing[0]} exists; use --force to replace it")
+        step = max(1, (1 << 22) // max(d, 1))
+
+        def write_vec(f) -> None:
+            for s in range(0, n, step):
+                f.write(_format_block(vectors[s:s + step], "\t"))
+
+        _atomic_write(targets[0], write_vec)
+        _atomic_write(targets[1], lambda f: f.write(("".join(w + "\n" for w in words)).encode("utf-8")))
+        return path
+
+    if path.is_dir():
+        raise FormatError(f"{path}: is a folder; give a file name")
+    if path.exists() and not force:
+        raise StoreError(f"{path} exists; use --force to replace it")
+    step = max(1, (1 << 22) // max(d, 1))
+
+    if format == "word2vec-bin":
+        def write(f) -> None:
+            f.write(f"{n} {d}\n".encode("ascii"))
+            for s in range(0, n, step):
+                block = np.ascontiguousarray(vectors[s:s + step], dtype="<f4")
+                f.write(b"".join(w.encode("utf-8") + b" " + block[i].tobytes() + b"\n"
+                                 for i, w in enumerate(words[s:s + step])))
+    else:
+        def write(f) -> None:
+            if format == "word2vec":
+                f.write(f"{n} {d}\n".encode("ascii"))
+            for s in range(0, n, step):
+                f.write(_format_block(vectors[s:s + step], " ", words[s:s + step]))
+
+    _atomic_write(path, write)
+    return path

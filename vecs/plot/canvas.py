@@ -1,0 +1,313 @@
+"""Figures of embedding spaces, returned to the caller (never shown); :func:`save` writes them.
+
+Every function builds a :class:`matplotlib.figure.Figure` on the Agg canvas (no pyplot, no global
+state, no display needed) and returns it; matplotlib and scikit-learn are imported inside the
+functions. Randomness (t-SNE) comes from ``seed`` only, so a seed gives the same figure.
+
+Projections, and why:
+
+* **words** — PCA (``sklearn.decomposition.PCA``, ``random_state=seed``) or t-SNE of the *unit*
+  vectors (cosine geometry, as every query). t-SNE's perplexity must be below the number of points:
+  it is ``min(30, (n - 1) / 3)``, at least 1.
+* **analogy** — PCA fitted on the four unit vectors alone. Four points of a near-parallelogram lie
+  close to a plane, and the two first components of those four points are that plane, so the
+  parallelogram is shown as flat as it is (the explained variance is in the title); fitting on
+  neighbours too would spend the two axes on the neighbourhood instead. The point ``c + (b − a)``
+  (where the arithmetic lands, unit-length vectors) is marked too: the model's answer is the word
+  nearest to it.
+* **bias** — x: each word's projection (cosine) on the bias direction of :mod:`vecs.bias`
+  (Bolukbasi's definitional pairs); y: the first principal component of the words' unit vectors
+  *after the bias direction is removed* — the main way the words differ apart from the bias, so
+  the two axes are orthogonal and the spread in y is not gender. With ``against`` (a debiased
+  model), a second panel shows the same words on the *original* model's direction and y axis, so
+  the before/after is read on the same axes.
+* **layers** — PCA of the unit vectors of the word at every layer in every sentence (fitted on all
+  of them together); one line per sentence, layer by layer.
+
+Labels never pile up: :func:`deoverlap` moves text boxes apart in display coordinates (using each
+label's window extent from the renderer) and draws a thin leader line to a label that moved far.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+import numpy as np
+
+from vecs.errors import PlotError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+
+
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+
+
+WORD_COLOUR = "#1f5fa8"
+
+
+LIGHT_COLOUR = "#9bb7d9"
+
+
+ANSWER_COLOUR = "#c0392b"
+
+
+GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                 "#7f7f7f", "#bcbd22"]
+
+
+# --------------------------------------------------------------------------------------------
+# Figures and saving
+# --------------------------------------------------------------------------------------------
+def new_figure(w: float, h: float):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(w, h), dpi=100)
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def save(fig: "Figure", path: str | os.PathLike) -> Path:
+    """Write ``fig`` to ``path`` (PNG, SVG or PDF, by suffix) atomically: a temporary sibling with
+    the same suffix, then ``os.replace``. Returns the path."""
+    path = Path(path).expanduser()
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise PlotError(f"cannot tell the image format of {str(path)!r}: use a .png, .svg or .pdf file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise PlotError(f"no such folder: {folder}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=folder)
+    os.close(fd)
+    try:
+        meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
+                                                        {"CreationDate": None, "ModDate": None})
+        fig.savefig(tmp, format=fmt, metadata=meta)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an image is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# Labels that do not overlap
+# --------------------------------------------------------------------------------------------
+def _renderer(fig):
+    return fig.canvas.get_renderer()
+
+
+def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float = 2.0, iterations: int = 400,
+              leader: float = 14.0, avoid: np.ndarray | None = None) -> int:
+    """Move ``texts`` (matplotlib Text artists of ``ax``) apart until their boxes do not overlap.
+
+    Works in display coordinates: each label's box comes from the renderer's window extent; boxes
+    that overlap are pushed apart along the axis of least overlap (half each), labels are kept
+    inside the axes, and nothing random is involved (ties break by order). ``anchors`` (data
+    coordinates, one per text) are the points the labels belong to: a label that ended more than
+    ``leader`` pixels from its point gets a thin grey leader line. ``avoid`` (data coordinates) are
+    markers that labels should not cover. Call it after the layout is final (limits, tight_layout).
+    Returns the number of overlapping pairs left (0 unless the axes are too small for the labels).
+    """
+    texts = list(texts)
+    if not texts:
+        return 0
+    fig = ax.figure
+    r = _renderer(fig)
+    ax.set_autoscale_on(False)
+    to_disp = ax.transData.transform
+    pos = np.array([to_disp(t.get_position()) for t in texts], dtype=float)  # the text's anchor point
+    ext = [t.get_window_extent(r) for t in texts]
+    off = np.array([[e.x0, e.y0] for e in ext]) - pos  # box corner relative to the anchor point
+    size = np.array([[e.width, e.height] for e in ext]) + 2 * pad
+    off -= pad
+    start = pos.copy()
+    box = ax.get_window_extent(r)
+    lo = np.array([box.x0, box.y0])
+    hi = np.array([box.x1, box.y1])
+    fixed = None
+    if avoid is not None and len(avoid):
+        fixed = to_disp(np.asarray(avoid, dtype=float))
+    n = len(texts)
+    order = np.arange(n)
+
+    def clamp(p):
+        corner = p + off
+        corner = np.minimum(np.maximum(corner, lo), np.maximum(hi - size, lo))
+        return corner - off
+
+    pos = clamp(pos)
+    left = 0
+    for it in range(iterations):
+        c0 = pos + off
+        c1 = c0 + size
+        ox = np.minimum(c1[:, None, 0], c1[None, :, 0]) - np.maximum(c0[:, None, 0], c0[None, :, 0])
+        oy = np.minimum(c1[:, None, 1], c1[None, :, 1]) - np.maximum(c0[:, None, 1], c0[None, :, 1])
+        hit = (ox > 0) & (oy > 0)
+        np.fill_diagonal(hit, False)
+        move = np.zeros_like(pos)
+        left = int(hit.sum() // 2)
+        if left:
+            cx = (c0 + c1) / 2
+            dx = cx[:, None, 0] - cx[None, :, 0]
+            dy = cx[:, None, 1] - cx[None, :, 1]
+            tie = np.sign(order[:, None] - order[None, :]).astype(float)  # deterministic direction
+            sx = np.where(dx != 0, np.sign(dx), tie)
+            sy = np.where(dy != 0, np.sign(dy), tie)
+            along_x = ox < oy
+            push_x = np.where(hit & along_x, ox / 2 + 0.5, 0.0) * sx
+            push_y = np.where(hit & ~along_x, oy / 2 + 0.5, 0.0) * sy
+            move[:, 0] += push_x.sum(1)
+            move[:, 1] += push_y.sum(1)
+        if fixed is not None and it < iterations // 2:  # then labels only: they must not overlap
+            c0 = pos + off
+            c1 = c0 + size
+            m = 3.0  # half a marker
+            ox = np.minimum(c1[:, None, 0], fixed[None, :, 0] + m) - np.maximum(c0[:, None, 0], fixed[None, :, 0] - m)
+            oy = np.minimum(c1[:, None, 1], fixed[None, :, 1] + m) - np.maximum(c0[:, None, 1], fixed[None, :, 1] - m)
+            fh = (ox > 0) & (oy > 0)
+            if fh.any():
+                cx = (c0 + c1) / 2
+                sx = np.where(cx[:, None, 0] >= fixed[None, :, 0], 1.0, -1.0)
+                sy = np.where(cx[:, None, 1] >= fixed[None, :, 1], 1.0, -1.0)
+                ax_ = ox < oy
+                move[:, 0] += (np.where(fh & ax_, ox + 0.5, 0.0) * sx).sum(1)
+                move[:, 1] += (np.where(fh & ~ax_, oy + 0.5, 0.0) * sy).sum(1)
+        if not move.any():
+            break
+        pos = clamp(pos + move)
+    if left:  # repulsion got stuck (labels against the axes' edges): place the rest greedily
+        pos = _spiral(pos, start, off, size, lo, hi)
+    inv = ax.transData.inverted().transform
+    for t, p in zip(texts, pos):
+        t.set_position(tuple(inv(p)))
+    if anchors is not None:
+        from matplotlib.lines import Line2D
+
+        anchors = np.asarray(anchors, dtype=float)
+        adisp = to_disp(anchors)
+        for i, (p, a) in enumerate(zip(pos, adisp)):
+            c0 = p + off[i] + pad
+            c1 = c0 + size[i] - 2 * pad
+            near = np.minimum(np.maximum(a, c0), c1)  # nearest point of the box
+            if np.hypot(*(near - a)) > leader:
+                d = inv(np.vstack([a, near]))
+                ax.add_line(Line2D(d[:, 0], d[:, 1], lw=0.5, color="0.55", zorder=1, gid="leader"))
+    # final count with the true extents
+    return count_overlaps(ax, texts)
+
+
+def _spiral(pos, start, off, size, lo, hi):
+    """Keep the labels that overlap nothing; move each other label, in order, to the first free
+    spot on a spiral around its point (inside the axes). Deterministic."""
+    n = len(pos)
+    c0 = pos + off
+    c1 = c0 + size
+
+    def hits(a0, a1, b0, b1):  # (K, 2) candidates against (P, 2) boxes -> (K,) any overlap
+        if not len(b0):
+            return np.zeros(len(a0), dtype=bool)
+        ox = np.minimum(a1[:, None, 0], b1[None, :, 0]) - np.maximum(a0[:, None, 0], b0[None, :, 0])
+        oy = np.minimum(a1[:, None, 1], b1[None, :, 1]) - np.maximum(a0[:, None, 1], b0[None, :, 1])
+        return ((ox > 0) & (oy > 0)).any(1)
+
+    bad = np.array([hits(c0[i:i + 1], c1[i:i + 1], np.delete(c0, i, 0), np.delete(c1, i, 0))[0] for i in range(n)])
+    keep = list(np.flatnonzero(~bad))
+    span = float(np.hypot(*(hi - lo)))
+    radii = np.arange(0.0, span, 3.0)
+    ang = np.arange(36) * (2 * np.pi / 36)
+    steps = np.stack([np.outer(radii, np.cos(ang)).ravel(), np.outer(radii, np.sin(ang)).ravel()], 1)
+    for i in np.flatnonzero(bad):
+        cand = start[i] + steps + off[i]
+        cand = np.minimum(np.maximum(cand, lo), np.maximum(hi - size[i], lo))
+        pb0, pb1 = c0[keep], c1[keep]
+        free = np.flatnonzero(~hits(cand, cand + size[i], pb0, pb1))
+        if len(free):
+            c0[i] = cand[free[0]]
+            c1[i] = c0[i] + size[i]
+        keep.append(i)
+    return c0 - off
+
+
+def count_overlaps(ax, texts: Sequence | None = None) -> int:
+    """Pairs of labels whose window extents overlap (after a draw)."""
+    texts = list(ax.texts if texts is None else texts)
+    r = _renderer(ax.figure)
+    boxes = [t.get_window_extent(r) for t in texts]
+    n = 0
+    for i in range(len(boxes)):
+        for j in range(i + 1, len(boxes)):
+            a, b = boxes[i], boxes[j]
+            if min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5:
+                n += 1
+    return n
+
+
+def add_label(ax, x, y, s, **kw):
+    kw.setdefault("fontsize", 9)
+    kw.setdefault("ha", "left")
+    kw.setdefault("va", "bottom")
+    return ax.text(x, y, s, parse_math=False, **kw)
+
+
+def frame(ax, xy: np.ndarray, margin: float = 0.12) -> None:
+    """Axis limits around the points with room for labels, fixed from now on."""
+    lo, hi = xy.min(0), xy.max(0)
+    span = np.where(hi - lo > 1e-9, hi - lo, 1.0)
+    ax.set_xlim(lo[0] - margin * span[0], hi[0] + margin * 2.5 * span[0])
+    ax.set_ylim(lo[1] - margin * span[1], hi[1] + margin * 1.5 * span[1])
+    ax.set_autoscale_on(False)
+
+
+def units(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return m / n
+
+
+def pca2(m: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[float]]:
+    from sklearn.decomposition import PCA
+
+    n_comp = min(2, m.shape[0], m.shape[1])
+    p = PCA(n_components=n_comp, random_state=seed)
+    xy = p.fit_transform(m)
+    if xy.shape[1] < 2:
+        xy = np.hstack([xy, np.zeros((len(xy), 2 - xy.shape[1]))])
+    # a fixed sign for each component (largest absolute loading positive): same picture every run
+    for j in range(p.components_.shape[0]):
+        comp = p.components_[j]
+        if comp[np.argmax(np.abs(comp))] < 0:
+            xy[:, j] = -xy[:, j]
+    return xy, [float(x) for x in p.explained_variance_ratio_]
+
+
+# --------------------------------------------------------------------------------------------
+# vecs plot words
+# --------------------------------------------------------------------------------------------
+def tsne_perplexity(n: int) -> float:
+    """t-SNE's perplexity for ``n`` points: ``min(30, (n - 1) / 3)``, at least 1 (always < n)."""
+    return float(max(1.0, min(30.0, (n - 1) / 3)))
+
+
+# --------------------------------------------------------------------------------------------
+# vecs plot analogy
+# --------------------------------------------------------------------------------------------
+def arrow(ax, p, q, colour, gid, style="-|>", lw=1.6, ls="-"):
+    from matplotlib.patches import FancyArrowPatch
+
+    a = FancyArrowPatch(tuple(p), tuple(q), arrowstyle=style, mutation_scale=14, lw=lw, color=colour,
+                        linestyle=ls, shrinkA=5, shrinkB=5, zorder=2, gid=gid)
+    ax.add_patch(a)
+    return a

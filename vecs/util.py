@@ -1,0 +1,133 @@
+"""Small helpers every room shares, one copy each: atomic writes and folder swaps, spelling
+distance and "did you mean" suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator
+
+
+# -- atomic writes ----------------------------------------------------------------------------
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def fsync_dir(folder: str | os.PathLike) -> None:
+    """Make a rename inside ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def atomic_path(final: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
+    """Yield a temporary sibling of ``final`` to write; when the block ends without error the
+    file is flushed to disk and renamed over ``final`` (readers see the old file or the new one,
+    never half of one); on error it is removed. ``suffix`` keeps a file type for writers that
+    go by the name. The file gets the usual permissions (``0o666`` less the umask)."""
+    final = Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.tmp-", suffix=suffix, dir=final.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        os.chmod(tmp_path, 0o666 & ~_umask())
+        yield tmp_path
+        with open(tmp_path, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp_path, final)
+        fsync_dir(final.parent)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(final: str | os.PathLike, data: bytes) -> Path:
+    with atomic_path(final) as tmp:
+        tmp.write_bytes(data)
+    return Path(final)
+
+
+def atomic_write_text(final: str | os.PathLike, text: str) -> Path:
+    return atomic_write_bytes(final, text.encode("utf-8"))
+
+
+def replace_dir(new: str | os.PathLike, dest: str | os.PathLike) -> Path:
+    """Move the finished folder ``new`` to ``dest``. An existing ``dest`` is first moved aside
+    (``.NAME.old-*``) and removed only once ``new`` is in place; if that rename fails, the old
+    folder is put back. ``new`` must be on the same file system (a sibling of ``dest``)."""
+    new, dest = Path(new), Path(dest)
+    old: Path | None = None
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        os.replace(dest, old)  # an empty folder as target: the rename goes over it
+    try:
+        os.replace(new, dest)
+    except BaseException:
+        if old is not None:
+            os.replace(old, dest)
+        raise
+    fsync_dir(dest.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return dest
+
+
+# -- spelling ---------------------------------------------------------------------------------
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (optimal string alignment): insertions, deletions,
+    substitutions and transpositions of neighbours each cost one.
+
+    >>> edit_distance("germnay", "germany"), edit_distance("cat", "act"), edit_distance("ab", "ba")
+    (1, 1, 1)
+    """
+    la, lb = len(a), len(b)
+    d = [[0] * (lb + 1) for _ in range(la + 1)]
+    for i in range(la + 1):
+        d[i][0] = i
+    for j in range(lb + 1):
+        d[0][j] = j
+    for i in range(1, la + 1):
+        for j in range(1, lb + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[la][lb]
+
+
+def close_names(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The candidates spelled most like ``name`` (best first), at most ``n``.
+
+    >>> close_names("glove", ["googlenews", "glove-6b-50d", "sotu"])
+    ['glove-6b-50d']
+    """
+    return difflib.get_close_matches(name, list(candidates), n=n, cutoff=cutoff)
+
+
+def did_you_mean(close: Iterable[str], known: Iterable[str] | None = None) -> str:
+    """The tail of an error message: ``"; did you mean 'a', 'b'?"``, or, with nothing close,
+    ``"; known: a, b"`` when ``known`` is given, else ``""``.
+
+    >>> did_you_mean(["queen"]), did_you_mean([], ["a", "b"]), did_you_mean([])
+    ("; did you mean 'queen'?", '; known: a, b', '')
+    """
+    close = list(close)
+    if close:
+        return "; did you mean " + ", ".join(repr(c) for c in close) + "?"
+    known = list(known or [])
+    return "; known: " + ", ".join(known) if known else ""
