@@ -1,5 +1,5 @@
 """Contextual embeddings on the command line: `vecs context`, `vecs senses`, `vecs lens`,
-`vecs distill`, and `vecs eval relatedness` (added to the eval group by :func:`add_to_eval`).
+`vecs ffn`, `vecs distill`.
 
 Nothing heavy is imported at module level: torch and transformers load inside the commands."""
 
@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.render import console, emit_json, fmt, progress_bars, table
+from cli.render import console, emit_json, progress_bars, table
 
 CTX_MODEL = "minilm"
 LENS_MODEL = "smollm2"
@@ -360,45 +360,9 @@ def distill(
 
 
 # --------------------------------------------------------------------------------------------
-# vecs eval relatedness
-# --------------------------------------------------------------------------------------------
-def relatedness(
-    file: Annotated[str, typer.Argument(help="CSV with columns word, sentence1, sentence2, score (optional "
-                                             "string: the exact form); 'dev' for the shipped development set.")],
-    model: CtxModelOpt = CTX_MODEL,
-    layer: Annotated[Optional[str], typer.Option("--layer", "-l", help="Headline layer (default: the model's "
-                                                                       "documented default). Every layer is shown.")] = None,
-    pooling: PoolingOpt = "mean",
-    json_out: JsonOpt = False,
-) -> None:
-    """Spearman correlation of contextual cosine with human relatedness of word-sense pairs, per
-    layer, with and without standardisation."""
-    from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness
-
-    path = dev_set_path() if file == "dev" else file
-    with _progress() as progress:
-        r = evaluate_relatedness(model, path, layer=layer, pooling=pooling, progress=progress)
-    if json_out:
-        emit_json(r)
-        return
-    rows = [[f"L{x.layer}" + ("*" if x.layer == r.layer else ""), x.spearman, x.spearman_standardized]
-            for x in r.layers]
-    cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "
-           f"(default {r.default_layer}); best layer {r.best_layer}")
-    console.print(table("Spearman per layer", ["layer", "spearman", "standardised"], rows))
-    console.print(cap, soft_wrap=True)
-    console.print(f"Spearman at layer {r.layer}: {fmt(r.spearman)} (standardised {fmt(r.spearman_standardized)})")
-
-
-# --------------------------------------------------------------------------------------------
 def register(app: typer.Typer) -> None:
     app.command("context")(context)
     app.command("senses", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(senses)
     app.command("lens")(lens)
     app.command("ffn")(ffn)
     app.command("distill")(distill)
-
-
-def add_to_eval(eval_app: typer.Typer) -> None:
-    """Adds `relatedness` to the `vecs eval` group."""
-    eval_app.command("relatedness")(relatedness)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, ContextModelOpt, JsonOpt, ModelOpt, PoolingOpt, load_space,
+                          progress)
 
 RestrictOpt = Annotated[int, typer.Option(
     "--restrict", min=1, metavar="N",
@@ -109,8 +110,35 @@ def similarity(
                         justify={"coverage": "right"}))
 
 
-def register(app: typer.Typer) -> None:
-    from cli import contextual
+@eval_app.command("relatedness")
+def relatedness(
+    file: Annotated[str, typer.Argument(help="CSV with columns word, sentence1, sentence2, score (optional "
+                                             "string: the exact form); 'dev' for the shipped development set.")],
+    model: ContextModelOpt = CONTEXT_MODEL,
+    layer: Annotated[Optional[str], typer.Option("--layer", "-l", help="Headline layer (default: the model's "
+                                                                       "documented default). Every layer is shown.")] = None,
+    pooling: PoolingOpt = "mean",
+    json_: JsonOpt = False,
+) -> None:
+    """Spearman correlation of contextual cosine with human relatedness of word-sense pairs, per
+    layer, with and without standardisation."""
+    from cli.render import console, emit_json, fmt, table
+    from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness
 
-    contextual.add_to_eval(eval_app)  # vecs eval relatedness (word senses in context)
+    path = dev_set_path() if file == "dev" else file
+    with progress() as bars:
+        r = evaluate_relatedness(model, path, layer=layer, pooling=pooling, progress=bars)
+    if json_:
+        emit_json(r)
+        return
+    rows = [[f"L{x.layer}" + ("*" if x.layer == r.layer else ""), x.spearman, x.spearman_standardized]
+            for x in r.layers]
+    cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "
+           f"(default {r.default_layer}); best layer {r.best_layer}")
+    console.print(table("Spearman per layer", ["layer", "spearman", "standardised"], rows))
+    console.print(cap, soft_wrap=True)
+    console.print(f"Spearman at layer {r.layer}: {fmt(r.spearman)} (standardised {fmt(r.spearman_standardized)})")
+
+
+def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval", rich_help_panel="Evaluate")

@@ -113,17 +113,17 @@ def _analogy(space, a: str, b: str, c: str, d: str) -> Outcome:
 
 
 def _doctor(space) -> Outcome:
-    from vecs.static.query import analogy
+    from vecs.static.query import exclusion_effect
 
     miss = _missing(space, ["man", "doctor", "woman", "nurse"])
     if miss:
         return Outcome(space.name, None, f"lacks {', '.join(miss)}")
-    ex = analogy(space, "man", "doctor", "woman", k=5, expected="nurse")
-    kept = analogy(space, "man", "doctor", "woman", k=5, expected="nurse", exclude_inputs=False)
+    both = exclusion_effect(space, "man", "doctor", "woman", k=5, expected="nurse")
+    ex, kept = both.excluded, both.kept
     held = ex.results[0].word == "nurse"
     num = (f"excluded: {ex.results[0].word}; kept: {kept.results[0].word}, nurse #{kept.expected.rank}")
-    detail = ("nurse wins only because doctor is excluded" if held and kept.results[0].word == "doctor"
-              else "")
+    detail = ("nurse wins only because doctor is excluded" if held and both.answer_needs_exclusion
+              and kept.results[0].word == "doctor" else "")
     return Outcome(space.name, held, num, detail,
                    {"excluded": [x.word for x in ex.results], "kept": [x.word for x in kept.results],
                     "nurse_rank_kept": kept.expected.rank})

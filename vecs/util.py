@@ -111,12 +111,18 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def close_names(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
-    """The candidates spelled most like ``name`` (best first), at most ``n``.
+    """The candidates spelled most like ``name`` (best first, a case variant before all), at most ``n``.
 
-    >>> close_names("glove", ["googlenews", "glove-6b-50d", "sotu"])
-    ['glove-6b-50d']
+    >>> close_names("Sotu", ["googlenews", "sotu", "sotu-tour"])
+    ['sotu', 'sotu-tour']
     """
-    return difflib.get_close_matches(name, list(candidates), n=n, cutoff=cutoff)
+    candidates = list(candidates)
+    low = {c.lower(): c for c in candidates}
+    out = [low[name.lower()]] if name.lower() in low and low[name.lower()] != name else []
+    for c in difflib.get_close_matches(name, candidates, n=n, cutoff=cutoff):
+        if c not in out:
+            out.append(c)
+    return out[:n]
 
 
 def did_you_mean(close: Iterable[str], known: Iterable[str] | None = None) -> str:

@@ -126,13 +126,13 @@ def cluster_check(space: Space, female: list[str], male: list[str], seed: int = 
 # Audit
 # --------------------------------------------------------------------------------------------
 def _doctor(space: Space) -> AnalogyProbe:
-    from vecs.static.query import analogy
+    from vecs.static.query import exclusion_effect
 
     q = "doctor - man + woman"
     if not all(w in space for w in ("doctor", "man", "woman")):
         return AnalogyProbe(q, None, None)
-    ex = analogy(space, "man", "doctor", "woman", k=3, exclude_inputs=True)
-    kept = analogy(space, "man", "doctor", "woman", k=3, exclude_inputs=False)
+    both = exclusion_effect(space, "man", "doctor", "woman", k=3)
+    ex, kept = both.excluded, both.kept
     return AnalogyProbe(q, ex.results[0].word if ex.results else None,
                         kept.results[0].word if kept.results else None,
                         [(r.word, float(r.score)) for r in ex.results],

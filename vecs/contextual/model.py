@@ -45,7 +45,6 @@ from vecs.extras import require_torch
 POOLINGS = ("mean", "first", "last", "sum")
 
 
-RESOURCES = ("minilm", "mpnet", "smollm2")
 
 
 DEFAULT_MODEL = "minilm"

@@ -17,6 +17,15 @@ from vecs.jsonify import plain
 from vecs.space import Space
 
 VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
+# one of our transformers is a model folder that also holds its weights and config
+MODEL_FILE, CONFIG_FILE = "model.safetensors", "config.json"
+
+
+def is_transformer(folder: str | os.PathLike) -> bool:
+    """Whether ``folder`` holds one of our trained transformers (weights and config beside the
+    store files). The one test for it; a Hugging Face checkpoint folder is not one of ours."""
+    folder = Path(folder)
+    return (folder / MODEL_FILE).is_file() and (folder / CONFIG_FILE).is_file()
 
 
 

@@ -18,7 +18,6 @@ and ``write_vectors`` are re-exported here.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import shutil
@@ -28,14 +27,9 @@ from pathlib import Path
 
 from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
 from vecs.io.folder import META, load_dir, read_meta, write_dir
-from vecs.io.formats import read_vectors
-from vecs.io.write import write_vectors
 from vecs.paths import models_dir
 from vecs.space import Space
-
-__all__ = ["ModelInfo", "save", "load", "exists", "remove", "list_models", "write_dir", "load_dir",
-           "resolve", "read_vectors", "write_vectors", "validate_name"]
-
+from vecs.util import close_names, did_you_mean
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
@@ -63,7 +57,7 @@ def validate_name(name: str) -> str:
     return name
 
 
-def _model_path(name: str) -> Path:
+def model_path(name: str) -> Path:
     return models_dir() / validate_name(name)
 
 
@@ -73,29 +67,14 @@ def model_names() -> list[str]:
                   if not p.name.startswith(".") and (p / META).is_file())
 
 
-def close_names(name: str, candidates: list[str]) -> list[str]:
-    low = {c.lower(): c for c in candidates}
-    out = [low[name.lower()]] if name.lower() in low and low[name.lower()] != name else []
-    for c in difflib.get_close_matches(name, candidates, n=3, cutoff=0.6):
-        if c not in out:
-            out.append(c)
-    return out[:3]
-
-
-def _not_found(name: str, what: str = "model", extra: list[str] | None = None) -> ModelNotFound:
-    candidates = model_names() + list(extra or [])
-    close = close_names(name, candidates)
-    msg = f"no {what} named {name!r}"
-    if close:
-        msg += "; did you mean " + ", ".join(repr(c) for c in close) + "?"
-    elif what == "model":
-        msg += " (see `vecs models`)"
-    return ModelNotFound(msg)
+def _not_found(name: str) -> ModelNotFound:
+    hint = did_you_mean(close_names(name, model_names(), cutoff=0.6)) or " (see `vecs models`)"
+    return ModelNotFound(f"no model named {name!r}{hint}")
 
 
 def save(space: Space, name: str, force: bool = False) -> Path:
     """Store ``space`` as ``models/NAME`` and return that folder."""
-    path = _model_path(name)
+    path = model_path(name)
     if path.exists() and not force:
         raise ModelExists(f"model {name!r} exists; use --force to replace it")
     return write_dir(space, path, force=force)
@@ -110,7 +89,7 @@ def exists(name: str) -> bool:
 
 def load(name: str) -> Space:
     """The stored model ``name`` (memory-mapped); :class:`ModelNotFound` with close names."""
-    path = _model_path(name)
+    path = model_path(name)
     if not (path / META).is_file():
         raise _not_found(name)
     return load_dir(path, name=name)
@@ -118,7 +97,7 @@ def load(name: str) -> Space:
 
 def remove(name: str) -> Path:
     """Delete the stored model ``name`` (renamed aside first, so it vanishes at once)."""
-    path = _model_path(name)
+    path = model_path(name)
     if not (path / META).is_file():
         raise _not_found(name)
     gone = Path(tempfile.mkdtemp(prefix=f".{name}.rm-", dir=path.parent))

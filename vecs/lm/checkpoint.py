@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -17,17 +16,14 @@ import numpy as np
 
 from vecs.errors import (
     DeviceUnavailable,
-    ModelNotFound,
     StoreError,
 )
 from vecs.extras import require_torch
+from vecs.io.folder import CONFIG_FILE, MODEL_FILE
 from vecs.jsonify import plain
 from vecs.lm.tokenizer import WordTokenizer
 
-MODEL_FILE, OPTIM_FILE = "model.safetensors", "optimizer.safetensors"
-
-
-CONFIG_FILE, VOCAB_FILE, STATE_FILE = "config.json", "vocab.json", "trainer_state.json"
+OPTIM_FILE, VOCAB_FILE, STATE_FILE = "optimizer.safetensors", "vocab.json", "trainer_state.json"
 
 
 def pick_device(device: str = "auto") -> str:
@@ -154,29 +150,11 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
     return path
 
 
-def is_transformer(path: Path) -> bool:
-    return (Path(path) / MODEL_FILE).is_file() and (Path(path) / CONFIG_FILE).is_file()
-
-
 def _model_folder(path_or_name) -> Path:
-    from vecs.paths import models_dir
+    from vecs.resolve import resolve_transformer
 
-    s = os.fspath(path_or_name)
-    p = Path(s).expanduser()
-    if p.is_dir():
-        if not is_transformer(p):
-            raise ModelNotFound(f"{p}: not one of our transformers (needs {MODEL_FILE} and {CONFIG_FILE})")
-        return p
-    if re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", s):
-        q = models_dir() / s
-        if is_transformer(q):
-            return q
-        if (q / "meta.json").is_file():
-            raise ModelNotFound(f"model {s!r} is not a transformer (it has no {MODEL_FILE})")
-    names = [d.name for d in models_dir().iterdir() if not d.name.startswith(".") and is_transformer(d)]
-    hint = f"; trained transformers: {', '.join(sorted(names))}" if names else \
-        " (train one with `vecs train transformer`)"
-    raise ModelNotFound(f"no transformer named {s!r}{hint}")
+    spec = resolve_transformer(path_or_name, ours_only=True)
+    return spec.path
 
 
 def read_json(path: Path) -> dict:

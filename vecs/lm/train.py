@@ -45,12 +45,11 @@ from vecs.errors import (
     VecsError,
 )
 from vecs.extras import require_torch
+from vecs.io.folder import CONFIG_FILE, is_transformer
 from vecs.lm.checkpoint import (
-    CONFIG_FILE,
     OPTIM_FILE,
     STATE_FILE,
     VOCAB_FILE,
-    is_transformer,
     load_weights,
     optimizer_state_dict,
     pick_device,

@@ -345,6 +345,31 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
                          top, k, space.name, n)
 
 
+@dataclass
+class ExclusionEffect:
+    """One analogy answered twice: with the input words left out of the candidates (gensim's and
+    word2vec's convention) and with them kept. doctor - man + woman gives nurse only when doctor
+    is left out: ``answer_needs_exclusion`` says so."""
+
+    excluded: AnalogyResult
+    kept: AnalogyResult
+
+    @property
+    def answer_needs_exclusion(self) -> bool:
+        """The top answer with inputs left out differs from the top one with them kept, and that
+        one is an input."""
+        ex = self.excluded.results[0].word if self.excluded.results else None
+        kept = self.kept.results[0].word if self.kept.results else None
+        return ex != kept and kept in (self.kept.a, self.kept.b, self.kept.c)
+
+
+def exclusion_effect(space: "Space", a: str, b: str, c: str, k: int = 5, expected: str | None = None,
+                     method: Method = "add") -> ExclusionEffect:
+    """:func:`analogy` with ``exclude_inputs`` True and False, side by side."""
+    return ExclusionEffect(analogy(space, a, b, c, k=k, method=method, expected=expected, exclude_inputs=True),
+                           analogy(space, a, b, c, k=k, method=method, expected=expected, exclude_inputs=False))
+
+
 # -- pairs and groups -----------------------------------------------------------------------
 def similarity(space: "Space", w1: str, w2: str) -> float:
     """Cosine similarity of two words (as gensim's ``similarity``)."""
