@@ -4,7 +4,7 @@ The vectors are the GoogleNews subset (26,423 real words, so the answers mean so
 with random vectors of the same scale up to 100,000 rows (words ``pad_000000``...). Both sides
 get the same in-memory float32 matrix.
 
-* 3CosAdd: ``vecs.evaluate.evaluate_analogies(space, "google", method="add")`` against
+* 3CosAdd: ``vecs.static.eval_analogies.evaluate_analogies(space, "google", method="add")`` against
   ``KeyedVectors.evaluate_word_analogies(path, restrict_vocab=300000, case_insensitive=True)``;
 * 3CosMul: ``method="mul"`` against the same loop (gensim's own code, copied below) calling
   ``most_similar_cosmul(positive=[b, c], negative=[a], topn=5, restrict_vocab=300000)``.

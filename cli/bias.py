@@ -1,6 +1,7 @@
 """`vecs bias ...`: the bias direction, projections, WEAT, hard debiasing and the audit.
 
-Only light imports here: the library is imported inside each command."""
+Only light imports here: the library is imported inside each command; each command parses,
+makes one library call and renders (a table, or JSON with --json)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.options import (DEFAULT_MODEL, ForceOpt, JsonOpt, ModelOpt, NameOpt, SeedOpt, load_space, progress,
+                         top_option)
 
 PairsOpt = Annotated[str, typer.Option("--pairs", metavar="definitional|FILE",
                                        help="Pairs defining the direction: a named pair list "
@@ -43,21 +45,17 @@ def direction_cmd(
         "--method", help="pca: first principal component of the centred pairs (Bolukbasi); "
                          "mean-diff: mean of the unit pair differences.")] = "pca",
     model: ModelOpt = DEFAULT_MODEL,
-    json: JsonOpt = False,
+    as_json: JsonOpt = False,
 ):
     """The bias direction and how much of the pairs' variance its first component explains
     (Bolukbasi et al. report about 60% on GoogleNews)."""
     from vecs.bias.direction import direction
 
-    space = load_space(model)
-    d = direction(space, pairs, method)
-    if json:
-        import dataclasses
-
+    d = direction(load_space(model), pairs, method)
+    if as_json:
         from cli.render import emit_json
 
-        # (render._plain would call .item() on the array)
-        return emit_json(dataclasses.replace(d, vector=[float(x) for x in d.vector]))
+        return emit_json(d)
     from cli.render import console, table
 
     console.print(f"[bold]Bias direction[/] ({d.method}, {len(d.pairs)} pairs, {d.model}): "
@@ -78,29 +76,18 @@ def project_cmd(
         "--list", metavar="NAME|FILE",
         help="A named list (professions, neutral-professions, gender-specific, specific-seed) or a file.")] = None,
     pairs: PairsOpt = "definitional",
-    top: Annotated[Optional[int], typer.Option("--top", min=1, metavar="N",
-                                               help="Show only the N highest and N lowest.")] = None,
+    top: Annotated[Optional[int], top_option("Show only the N highest and N lowest.")] = None,
     model: ModelOpt = DEFAULT_MODEL,
-    json: JsonOpt = False,
+    as_json: JsonOpt = False,
 ):
     """Words sorted by their projection on the bias direction (cosine; positive = first words of
     the pairs, e.g. she), with a bar per word."""
-    from pathlib import Path
-
     from vecs.bias.direction import projections
-    from vecs.errors import DatasetError
+    from vecs.bias.wordlists import words_or_list
 
-    if words and list_:
-        raise DatasetError("give words or --list, not both")
-    if words and len(words) == 1 and Path(words[0]).expanduser().is_file():
-        spec: object = words[0]
-    elif words:
-        spec = list(words)
-    else:
-        spec = list_ or "professions"
-    space = load_space(model)
-    res = projections(space, spec, pairs)
-    if json:
+    spec = words_or_list(words, list_)  # checked before the model is loaded
+    res = projections(load_space(model), spec, pairs)
+    if as_json:
         from cli.render import emit_json
 
         return emit_json(res)
@@ -147,59 +134,33 @@ def weat_cmd(
     permutations: Annotated[int, typer.Option(
         "--permutations", min=1, metavar="N",
         help="Exact p-value when there are at most N partitions, else N sampled ones.")] = 100_000,
-    seed: Annotated[int, typer.Option("--seed", help="Seed for sampled partitions.")] = 0,
+    seed: SeedOpt = 0,
     layer: Annotated[Optional[str], typer.Option(
-        "--layer", metavar="N", help="Contextual model: the layer whose template vectors are tested.")] = None,
+        "--layer", "-l", metavar="N", help="Contextual model: the layer whose template vectors are tested.")] = None,
     template: Annotated[str, typer.Option(
         "--template", help="Contextual model: the sentence each word is placed in.")] = "This is a {word}.",
     model: ModelOpt = DEFAULT_MODEL,
-    json: JsonOpt = False,
+    as_json: JsonOpt = False,
 ):
     """WEAT (Caliskan et al. 2017): effect size d and one-sided permutation p-value, with the
     published values side by side and the words missing from the vocabulary listed.
 
     A contextual model (e.g. [bold]--model minilm --layer 6[/]) is tested on each word's vector in
     a template sentence."""
-    from vecs.bias.weat import TEST_NAMES, weat, weat_named, weat_test
-    from vecs.errors import BiasError
-    from vecs.errors import DatasetError
+    from vecs.bias.weat import run_weat
 
-    custom = targets is not None or attributes is not None
-    if custom and (targets is None or attributes is None):
-        raise DatasetError("a custom WEAT needs both --targets X Y and --attributes A B")
-    if custom and (test or all_):
-        raise DatasetError("give a TEST, --all, or --targets/--attributes, not several")
-    if not custom and not test and not all_:
-        raise DatasetError("name a TEST, or use --all, or --targets X Y --attributes A B")
-    if test and all_:
-        raise DatasetError("give a TEST or --all, not both")
-    names = TEST_NAMES if all_ else ([weat_test(test).name] if test else [])
-
-    space = _weat_space(model, layer, template, names, targets, attributes)
-    results, skipped = [], []
-    if custom:
-        from pathlib import Path
-
-        labels = tuple(Path(p).stem for p in (*targets, *attributes))
-        results.append(weat(space, targets[0], targets[1], attributes[0], attributes[1],
-                                 permutations, seed, names=labels))
-    else:
-        for n in names:
-            try:
-                results.append(weat_named(space, n, permutations, seed))
-            except BiasError as e:
-                if not all_:
-                    raise
-                skipped.append({"test": n, "reason": str(e)})
-    if json:
+    with progress() as bars:
+        run = run_weat(model, test, all_, targets, attributes, permutations, seed, layer, template, progress=bars)
+    if as_json:
         from cli.render import emit_json
 
-        return emit_json({"model": space.name, "results": results, "skipped": skipped})
+        return emit_json(run)
     from cli.render import console, table
 
     cols = ["test", "words", "d", "p", "p by", "pub. d", "pub. p", "IAT d", "sign", "coverage"]
     right = {c: "right" for c in ("d", "p", "pub. d", "pub. p", "IAT d", "coverage")}
-    console.print(table(f"WEAT on {space.name}", cols, _weat_rows(results), justify=right,
+    results = run.results
+    console.print(table(f"WEAT on {run.model}", cols, _weat_rows(results), justify=right,
                         caption="words: targets X×Y / attributes A×B used; pub.: Caliskan et al. 2017 "
                                 "(WEAT on GloVe); IAT: the original human study"))
     for r in results:
@@ -208,50 +169,17 @@ def weat_cmd(
     for r in results:
         for setname, miss in r.missing.items():
             console.print(f"[dim]{r.test}: {setname}: missing {len(miss)}: {', '.join(miss)}[/]", soft_wrap=True)
-    for s in skipped:
-        console.print(f"{s['test']}: not computed — {s['reason']}", soft_wrap=True)
+    for s in run.skipped:
+        console.print(f"{s.test}: not computed — {s.reason}", soft_wrap=True)
     agree = [r for r in results if r.sign_agrees is not None]
     if agree:
         n_ok = sum(r.sign_agrees for r in agree)
         console.print(f"signs agree with Caliskan et al. for {n_ok} of {len(agree)} covered tests", soft_wrap=True)
 
 
-def _weat_space(model: str, layer, template: str, names, targets, attributes):
-    """The space the WEAT runs on: the model itself, or for a contextual model (``--layer``, or a
-    transformer resource) each test word's vector in the template sentence."""
-    contextual = layer is not None
-    if not contextual:
-        try:
-            from vecs.hub.catalogue import CATALOGUE
-
-            contextual = model in CATALOGUE and CATALOGUE[model].kind == "transformer"
-        except ImportError:  # pragma: no cover
-            pass
-    if not contextual:
-        return load_space(model)
-    from vecs.bias.weat import test_words
-    from vecs.bias.wordlists import load_list
-
-    try:
-        from vecs.contextual.extract import template_space
-    except ImportError:  # pragma: no cover - the contextual issue has not landed
-        from vecs.errors import MissingExtra
-
-        raise MissingExtra("contextual", "vecs.contextual") from None
-    if targets is not None:
-        words = [w for spec in (*targets, *attributes) for w in load_list(spec)]
-    else:
-        words = test_words(names)
-    lay = int(layer) if layer is not None and layer.lstrip("-").isdigit() else layer
-    from cli.render import progress_bars
-
-    with progress_bars(transient=True) as progress:
-        return template_space(model, words, lay, template=template, progress=progress)
-
-
 @bias_app.command("debias")
 def debias_cmd(
-    name: Annotated[str, typer.Option("--name", "-n", help="Store the debiased model under this name.")],
+    name: NameOpt,
     method: Annotated[Literal["hard"], typer.Option(
         "--method", help="hard: Bolukbasi et al.'s neutralise + equalise.")] = "hard",
     pairs: PairsOpt = "definitional",
@@ -259,43 +187,29 @@ def debias_cmd(
                                           help="Pairs to equalise (the definitional pairs are added).")] = "equalize",
     specific: Annotated[str, typer.Option("--specific", metavar="NAME|FILE",
                                           help="Gender-specific words left alone.")] = "gender-specific-all",
-    force: Annotated[bool, typer.Option("--force", help="Replace a model of that name.")] = False,
+    force: ForceOpt = False,
     model: ModelOpt = DEFAULT_MODEL,
-    json: JsonOpt = False,
+    as_json: JsonOpt = False,
 ):
     """Hard-debias a model into a new store model (the original is never modified); its
     provenance (source, method, lists) goes into the new model's metadata."""
-    from vecs.io.store import exists, save, validate_name
-    from vecs.bias.direction import direct_bias, direction
-    from vecs.bias.debias import hard_debias
-    from vecs.errors import ModelExists
+    from vecs.bias.debias import debias_model
 
-    validate_name(name)
-    if exists(name) and not force:
-        raise ModelExists(f"model {name!r} exists; use --force to replace it")
-    space = load_space(model)
-    from cli.render import progress_bars
-
-    with progress_bars(transient=True) as progress:
-        new = hard_debias(space, pairs=pairs, equalize=equalize, specific=specific, name=name, progress=progress)
-    path = save(new, name, force=force)
-    d = direction(space, pairs)
-    before, after = direct_bias(space, d=d), direct_bias(new, d=d)
-    prov = new.meta["provenance"]
-    out = {"name": name, "path": str(path), "source": space.name, "method": method,
-           "neutralised": prov["neutralised"], "equalised_pairs": prov["equalised_pairs"],
-           "lists": prov["lists"], "direct_bias_before": before.value, "direct_bias_after": after.value,
-           "professions": before.words}
-    if json:
+    with progress() as bars:
+        out = debias_model(model, name, method, pairs=pairs, equalize=equalize, specific=specific, force=force,
+                           progress=bars)
+    if as_json:
         from cli.render import emit_json
 
         return emit_json(out)
     from cli.render import console
 
-    console.print(f"[bold]{name}[/]: {method}-debiased copy of {space.name} written to {path}", soft_wrap=True)
-    console.print(f"neutralised {out['neutralised']:,} words, equalised {out['equalised_pairs']} pairs; "
-                  f"direct bias over {before.words} professions {before.value:.4f} → {after.value:.2g}", soft_wrap=True)
-    console.print(f"compare them: vecs bias audit {name} --against {space.name}", soft_wrap=True)
+    console.print(f"[bold]{out.name}[/]: {out.method}-debiased copy of {out.source} written to {out.path}",
+                  soft_wrap=True)
+    console.print(f"neutralised {out.neutralised:,} words, equalised {out.equalised_pairs} pairs; direct bias over "
+                  f"{out.professions} professions {out.direct_bias_before:.4f} → {out.direct_bias_after:.2g}",
+                  soft_wrap=True)
+    console.print(f"compare them: vecs bias audit {out.name} --against {out.source}", soft_wrap=True)
 
 
 def _audit_rows(report) -> tuple[list[str], list[list]]:
@@ -340,7 +254,7 @@ def audit_cmd(
                                                    help="A second model, shown side by side.")] = None,
     analogies: Annotated[bool, typer.Option("--analogies/--no-analogies",
                                             help="Run the Google analogy benchmark (the slowest part).")] = True,
-    json: JsonOpt = False,
+    as_json: JsonOpt = False,
 ):
     """One report for one or two models: direct bias, the gender WEAT tests, Google analogies,
     SimLex-999, doctor − man + woman with and without the inputs, and the Gonen & Goldberg
@@ -349,11 +263,9 @@ def audit_cmd(
 
     a = load_space(model)
     b = load_space(against) if against else None
-    from cli.render import progress_bars
-
-    with progress_bars(transient=True) as progress:
-        rep = audit(a, b, analogies=analogies, progress=progress)
-    if json:
+    with progress() as bars:
+        rep = audit(a, b, analogies=analogies, progress=bars)
+    if as_json:
         from cli.render import emit_json
 
         return emit_json(rep)

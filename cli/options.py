@@ -58,7 +58,7 @@ RestrictOpt = Annotated[Optional[int], typer.Option(
     "--restrict", min=1, metavar="N", help="Use only the first N (most frequent) words.")]
 NameOpt = Annotated[str, typer.Option("--name", "-n", help="Store the new model under this name.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an existing model of that name.")]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same result.")]
+SeedOpt = Annotated[int, typer.Option("--seed", min=0, help="Random seed: the same seed gives the same result.")]
 
 
 def top_option(default_help: str) -> object:
@@ -85,9 +85,10 @@ def progress():
     return progress_bars(transient=True)
 
 
-def parse_groups(args: list[str], command: str) -> tuple[list[str], list[str] | None]:
+def parse_groups(args: list[str], command: str, required: bool = False) -> tuple[list[str], list[str] | None]:
     """Sentences given as ``s1 s2 ...`` or ``--group NAME s1 s2 --group NAME s3 ...`` (also
-    ``--group=NAME`` and ``-g NAME``) -> (sentences, the group of each, or None without groups)."""
+    ``--group=NAME`` and ``-g NAME``) -> (sentences, the group of each, or None without groups).
+    With ``required`` every sentence must follow a ``--group``."""
     from vecs.errors import ContextualError
 
     sentences: list[str] = []
@@ -114,7 +115,7 @@ def parse_groups(args: list[str], command: str) -> tuple[list[str], list[str] | 
             sentences.append(a)
             groups.append(cur or "")
         i += 1
-    if grouped and "" in groups:
-        raise ContextualError(f"sentence {sentences[groups.index('')]!r} comes before any --group NAME; put "
-                              "every sentence after a --group, or use no --group at all")
+    if (grouped or required) and "" in groups:
+        tail = "" if required else "; put every sentence after a --group, or use no --group at all"
+        raise ContextualError(f"sentence {sentences[groups.index('')]!r} comes before any --group NAME{tail}")
     return sentences, (groups if grouped else None)

@@ -9,14 +9,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
-
-K10 = Annotated[int, typer.Option("-k", min=1, help="How many words to show.")]
-K5 = Annotated[int, typer.Option("-k", min=1, help="How many candidates to show.")]
-KeepOpt = Annotated[bool, typer.Option("--keep-inputs", help="Keep the input words as candidates "
-                                       "(by default they are left out, as in gensim and word2vec).")]
-RestrictOpt = Annotated[Optional[int], typer.Option("--restrict", min=1, metavar="N",
-                                                   help="Rank only the first N (most frequent) words.")]
+from cli.options import DEFAULT_MODEL, JsonOpt, KeepInputsOpt, ModelOpt, RestrictOpt, load_space, top_option
+from cli.render import console, emit_json, fmt, table
 
 EXPRESSION_HELP = (
     "Words joined by + and - (spaces around them: [bold]king-man[/] is one hyphenated word), "
@@ -26,23 +20,18 @@ EXPRESSION_HELP = (
 )
 
 
+# -- rendering ------------------------------------------------------------------------------
 def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
 def _rank_text(r) -> str:
-    from cli.render import fmt
-
     s = "score n/a" if _num(r.score) is None else f"{r.score:.4f}"
     beyond = "" if r.in_candidates else ", outside --restrict"
     return f"#{fmt(r.rank)} ({s}{beyond})"
 
 
 def _results_table(title: str, results, expected: str | None = None, caption: str | None = None):
-    from cli.render import table
-
-    from cli.render import console
-
     console.print(f"[bold]{title}[/]", soft_wrap=True)
     rows = []
     for r in results:
@@ -52,16 +41,12 @@ def _results_table(title: str, results, expected: str | None = None, caption: st
 
 
 def _show_inputs(inputs, exclude_inputs: bool, label: str = "inputs") -> None:
-    from cli.render import console
-
     how = "as if kept" if exclude_inputs else "kept"
     parts = ", ".join(f"[bold]{i.word}[/] {_rank_text(i)}" for i in inputs)
     console.print(f"{label} ({how}): {parts}", soft_wrap=True)
 
 
 def _show_ranked(res, show_inputs: bool) -> None:
-    from cli.render import console
-
     title = f"Nearest to {res.query}" + (f" in {res.model}" if res.model else "")
     console.print(_results_table(title, res.results))
     if show_inputs:
@@ -72,163 +57,155 @@ def _show_ranked(res, show_inputs: bool) -> None:
                           "inputs are left out of the list (--keep-inputs keeps them).", soft_wrap=True)
 
 
+def _show_analogy(res, expect: str | None) -> None:
+    from vecs.static.query import METHODS
+
+    title = f"{res.a} : {res.b} :: {res.c} : ?  ({METHODS[res.method]}" + (f", {res.model})" if res.model else ")")
+    console.print(_results_table(title, res.results, expected=expect))
+    rows = [[i.role, i.word, i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
+    if res.expected is not None:
+        e = res.expected
+        rows.append(["expected", e.word, e.rank, _num(e.score), "yes" if not e.excluded else "no"])
+    how = "their ranks as if kept" if res.exclude_inputs else "kept as candidates"
+    console.print(f"[bold]inputs ({how})[/]")
+    console.print(table(None, ["role", "word", "rank", "score", "candidate"], rows))
+    notes = []
+    if res.top_is_input is not None:
+        top = next(i for i in res.inputs if i.word == res.top_is_input)
+        if res.exclude_inputs:
+            first = res.results[0].word if res.results else "–"
+            notes.append(f"note: [bold]{top.word}[/] (input {top.role}) would have ranked first, score "
+                         f"{top.score:.4f}, had the inputs been kept: it was left out, so '{first}' "
+                         "comes first only because the inputs are excluded (see --keep-inputs).")
+        else:
+            notes.append(f"note: the top answer [bold]{top.word}[/] is one of the inputs ({top.role}).")
+    if res.expected is not None:
+        e = res.expected
+        if e.rank == 1 and not e.excluded:
+            notes.append(f"expected [bold]{e.word}[/]: rank 1 ✓")
+        else:
+            notes.append(f"expected [bold]{e.word}[/]: rank {e.rank:,}"
+                         + (f" (score {e.score:.4f})" if _num(e.score) is not None else "")
+                         + " — not the answer here.")
+    for n in notes:
+        console.print(n, soft_wrap=True)
+
+
+# -- commands -------------------------------------------------------------------------------
+def neighbours(
+    query: Annotated[list[str], typer.Argument(metavar="WORD_OR_EXPR", help="A word, or an "
+                                               "expression; several arguments are joined into one.")],
+    top: Annotated[int, top_option("How many words to show.")] = 10,
+    model: ModelOpt = DEFAULT_MODEL,
+    keep_inputs: KeepInputsOpt = False,
+    restrict: RestrictOpt = None,
+    as_json: JsonOpt = False,
+):
+    """The nearest words to a word or to a vector expression (cosine).
+
+    [bold]vecs neighbours cat[/] · [bold]vecs neighbours king - man + woman[/]
+    """
+    from vecs.static.query import neighbours as run
+
+    text = query[0] if len(query) == 1 else " ".join(query)
+    res = run(load_space(model), text, k=top, exclude_inputs=not keep_inputs, restrict=restrict)
+    if as_json:
+        return emit_json(res)
+    single = len(res.terms) == 1 and next(iter(res.terms.values())) == 1.0
+    _show_ranked(res, show_inputs=not single)
+
+
+neighbours.__doc__ += "\n\n" + EXPRESSION_HELP
+
+
+def analogy(
+    a: Annotated[str, typer.Argument(metavar="A", help="a in a : b :: c : ?")],
+    b: Annotated[str, typer.Argument(metavar="B", help="b")],
+    c: Annotated[str, typer.Argument(metavar="C", help="c")],
+    top: Annotated[int, top_option("How many candidates to show.")] = 5,
+    method: Annotated[Literal["add", "mul", "pair"], typer.Option(
+        "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul), "
+                         "pair: PairDirection cos(x - c, b - a).")] = "add",
+    keep_inputs: KeepInputsOpt = False,
+    expect: Annotated[Optional[str], typer.Option("--expect", metavar="D",
+                                                  help="The answer you expect: its rank is reported.")] = None,
+    model: ModelOpt = DEFAULT_MODEL,
+    restrict: RestrictOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Solve a : b :: c : ? ([bold]man king woman[/] → queen), showing where the inputs rank.
+
+    a, b and c are left out (as in gensim) unless --keep-inputs, but their ranks if kept are shown.
+
+    A note says when one of them would have come first; --expect D reports D's rank."""
+    from vecs.static.query import analogy as run
+
+    res = run(load_space(model), a, b, c, k=top, method=method, exclude_inputs=not keep_inputs, expected=expect,
+              restrict=restrict)
+    if as_json:
+        return emit_json(res)
+    _show_analogy(res, expect)
+
+
+def calc(
+    expression: Annotated[str, typer.Argument(metavar="EXPR", help="e.g. \"biggest - big + small\"")],
+    top: Annotated[int, top_option("How many words to show.")] = 10,
+    keep_inputs: KeepInputsOpt = False,
+    model: ModelOpt = DEFAULT_MODEL,
+    restrict: RestrictOpt = None,
+    as_json: JsonOpt = False,
+):
+    """Vector arithmetic: the words nearest to an expression, and where its own words rank."""
+    from vecs.static.expression import parse
+    from vecs.static.query import calc as run
+
+    parse(expression)  # a syntax error is reported before any model is loaded
+    res = run(load_space(model), expression, k=top, exclude_inputs=not keep_inputs, restrict=restrict)
+    if as_json:
+        return emit_json(res)
+    _show_ranked(res, show_inputs=True)
+
+
+calc.__doc__ += "\n\n" + EXPRESSION_HELP
+
+
+def similarity(
+    w1: Annotated[str, typer.Argument(metavar="W1")],
+    w2: Annotated[str, typer.Argument(metavar="W2")],
+    model: ModelOpt = DEFAULT_MODEL,
+    as_json: JsonOpt = False,
+):
+    """Cosine similarity of two words."""
+    from vecs.static.query import similarity as run
+
+    space = load_space(model)
+    s = run(space, w1, w2)
+    if as_json:
+        return emit_json({"words": [w1, w2], "score": s, "model": space.name})
+    console.print(f"{w1} · {w2}: [bold]{s:.4f}[/]" + (f"  ({space.name})" if space.name else ""))
+
+
+def odd_one_out(
+    words: Annotated[list[str], typer.Argument(metavar="WORDS", help="At least 3 words.")],
+    model: ModelOpt = DEFAULT_MODEL,
+    as_json: JsonOpt = False,
+):
+    """The word that fits least: the one least similar to the mean of all (gensim's doesnt_match)."""
+    from vecs.errors import QueryError
+    from vecs.static.query import odd_one_out as run
+
+    if len(words) < 3:  # before loading a model
+        raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
+    res = run(load_space(model), words)
+    if as_json:
+        return emit_json(res)
+    rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
+    console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
+    console.print(table(None, ["#", "word", "score"], rows))
+    console.print(f"odd one out: [bold]{res.word}[/] (margin {res.margin:.4f} to the next)")
+
+
 def register(app: typer.Typer) -> None:
-    @app.command(rich_help_panel="Query")
-    def neighbours(
-        query: Annotated[list[str], typer.Argument(metavar="WORD_OR_EXPR", help="A word, or an "
-                                                   "expression; several arguments are joined into one.")],
-        k: K10 = 10,
-        model: ModelOpt = DEFAULT_MODEL,
-        keep_inputs: KeepOpt = False,
-        restrict: RestrictOpt = None,
-        json: JsonOpt = False,
-    ):
-        """The nearest words to a word or to a vector expression (cosine).
-
-        [bold]vecs neighbours cat[/] · [bold]vecs neighbours king - man + woman[/]
-        """
-        from vecs.static.query import neighbours as run
-
-        text = query[0] if len(query) == 1 else " ".join(query)
-        space = load_space(model)
-        res = run(space, text, k=k, exclude_inputs=not keep_inputs, restrict=restrict)
-        if json:
-            from cli.render import emit_json
-
-            return emit_json(res)
-        single = len(res.terms) == 1 and next(iter(res.terms.values())) == 1.0
-        _show_ranked(res, show_inputs=not single)
-
-    neighbours.__doc__ += "\n\n" + EXPRESSION_HELP
-
-    @app.command(rich_help_panel="Query")
-    def analogy(
-        a: Annotated[str, typer.Argument(metavar="A", help="a in a : b :: c : ?")],
-        b: Annotated[str, typer.Argument(metavar="B", help="b")],
-        c: Annotated[str, typer.Argument(metavar="C", help="c")],
-        k: K5 = 5,
-        method: Annotated[Literal["add", "mul", "pair"], typer.Option(
-            "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul), "
-                             "pair: PairDirection cos(x - c, b - a).")] = "add",
-        keep_inputs: KeepOpt = False,
-        expect: Annotated[Optional[str], typer.Option("--expect", metavar="D",
-                                                      help="The answer you expect: its rank is reported.")] = None,
-        model: ModelOpt = DEFAULT_MODEL,
-        restrict: RestrictOpt = None,
-        json: JsonOpt = False,
-    ):
-        """Solve a : b :: c : ? ([bold]man king woman[/] → queen), showing where the inputs rank.
-
-        a, b and c are left out (as in gensim) unless --keep-inputs, but their ranks if kept are shown.
-
-        A note says when one of them would have come first; --expect D reports D's rank."""
-        from vecs.static.query import METHODS
-        from vecs.static.query import analogy as run
-
-        space = load_space(model)
-        res = run(space, a, b, c, k=k, method=method, exclude_inputs=not keep_inputs, expected=expect,
-                  restrict=restrict)
-        if json:
-            from cli.render import emit_json
-
-            return emit_json(res)
-        from cli.render import console, table
-
-        title = f"{a} : {b} :: {c} : ?  ({METHODS[method]}" + (f", {res.model})" if res.model else ")")
-        console.print(_results_table(title, res.results, expected=expect))
-        rows = [[i.role, i.word, i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
-        if res.expected is not None:
-            e = res.expected
-            rows.append(["expected", e.word, e.rank, _num(e.score), "yes" if not e.excluded else "no"])
-        how = "their ranks as if kept" if res.exclude_inputs else "kept as candidates"
-        console.print(f"[bold]inputs ({how})[/]")
-        console.print(table(None, ["role", "word", "rank", "score", "candidate"], rows))
-        notes = []
-        if res.top_is_input is not None:
-            top = next(i for i in res.inputs if i.word == res.top_is_input)
-            if res.exclude_inputs:
-                first = res.results[0].word if res.results else "–"
-                notes.append(f"note: [bold]{top.word}[/] (input {top.role}) would have ranked first, score "
-                             f"{top.score:.4f}, had the inputs been kept: it was left out, so '{first}' "
-                             "comes first only because the inputs are excluded (see --keep-inputs).")
-            else:
-                notes.append(f"note: the top answer [bold]{top.word}[/] is one of the inputs ({top.role}).")
-        if res.expected is not None:
-            e = res.expected
-            if e.rank == 1 and not e.excluded:
-                notes.append(f"expected [bold]{e.word}[/]: rank 1 ✓")
-            else:
-                notes.append(f"expected [bold]{e.word}[/]: rank {e.rank:,}"
-                             + (f" (score {e.score:.4f})" if _num(e.score) is not None else "")
-                             + " — not the answer here.")
-        for n in notes:
-            console.print(n, soft_wrap=True)
-
-    @app.command(rich_help_panel="Query")
-    def calc(
-        expression: Annotated[str, typer.Argument(metavar="EXPR", help="e.g. \"biggest - big + small\"")],
-        k: K10 = 10,
-        keep_inputs: KeepOpt = False,
-        model: ModelOpt = DEFAULT_MODEL,
-        restrict: RestrictOpt = None,
-        json: JsonOpt = False,
-    ):
-        """Vector arithmetic: the words nearest to an expression, and where its own words rank."""
-        from vecs.static.expression import parse
-        from vecs.static.query import calc as run
-
-        parse(expression)  # a syntax error is reported before any model is loaded
-        space = load_space(model)
-        res = run(space, expression, k=k, exclude_inputs=not keep_inputs, restrict=restrict)
-        if json:
-            from cli.render import emit_json
-
-            return emit_json(res)
-        _show_ranked(res, show_inputs=True)
-
-    calc.__doc__ += "\n\n" + EXPRESSION_HELP
-
-    @app.command(rich_help_panel="Query")
-    def similarity(
-        w1: Annotated[str, typer.Argument(metavar="W1")],
-        w2: Annotated[str, typer.Argument(metavar="W2")],
-        model: ModelOpt = DEFAULT_MODEL,
-        json: JsonOpt = False,
-    ):
-        """Cosine similarity of two words."""
-        from vecs.static.query import similarity as run
-
-        space = load_space(model)
-        s = run(space, w1, w2)
-        if json:
-            from cli.render import emit_json
-
-            return emit_json({"words": [w1, w2], "score": s, "model": space.name})
-        from cli.render import console
-
-        console.print(f"{w1} · {w2}: [bold]{s:.4f}[/]" + (f"  ({space.name})" if space.name else ""))
-
-    @app.command("odd-one-out", rich_help_panel="Query")
-    def odd_one_out(
-        words: Annotated[list[str], typer.Argument(metavar="WORDS", help="At least 3 words.")],
-        model: ModelOpt = DEFAULT_MODEL,
-        json: JsonOpt = False,
-    ):
-        """The word that fits least: the one least similar to the mean of all (gensim's doesnt_match)."""
-        from vecs.errors import QueryError
-        from vecs.static.query import odd_one_out as run
-
-        if len(words) < 3:  # before loading a model
-            raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
-        space = load_space(model)
-        res = run(space, words)
-        if json:
-            from cli.render import emit_json
-
-            return emit_json(res)
-        from cli.render import console, table
-
-        rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
-        console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
-        console.print(table(None, ["#", "word", "score"], rows))
-        console.print(f"odd one out: [bold]{res.word}[/] (margin {res.margin:.4f} to the next)")
+    for name, fn in (("neighbours", neighbours), ("analogy", analogy), ("calc", calc), ("similarity", similarity),
+                     ("odd-one-out", odd_one_out)):
+        app.command(name, rich_help_panel="Query")(fn)

@@ -13,24 +13,16 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
+from cli.render import console, emit_json, err, table
 
 
 def _reader(answers: str | None):
-    """A function ``ask(prompt) -> str`` raising EOFError at the end of the answers, and whether
-    the answers should be echoed (they are not typed on a terminal)."""
+    """A function ``ask() -> str`` raising EOFError at the end of the answers, and whether the
+    answers should be echoed (they are not typed on a terminal)."""
     if answers is not None:
-        from pathlib import Path
+        from vecs.quiz.session import read_answers
 
-        from vecs.errors import DatasetError
-
-        p = Path(answers).expanduser()
-        if not p.is_file():
-            raise DatasetError(f"no such answers file: {p}")
-        try:
-            lines = p.read_text(encoding="utf-8").splitlines()
-        except UnicodeDecodeError:
-            raise DatasetError(f"{p} is not UTF-8 text") from None
-        it = iter(lines)
+        it = iter(read_answers(answers))
 
         def from_file() -> str:
             try:
@@ -106,8 +98,6 @@ def _play(session, out, ask, echo: bool) -> bool:
 
 
 def _show_summary(s, out) -> None:
-    from cli.render import table
-
     if s.mode == "model":
         rows = [[r.number, r.section, f"{r.a} : {r.b} :: {r.c} : ?", r.expected, r.model_answer or "–",
                  "✓" if r.model_correct else "✗", _rank(r)] for r in s.records]
@@ -139,12 +129,11 @@ def _show_summary(s, out) -> None:
         out.print(table("Per section", cols, rows))
 
 
-def _show_history(json: bool) -> None:
-    from cli.render import console, emit_json, table
+def _show_history(as_json: bool) -> None:
     from vecs.quiz.history import read_history
 
     h = read_history()
-    if json:
+    if as_json:
         return emit_json(h)
     if not h.sessions:
         console.print(f"no quiz yet (history: {h.path})")
@@ -162,58 +151,64 @@ def _show_history(json: bool) -> None:
                                          "streak", "seed", "interrupted"], rows, caption=cap))
 
 
+def _show_sections(qset, model: str, as_json: bool) -> None:
+    if as_json:
+        return emit_json(qset.sections)
+    rows = [[c.section, c.questions, c.usable] for c in qset.sections]
+    console.print(table(f"Sections of {qset.dataset}", ["section", "questions", f"usable with {model}"], rows,
+                        caption="usable: the model knows all four words"))
+
+
+def quiz(
+    dataset: Annotated[str, typer.Option(
+        "--dataset", "-d", help="google, msr, or a file in the Google format (': section' lines, then 'a b c d' "
+                                "lines).")] = "google",
+    section: Annotated[Optional[str], typer.Option("--section", help="Only this section (a unique prefix will do); "
+                                                                     "see --sections.")] = None,
+    questions: Annotated[int, typer.Option("--questions", "-q", min=1, help="How many questions.")] = 10,
+    mode: Annotated[Literal["you", "model", "versus"], typer.Option(
+        "--mode", help="you: you answer; model: the model answers (an answer key); versus: both.")] = "you",
+    model: ModelOpt = DEFAULT_MODEL,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Draw the same questions every time.")] = None,
+    answers: Annotated[Optional[str], typer.Option("--answers", metavar="FILE",
+                                                   help="Read the answers from a file, one per line.")] = None,
+    as_json: JsonOpt = False,
+    history: Annotated[bool, typer.Option("--history", help="Show past quizzes and exit.")] = False,
+    sections: Annotated[bool, typer.Option("--sections", help="List the sections of the dataset and exit.")] = False,
+):
+    """An analogy quiz: Paris : France :: Berlin : ?
+
+    Type the answer (case does not matter; a one-letter typo is accepted and pointed out),
+    [bold]hint[/] for the model's top five. Answers may come from stdin or --answers FILE.
+    Ctrl-C ends the quiz with the summary so far; every quiz is recorded (--history).
+    """
+    from vecs.quiz.history import record
+    from vecs.quiz.questions import load_questions
+    from vecs.quiz.session import Session
+
+    if history:
+        return _show_history(as_json)
+    space = load_space(model)
+    qset = load_questions(space, dataset, section if not sections else None)
+    if sections:
+        return _show_sections(qset, space.name, as_json)
+    ask, echo = _reader(answers)
+    session = Session(space, qset, n=questions, mode=mode, seed=seed)
+    out = err if as_json else console
+    what = f"section {qset.section}" if qset.section else qset.dataset
+    out.print(f"[bold]{len(session.questions)} question(s)[/] from {what}, model {space.name}, seed {session.seed}; "
+              f"{qset.skipped:,} of {qset.total:,} question(s) skipped (a word {space.name} does not know)",
+              soft_wrap=True)
+    if mode != "model":
+        out.print("[dim]type the missing word; 'hint' shows the model's top 5; Ctrl-C ends the quiz[/]")
+    interrupted = _play(session, out, ask, echo)
+    summary = session.summary(interrupted=interrupted)
+    path = record(summary)
+    if as_json:
+        return emit_json(summary)
+    _show_summary(summary, out)
+    out.print(f"[dim]recorded in {path}[/]")
+
+
 def register(app: typer.Typer) -> None:
-    @app.command(rich_help_panel="Query")
-    def quiz(
-        dataset: Annotated[str, typer.Option("--dataset", "-d", help="google, msr, or a file in the Google format "
-                                                                     "(': section' lines, then 'a b c d' lines).")] = "google",
-        section: Annotated[Optional[str], typer.Option("--section", "-s", help="Only this section (a unique prefix "
-                                                                               "will do); see --sections.")] = None,
-        n: Annotated[int, typer.Option("-n", "--questions", min=1, help="How many questions.")] = 10,
-        mode: Annotated[Literal["you", "model", "versus"], typer.Option(
-            "--mode", help="you: you answer; model: the model answers (an answer key); versus: both.")] = "you",
-        model: ModelOpt = DEFAULT_MODEL,
-        seed: Annotated[Optional[int], typer.Option("--seed", help="Draw the same questions every time.")] = None,
-        answers: Annotated[Optional[str], typer.Option("--answers", metavar="FILE",
-                                                       help="Read the answers from a file, one per line.")] = None,
-        json: JsonOpt = False,
-        history: Annotated[bool, typer.Option("--history", help="Show past quizzes and exit.")] = False,
-        sections: Annotated[bool, typer.Option("--sections", help="List the sections of the dataset and exit.")] = False,
-    ):
-        """An analogy quiz: Paris : France :: Berlin : ?
-
-        Type the answer (case does not matter; a one-letter typo is accepted and pointed out),
-        [bold]hint[/] for the model's top five. Answers may come from stdin or --answers FILE.
-        Ctrl-C ends the quiz with the summary so far; every quiz is recorded (--history).
-        """
-        from cli.render import console, emit_json, err, table
-        from vecs.quiz.session import Session
-        from vecs.quiz.questions import load_questions
-        from vecs.quiz.history import record
-
-        if history:
-            return _show_history(json)
-        space = load_space(model)
-        qset = load_questions(space, dataset, section if not sections else None)
-        if sections:
-            if json:
-                return emit_json(qset.sections)
-            rows = [[c.section, c.questions, c.usable] for c in qset.sections]
-            return console.print(table(f"Sections of {qset.dataset}", ["section", "questions", f"usable with {space.name}"],
-                                       rows, caption="usable: the model knows all four words"))
-        ask, echo = _reader(answers)
-        session = Session(space, qset, n=n, mode=mode, seed=seed)
-        out = err if json else console
-        what = f"section {qset.section}" if qset.section else qset.dataset
-        out.print(f"[bold]{len(session.questions)} question(s)[/] from {what}, model {space.name}, seed {session.seed}; "
-                  f"{qset.skipped:,} of {qset.total:,} question(s) skipped (a word {space.name} does not know)",
-                  soft_wrap=True)
-        if mode != "model":
-            out.print("[dim]type the missing word; 'hint' shows the model's top 5; Ctrl-C ends the quiz[/]")
-        interrupted = _play(session, out, ask, echo)
-        summary = session.summary(interrupted=interrupted)
-        path = record(summary)
-        if json:
-            return emit_json(summary)
-        _show_summary(summary, out)
-        out.print(f"[dim]recorded in {path}[/]")
+    app.command("quiz", rich_help_panel="Query")(quiz)

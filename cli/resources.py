@@ -14,15 +14,14 @@ def get(
     names: Annotated[Optional[list[str]], typer.Argument(help="Resources to fetch (see --list).")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List every resource: kind, size, licence, installed.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Fetch again even if installed.")] = False,
-    json_: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Fetch named resources. Re-running is a no-op; nothing is half-written on failure."""
-    from vecs.hub.catalogue import get
-    from vecs.hub.fetch import fetch, listing
+    from vecs.hub.fetch import fetch_all, listing
 
     if list_ or not names:
         items = listing()
-        if json_:
+        if as_json:
             emit_json(items)
             return
         rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", i.licence,
@@ -31,13 +30,9 @@ def get(
         if not names and not list_:
             console.print("Fetch with: vecs get NAME...")
         return
-    for n in names:  # validate every name before fetching anything
-        get(n)
-    results = []
     with progress_bars() as progress:
-        for n in names:
-            results.append(fetch(n, progress=progress, force=force))
-    if json_:
+        results = fetch_all(names, progress=progress, force=force)
+    if as_json:
         emit_json(results)
         return
     for r in results:

@@ -7,19 +7,23 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.options import JsonOpt
-from cli.render import console, emit_json, progress_bars, table
-
-IMPORT_FORMATS = ("auto", "word2vec", "word2vec-bin", "glove", "fasttext", "tsv")
-EXPORT_FORMATS = ("word2vec", "word2vec-bin", "glove", "tsv")
+from cli.options import ForceOpt, JsonOpt, NameOpt, load_space, progress
+from cli.render import console, emit_json, table
 
 
-def models(json_out: JsonOpt = False) -> None:
+def _export_format(value: str) -> str:
+    """Check ``--format`` while parsing, before the model is loaded."""
+    from vecs.io.write import check_format
+
+    return check_format(value)
+
+
+def models(as_json: JsonOpt = False) -> None:
     """List the stored models (name, kind, words, dims, source, created)."""
     from vecs.io.store import list_models
 
     infos = list_models()
-    if json_out:
+    if as_json:
         emit_json(infos)
         return
     if not infos:
@@ -32,74 +36,57 @@ def models(json_out: JsonOpt = False) -> None:
 def import_(
     path: Annotated[Path, typer.Argument(help="A vector file (word2vec text/binary, GloVe, fastText .vec; "
                                               ".gz/.bz2/.xz welcome) or a TSV folder.")],
-    name: Annotated[str, typer.Option("--name", "-n", help="Store it under this model name.")],
+    name: NameOpt,
     format: Annotated[str, typer.Option("--format", "-f", help="auto | word2vec | word2vec-bin | glove | "
                                                                "fasttext | tsv")] = "auto",
     limit: Annotated[Optional[int], typer.Option("--limit", help="Keep only the first N words.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace a model of that name.")] = False,
-    json_out: JsonOpt = False,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Import a vector file into the store as NAME."""
-    from vecs.io.formats import read_vectors
-    from vecs.io.store import exists, list_models, save, validate_name
-    from vecs.errors import FormatError, ModelExists
+    from vecs.io.store import import_vectors
 
-    if format not in IMPORT_FORMATS:
-        raise FormatError(f"unknown format {format!r}; choose one of {', '.join(IMPORT_FORMATS)}")
-    validate_name(name)
-    if exists(name) and not force:  # refuse before reading a big file
-        raise ModelExists(f"model {name!r} exists; use --force to replace it")
-    with progress_bars(transient=True) as progress:
-        space = read_vectors(path, format=format, limit=limit, progress=progress)
-    fmt = space.meta.get("format", format)
-    space.meta.update(kind="imported", source=f"{Path(path).expanduser().resolve()} ({fmt})",
-                      params={"format": fmt, "limit": limit})
-    save(space, name, force=force)
-    info = next(m for m in list_models() if m.name == name)
-    if json_out:
+    with progress() as bars:
+        info = import_vectors(path, name, format=format, limit=limit, force=force, progress=bars)
+    if as_json:
         emit_json(info)
         return
-    console.print(f"imported {info.words:,} words × {info.dim} dims from {path} ({fmt}) as [bold]{name}[/]")
+    console.print(f"imported {info.words:,} words × {info.dim} dims from {info.source} as [bold]{info.name}[/]",
+                  soft_wrap=True)
 
 
 def export(
     model: Annotated[str, typer.Argument(help="A stored model, a vector resource or a path.")],
     path: Annotated[Path, typer.Argument(help="Output file (a folder for tsv; .gz/.bz2/.xz compress text).")],
-    format: Annotated[str, typer.Option("--format", "-f", help="word2vec | word2vec-bin | glove | tsv "
-                                                               "(tsv: PATH is a folder that receives "
-                                                               "vectors.tsv and metadata.tsv)")] = "word2vec",
+    format: Annotated[str, typer.Option("--format", "-f", callback=_export_format,
+                                        help="word2vec | word2vec-bin | glove | tsv (tsv: PATH is a folder that "
+                                             "receives vectors.tsv and metadata.tsv)")] = "word2vec",
     force: Annotated[bool, typer.Option("--force", help="Replace existing output.")] = False,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Write a model as a vector file (word2vec text or binary, GloVe, or Embedding Projector TSV)."""
-    from cli.options import load_space
-    from vecs.io.write import write_vectors
-    from vecs.errors import FormatError
+    from vecs.io.write import export_vectors
 
-    if format not in EXPORT_FORMATS:
-        raise FormatError(f"unknown format {format!r}; choose one of {', '.join(EXPORT_FORMATS)}")
-    space = load_space(model)
-    out = write_vectors(space, path, format=format, force=force)
-    files = [str(out / "vectors.tsv"), str(out / "metadata.tsv")] if format == "tsv" else [str(out)]
-    if json_out:
-        emit_json({"model": model, "path": str(out), "format": format, "words": len(space),
-                   "dim": space.dim, "files": files})
+    out = export_vectors(load_space(model), path, format=format, force=force)
+    if as_json:
+        emit_json(out)
         return
-    console.print(f"wrote {len(space):,} words × {space.dim} dims to {', '.join(files)} ({format})")
+    console.print(f"wrote {out.words:,} words × {out.dim} dims to {', '.join(out.files)} ({out.format})")
 
 
 def rm(
-    name: Annotated[str, typer.Argument(help="The stored model to delete.")],
-    json_out: JsonOpt = False,
+    names: Annotated[list[str], typer.Argument(metavar="NAME...", help="The stored models to delete.")],
+    as_json: JsonOpt = False,
 ) -> None:
-    """Delete a stored model."""
-    from vecs.io.store import remove
+    """Delete stored models. Every name is checked first: if one is missing, nothing is deleted."""
+    from vecs.io.store import remove_models
 
-    path = remove(name)
-    if json_out:
-        emit_json({"removed": name, "path": str(path)})
+    removed = remove_models(names)
+    if as_json:  # one name: the object it always was; several: a list of them
+        emit_json(removed[0] if len(removed) == 1 else removed)
         return
-    console.print(f"removed model [bold]{name}[/]")
+    for r in removed:
+        console.print(f"removed model [bold]{r.removed}[/]")
 
 
 def register(app: typer.Typer) -> None:

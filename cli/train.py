@@ -1,24 +1,38 @@
-"""`vecs train`: train word vectors on a corpus and keep them in the store."""
+"""`vecs train`: train word vectors (word2vec) or a small GPT on a corpus and keep them in the store.
+
+Each command parses its options, makes one library call (the trainer checks the name, opens the
+corpus, trains and writes the model to the store) and renders the typed result. gensim and torch
+are imported only when a command runs.
+"""
 
 from __future__ import annotations
 
-import os
 from typing import Annotated, Optional
 
 import typer
 
-from cli.options import JsonOpt
-from cli.render import console, emit_json, err, progress_bars
+from cli.options import ForceOpt, JsonOpt, NameOpt, SeedOpt
+from cli.render import console, emit_json, err, progress_bars, table
 
 train_app = typer.Typer(help="Train word vectors on a corpus and keep them in the store.", no_args_is_help=True)
 
+CorpusArg = Annotated[str, typer.Argument(
+    metavar="[CORPUS]", help="A named corpus (vecs corpus list), a text file or a folder of .txt files.")]
+KeepCaseOpt = Annotated[bool, typer.Option("--keep-case", help="Do not lower-case the corpus.")]
+
 INTERRUPTED = "interrupted: nothing was written; the store is unchanged"
+
+# The transformer's defaults, shown in --help without importing the trainer (kept equal to
+# vecs.lm.train.DEFAULTS by a test).
+HELP_DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps=1500,
+                     max_vocab=16000, min_count=2, seed=0, checkpoint_every=250)
+D = HELP_DEFAULTS
 
 
 @train_app.command("word2vec")
 def word2vec(
-    corpus: Annotated[str, typer.Argument(metavar="[CORPUS]", help="A named corpus (vecs corpus list), a text file or a folder.")] = "sotu",
-    name: Annotated[str, typer.Option("--name", "-n", help="Store the model under this name.")] = ...,
+    name: NameOpt,
+    corpus: CorpusArg = "sotu",
     dim: Annotated[int, typer.Option("--dim", min=1, help="Vector dimensions.")] = 100,
     window: Annotated[int, typer.Option("--window", min=1, help="Context words on each side.")] = 5,
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the corpus.")] = 5,
@@ -26,55 +40,102 @@ def word2vec(
     sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")] = True,
     negative: Annotated[int, typer.Option("--negative", min=0, help="Negative samples per pair.")] = 5,
     sample: Annotated[float, typer.Option("--sample", min=0.0, help="Down-sampling threshold for frequent words.")] = 1e-3,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Training threads (default: the number of CPUs).")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Random seed (runs are identical with --workers 1).")] = 1,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, help="Training threads (default: the number of CPUs; with 1, runs with the same "
+                                 "--seed are identical).")] = None,
+    seed: SeedOpt = 1,
     phrases: Annotated[bool, typer.Option("--phrases", help="Join frequent word pairs first (new_york).")] = False,
-    keep_case: Annotated[bool, typer.Option("--keep-case", help="Do not lower-case the corpus.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing model of that name.")] = False,
-    json_: JsonOpt = False,
+    keep_case: KeepCaseOpt = False,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Train word2vec (gensim, skip-gram with negative sampling by default) and store the vectors.
 
     Ctrl-C stops training without writing anything."""
-    from vecs.io.store import exists, save, validate_name
-    from vecs.corpus.reader import open_corpus
-    from vecs.errors import ModelExists
     from vecs.static.word2vec import train_word2vec
 
-    validate_name(name)
-    if exists(name) and not force:  # refuse before any work
-        raise ModelExists(f"model {name!r} exists; use --force to replace it")
-    workers = workers or os.cpu_count() or 1
     try:
         with progress_bars() as progress:
-            c = open_corpus(corpus, lower=not keep_case, phrases=phrases, progress=progress)
-            space = train_word2vec(c, dim=dim, window=window, epochs=epochs, min_count=min_count, sg=sg,
-                                   negative=negative, sample=sample, workers=workers, seed=seed, progress=progress)
+            r = train_word2vec(corpus, name=name, force=force, dim=dim, window=window, epochs=epochs,
+                               min_count=min_count, sg=sg, negative=negative, sample=sample, workers=workers,
+                               seed=seed, lower=not keep_case, phrases=phrases, progress=progress)
     except KeyboardInterrupt:
         err.print(INTERRUPTED)
         raise typer.Exit(130) from None
-    path = save(space, name, force=force)
-    m = space.meta
-    summary = {
-        "name": name, "path": str(path), "corpus": m["corpus"]["name"], "tokens": m["tokens"],
-        "words": len(space), "dim": space.dim, "epochs": epochs, "train_s": m["train_s"],
-        "duration_s": m["duration_s"], "words_per_s": m["words_per_s"], "loss": m["loss"],
-        "initial_loss": m["initial_loss"], "params": m["params"],
-    }
-    if json_:
-        emit_json(summary)
-        return
-    loss = f", loss {m['initial_loss']:.3f} → {m['loss']:.3f}" if m.get("loss") is not None else ""
+    if as_json:
+        return emit_json(r.summary())
+    loss = f", loss {r.initial_loss:.3f} → {r.loss:.3f}" if r.loss is not None else ""
     console.print(
-        f"[bold]{name}[/]: word2vec on {summary['corpus']} ({m['tokens']:,} tokens × {epochs} epochs): "
-        f"{len(space):,} words × {space.dim} dims in {m['duration_s']:.1f} s "
-        f"(training {m['train_s']:.1f} s, {m['words_per_s']:,.0f} words/s{loss})", soft_wrap=True)
-    console.print(f"saved to {path}", soft_wrap=True)
-    console.print(f"try: vecs neighbours war --model {name}", soft_wrap=True)
+        f"[bold]{r.name}[/]: word2vec on {r.corpus} ({r.tokens:,} tokens × {r.epochs} epochs): "
+        f"{r.words:,} words × {r.dim} dims in {r.duration_s:.1f} s "
+        f"(training {r.train_s:.1f} s, {r.words_per_s:,.0f} words/s{loss})", soft_wrap=True)
+    console.print(f"saved to {r.path}", soft_wrap=True)
+    console.print(f"try: vecs neighbours war --model {r.name}", soft_wrap=True)
+
+
+@train_app.command("transformer")
+def transformer(
+    name: NameOpt,
+    corpus: CorpusArg = "sotu",
+    layers: Annotated[Optional[int], typer.Option("--layers", min=1, help=f"Transformer blocks (default {D['layers']}).")] = None,
+    dim: Annotated[Optional[int], typer.Option("--dim", min=1, help=f"Width of the residual stream (default {D['dim']}).")] = None,
+    heads: Annotated[Optional[int], typer.Option("--heads", min=1, help=f"Attention heads (default {D['heads']}).")] = None,
+    context: Annotated[Optional[int], typer.Option("--context", min=1, help=f"Context length in tokens (default {D['context']}).")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help=f"Optimizer steps in all (default {D['steps']}, about 15 min on a 2-core CPU).")] = None,
+    epochs: Annotated[Optional[float], typer.Option("--epochs", help="Passes over the training tokens (instead of --steps).")] = None,
+    batch: Annotated[Optional[int], typer.Option("--batch", min=1, help=f"Sequences per step (default {D['batch']}).")] = None,
+    lr: Annotated[Optional[float], typer.Option("--lr", help=f"Peak learning rate (warm-up, then cosine) (default {D['lr']}).")] = None,
+    seed: Annotated[Optional[int], typer.Option(
+        "--seed", help=f"Random seed: the same seed gives the same result (default {D['seed']}; "
+                       "with --resume, the checkpoint's).")] = None,
+    device: Annotated[str, typer.Option("--device", help="auto (CUDA when available), cpu or cuda.")] = "auto",
+    vocab: Annotated[Optional[int], typer.Option("--vocab", min=1, help=f"Most frequent words kept, plus <unk> and <eos> (default {D['max_vocab']}).")] = None,
+    min_count: Annotated[Optional[int], typer.Option("--min-count", min=1, help=f"Rarer words become <unk> (default {D['min_count']}).")] = None,
+    checkpoint_every: Annotated[Optional[int], typer.Option("--checkpoint-every", min=1, help=f"Steps between checkpoints (default {D['checkpoint_every']}).")] = None,
+    keep_case: KeepCaseOpt = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the checkpoint NAME (same corpus and architecture).")] = False,
+    force: ForceOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a small GPT-style language model (next-word prediction) on a corpus.
+
+    Uses the GPU when there is one (bf16), the CPU otherwise. Checkpoints go to the store as
+    model NAME (its input embeddings answer `vecs neighbours --model NAME`); Ctrl-C keeps the
+    last checkpoint, `--resume` continues from it.
+    """
+    from vecs.lm.train import train_transformer
+
+    try:
+        with progress_bars() as progress:
+            r = train_transformer(corpus, name=name, layers=layers, dim=dim, heads=heads, context=context,
+                                  steps=steps, epochs=epochs, batch=batch, lr=lr, seed=seed, device=device,
+                                  resume=resume, force=force, max_vocab=vocab, min_count=min_count,
+                                  checkpoint_every=checkpoint_every, lower=not keep_case, progress=progress)
+    except KeyboardInterrupt:
+        err.print(f"interrupted: the last complete checkpoint of {name!r} (if any) is intact; "
+                  f"continue with the same command and --resume")
+        raise typer.Exit(130) from None
+    if as_json:
+        return emit_json(r)
+    cfg = r.config
+    rows = [
+        ["validation perplexity", f"{r.val_perplexity:,.1f}"],
+        ["unigram baseline perplexity", f"{r.unigram_perplexity:,.1f}"],
+        ["baseline / model", f"{r.unigram_perplexity / r.val_perplexity:.2f}×"],
+        ["validation tokens", f"{r.val_tokens:,} ({100 * r.val_unk_rate:.1f}% <unk>)"],
+        ["training tokens", f"{r.train_tokens:,}"],
+        ["steps", f"{r.steps:,}" + (f" (resumed at {r.resumed_from:,})" if r.resumed_from else "")],
+        ["tokens seen", f"{r.tokens_seen:,} ({r.epochs:.2f} epochs)"],
+        ["model", f"{cfg['n_layer']} layers × {cfg['n_embd']}, {cfg['n_head']} heads, context {cfg['block_size']}"],
+        ["parameters", f"{r.parameters:,}"],
+        ["vocabulary", f"{r.vocabulary:,} tokens"],
+        ["device", r.device],
+        ["duration", f"{r.duration_s:,.0f} s ({r.tokens_per_s:,.0f} tokens/s)"],
+        ["saved", r.path],
+    ]
+    console.print(table(f"Transformer {r.name} on {r.corpus}", ["", "value"], rows))
+    console.print(f"Neighbours in its input embeddings: vecs neighbours WORD --model {r.name}")
 
 
 def register(app: typer.Typer) -> None:
-    from cli.train_transformer import add_to
-
-    add_to(train_app)  # vecs train transformer
     app.add_typer(train_app, name="train")

@@ -1,6 +1,6 @@
 """Corpus recipes: one TOML file per named corpus (``corpora/NAME.toml``).
 
-A recipe says where the text comes from (a resource of :mod:`vecs.resources`), its licence, what
+A recipe says where the text comes from (a resource of :mod:`vecs.hub`), its licence, what
 a document is, and how the text is cleaned before tokenisation. :mod:`vecs.corpus` reads them;
 see ``corpora/README.md`` for the fields and the tokenisation rules.
 """
@@ -24,7 +24,7 @@ CLEAN_DEFAULTS: dict = {
 class Recipe:
     name: str
     title: str
-    resource: str  # name in vecs.resources.CATALOGUE
+    resource: str  # name in vecs.hub.catalogue.CATALOGUE
     documents: str = "file"  # "file": one document per file; "line": one per non-empty line
     pattern: str | None = None  # glob inside the resource folder; None when the resource is a file
     words: int = 0  # raw (whitespace) word count, for listings

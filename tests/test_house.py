@@ -104,6 +104,40 @@ def test_no_import_cycle():
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
 
 
+# The floors, bottom to top: a module imports only from its own floor or the floors below.
+FLOORS = [
+    ("vecs.space", "vecs.errors", "vecs.paths", "vecs.progress", "vecs.jsonify", "vecs.linalg", "vecs.util",
+     "vecs.extras", "vecs"),
+    ("vecs.io",),
+    ("vecs.hub",),
+    ("vecs.resolve",),
+    ("vecs.corpus",),
+    ("vecs.static",),
+    ("vecs.lm",),
+    ("vecs.contextual",),
+    ("vecs.bias",),
+    ("vecs.plot",),
+    ("vecs.quiz",),
+    ("vecs.tour",),
+    ("cli",),
+]
+
+
+def floor(module: str) -> int:
+    best, level = -1, None
+    for i, prefixes in enumerate(FLOORS):
+        for p in prefixes:
+            if (module == p or module.startswith(p + ".")) and len(p) > best:
+                best, level = len(p), i
+    assert level is not None, f"{module} is on no floor: add it to FLOORS (and to HACKING.md)"
+    return level
+
+
+def test_imports_run_bottom_to_top():
+    up = [(m, d) for m, deps in graph().items() for d in deps if floor(d) > floor(m)]
+    assert not up, "imports from a higher floor: " + ", ".join(f"{m} -> {d}" for m, d in up)
+
+
 def test_no_module_over_400_lines():
     long = {m: n for m, p in modules().items() if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines: {long}"

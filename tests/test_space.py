@@ -52,6 +52,16 @@ def test_restrict_and_subset(toy):
         toy.subset(["queen", "nope"])
 
 
+def test_given_norms_are_used_and_kept_by_restrict(toy):
+    norms = np.arange(1, 8, dtype=np.float32)  # deliberately not the true norms: proves they are used
+    s = Space(toy.words, toy.vectors, norms=norms)
+    assert s.norms is norms
+    np.testing.assert_array_equal(s.restrict(3).norms, norms[:3])
+    np.testing.assert_allclose(toy.restrict(3).norms, np.linalg.norm(toy.vectors[:3], axis=1), rtol=1e-6)
+    with pytest.raises(FormatError, match="norms of shape"):
+        Space(toy.words, toy.vectors, norms=norms[:3])
+
+
 def test_edit_distance():
     assert edit_distance("kat", "cat") == 1 and edit_distance("kat", "at") == 1
     assert edit_distance("queen", "squeeze") == 3

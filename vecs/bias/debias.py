@@ -1,13 +1,17 @@
-"""Hard debiasing (Bolukbasi et al. 2016): neutralise, then equalise."""
+"""Hard debiasing (Bolukbasi et al. 2016): neutralise, then equalise; and a debiased copy of a
+model stored with its provenance (:func:`debias_model`)."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from vecs.bias.direction import direction, pairs_spec, unit_vector, words_spec
+from vecs.bias.direction import direct_bias, direction, pairs_spec, words_spec
+from vecs.errors import BiasError
+from vecs.linalg import unit, unit_rows
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 
@@ -53,14 +57,14 @@ def equalize_pair(u: np.ndarray, v: np.ndarray, d: np.ndarray) -> tuple[np.ndarr
     direction ``d``: both get the pair's mean minus its ``d`` component (``mu_perp``), plus
     ``±sqrt(1 - |mu_perp|^2)`` times the unit direction of their own ``d`` component relative to
     the mean's. The results are unit length and mirror images of each other across ``d``."""
-    vs = [unit_vector(u), unit_vector(v)]
+    vs = [unit(u), unit(v)]
     mu = (vs[0] + vs[1]) / 2
     mu_d = (mu @ d) * d
     mu_perp = mu - mu_d
     scale = math.sqrt(max(0.0, 1.0 - float(mu_perp @ mu_perp)))
     out = []
     for x in vs:
-        part = unit_vector((x @ d) * d - mu_d)
+        part = unit((x @ d) * d - mu_d)
         out.append(mu_perp + scale * part)
     return out[0], out[1]
 
@@ -88,22 +92,17 @@ def hard_debias(space: Space, pairs=None, equalize=None, specific=None, name: st
     dd = d.astype(np.float64)
     step = 65536
     for s in range(0, n, step):
-        block = np.asarray(space.vectors[s:s + step], dtype=np.float64)
-        norms = np.linalg.norm(block, axis=1)
-        norms[norms == 0] = 1.0
-        block /= norms[:, None]
+        block = unit_rows(space.vectors[s:s + step], dtype=np.float64)
         neutral = ~keep_rows[s:s + step]
         nb = block[neutral]
         nb -= np.outer(nb @ dd, dd)
-        nn = np.linalg.norm(nb, axis=1)
-        nn[nn == 0] = 1.0
-        block[neutral] = nb / nn[:, None]
+        block[neutral] = unit_rows(nb, dtype=np.float64)
         out[s:s + step] = block
         report(progress, "neutralise", min(s + step, n), n)
     for a, b in eq_pairs:
         ia, ib = space.index[a], space.index[b]
         ua, ub = equalize_pair(out[ia].astype(np.float64), out[ib].astype(np.float64), dd)
-        out[ia], out[ib] = unit_vector(ua), unit_vector(ub)
+        out[ia], out[ib] = unit(ua), unit(ub)
     report(progress, "equalise", len(eq_pairs), len(eq_pairs), finished=True)
     src = space.name or space.meta.get("name", "")
     meta = {
@@ -133,3 +132,40 @@ def hard_debias(space: Space, pairs=None, equalize=None, specific=None, name: st
         },
     }
     return Space(space.words, out, name=name or f"{src}-hard-debiased", meta=meta)
+
+
+@dataclass
+class Debiased:
+    """A debiased copy of a model, stored as ``name``, and the direct bias before and after."""
+
+    name: str
+    path: str
+    source: str
+    method: str
+    neutralised: int
+    equalised_pairs: int
+    lists: dict
+    direct_bias_before: float
+    direct_bias_after: float
+    professions: int  # the neutral professions in the vocabulary (the direct-bias words)
+
+
+def debias_model(model: str | Space, name: str, method: str = "hard", pairs=None, equalize=None, specific=None,
+                 force: bool = False, progress: ProgressFn | None = None) -> Debiased:
+    """Debias ``model`` (a Space or a ``--model`` spec) into a new store model ``name``; the
+    original is never modified. The name is checked before anything is loaded."""
+    from vecs.io.store import check_new_name, save
+    from vecs.resolve import resolve
+
+    if method != "hard":
+        raise BiasError(f"unknown debiasing method {method!r}; use: hard")
+    check_new_name(name, force)
+    space = model if isinstance(model, Space) else resolve(model, progress=progress)
+    new = hard_debias(space, pairs=pairs, equalize=equalize, specific=specific, name=name, progress=progress)
+    path = save(new, name, force=force)
+    d = direction(space, pairs)
+    before, after = direct_bias(space, d=d), direct_bias(new, d=d)
+    prov = new.meta["provenance"]
+    return Debiased(name=name, path=str(path), source=space.name, method=method, neutralised=prov["neutralised"],
+                    equalised_pairs=prov["equalised_pairs"], lists=prov["lists"],
+                    direct_bias_before=before.value, direct_bias_after=after.value, professions=before.words)

@@ -40,6 +40,7 @@ from typing import Sequence
 import numpy as np
 
 from vecs.errors import BiasError
+from vecs.linalg import unit, unit_rows
 from vecs.space import Space
 
 DIRECTION_METHODS = ("pca", "mean-diff")
@@ -90,12 +91,6 @@ class DirectBias:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-def unit_vector(v: np.ndarray) -> np.ndarray:
-    v = np.asarray(v, dtype=np.float64)
-    n = float(np.linalg.norm(v))
-    return v if n == 0 else v / n
-
-
 def split_present(space: Space, words: Sequence[str]) -> tuple[list[str], list[str]]:
     have, missing = [], []
     for w in words:
@@ -103,13 +98,11 @@ def split_present(space: Space, words: Sequence[str]) -> tuple[list[str], list[s
     return have, missing
 
 
-def unit_rows(space: Space, words: Sequence[str]) -> np.ndarray:
+def word_rows(space: Space, words: Sequence[str]) -> np.ndarray:
+    """The unit vectors of ``words`` (float64, one row each; a zero vector stays zero)."""
     if not words:
         return np.zeros((0, space.dim))
-    m = np.asarray(space.vectors[space.rows(words)], dtype=np.float64)
-    n = np.linalg.norm(m, axis=1)
-    n[n == 0] = 1.0
-    return m / n[:, None]
+    return unit_rows(space.vectors[space.rows(words)], dtype=np.float64)
 
 
 def pairs_spec(pairs) -> list[tuple[str, str]]:
@@ -145,8 +138,8 @@ def direction(space: Space, pairs=None, method: str = "pca") -> Direction:
     if len(used) < 2:
         raise BiasError(f"only {len(used)} of {len(given)} pairs have both words in {space.name or 'the model'!r}"
                         f" (missing: {', '.join(missing[:10]) or 'none'}); a direction needs at least two")
-    A = unit_rows(space, [a for a, _ in used])
-    B = unit_rows(space, [b for _, b in used])
+    A = word_rows(space, [a for a, _ in used])
+    B = word_rows(space, [b for _, b in used])
     C = (A + B) / 2
     M = np.vstack([A - C, B - C])  # 2n rows, mean zero by construction
     M = M - M.mean(axis=0)  # as sklearn's PCA (a no-op up to rounding)
@@ -158,10 +151,10 @@ def direction(space: Space, pairs=None, method: str = "pca") -> Direction:
     if method == "pca":
         vec = vt[0]
     else:
-        vec = unit_vector((A - B).mean(axis=0))
+        vec = unit((A - B).mean(axis=0))
     if float(diff @ vec) < 0:
         vec = -vec
-    vec = unit_vector(vec)
+    vec = unit(vec)
     along = float(np.sum((M @ vec) ** 2) / total) if total > 0 else 0.0
     return Direction(vector=vec, method=method, pairs=used, missing=missing,
                      explained_variance=evr[:10], along=along,
@@ -175,7 +168,7 @@ def resolve_direction(space: Space, d) -> Direction:
         if d.vector.shape[0] != space.dim:
             raise BiasError(f"the direction has {d.vector.shape[0]} dimensions, the model {space.dim}")
         return d
-    vec = unit_vector(np.asarray(d))
+    vec = unit(np.asarray(d))
     return Direction(vec, "given", [], [], [], 0.0, "+", "-", space.name)
 
 
@@ -188,7 +181,7 @@ def projections(space: Space, words, d=None) -> ProjectionResult:
     have, missing = split_present(space, list(dict.fromkeys(words)))
     if not have:
         raise BiasError(f"none of the {len(words)} words is in {space.name or 'the model'!r}")
-    scores = unit_rows(space, have) @ dr.vector
+    scores = word_rows(space, have) @ dr.vector
     order = np.argsort(-scores, kind="stable")
     return ProjectionResult([Projected(have[i], float(scores[i])) for i in order], missing,
                             dr.positive, dr.negative, space.name)
@@ -208,6 +201,6 @@ def direct_bias(space: Space, words=None, d=None, c: float = 1.0) -> DirectBias:
     have, missing = split_present(space, words)
     if not have:
         raise BiasError(f"none of the {len(words)} words is in {space.name or 'the model'!r}")
-    proj = unit_rows(space, have) @ dr.vector
+    proj = word_rows(space, have) @ dr.vector
     value = float(np.mean(np.abs(proj) ** c))
     return DirectBias(value=value, c=c, words=len(have), missing=missing, model=space.name)

@@ -1,4 +1,5 @@
-"""The Word Embedding Association Test (Caliskan et al. 2017) with exact or sampled p-values."""
+"""The Word Embedding Association Test (Caliskan et al. 2017) with exact or sampled p-values, on
+static vectors or on a transformer's vectors of each word in a template sentence (May et al. 2019)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from typing import Sequence
 
 import numpy as np
 
-from vecs.bias.direction import split_present, unit_rows, words_spec
+from vecs.bias.direction import split_present, word_rows, words_spec
 from vecs.errors import BiasError, DatasetError
+from vecs.progress import ProgressFn
 from vecs.space import Space
+from vecs.util import close_names, did_you_mean
 
 GENDER_TESTS = ("career-family", "math-arts", "science-arts")
 
@@ -119,16 +122,13 @@ def weat_test(name: str) -> WeatTest:
     if key.startswith("weat") and key[4:].isdigit() and 1 <= int(key[4:]) <= len(TEST_NAMES):
         key = TEST_NAMES[int(key[4:]) - 1]
     if key not in tests:
-        import difflib
-
-        close = difflib.get_close_matches(key, list(tests), n=2, cutoff=0.5)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        hint = did_you_mean(close_names(key, tests, n=2))
         raise BiasError(f"unknown WEAT test {name!r}{hint} Tests: {', '.join(tests)} (or weat1..weat10)")
     return tests[key]
 
 
 def _association(space: Space, W: list[str], An: np.ndarray, Bn: np.ndarray) -> np.ndarray:
-    Wn = unit_rows(space, W)
+    Wn = word_rows(space, W)
     return (Wn @ An.T).mean(axis=1) - (Wn @ Bn.T).mean(axis=1)
 
 
@@ -187,7 +187,7 @@ def weat(space: Space, X, Y, A, B, permutations: int = 100_000, seed: int | None
                             "each set needs at least two")
         used.append(have)
     Xw, Yw, Aw, Bw = used
-    An, Bn = unit_rows(space, Aw), unit_rows(space, Bw)
+    An, Bn = word_rows(space, Aw), word_rows(space, Bw)
     sx, sy = _association(space, Xw, An, Bn), _association(space, Yw, An, Bn)
     stat = float(sx.sum() - sy.sum())
     sd = float(np.std(np.concatenate([sx, sy]), ddof=0))
@@ -222,3 +222,97 @@ def test_words(names: Sequence[str] | None = None) -> list[str]:
         for _, ws in (t.X, t.Y, t.A, t.B):
             out.update(dict.fromkeys(ws))
     return list(out)
+
+
+# --------------------------------------------------------------------------------------------
+# The model a WEAT runs on, and a whole run
+# --------------------------------------------------------------------------------------------
+TEMPLATE = "This is a {word}."
+
+
+def uses_template(model: str | Space, layer=None) -> bool:
+    """Whether a WEAT on ``model`` tests template vectors: a layer is given, or the spec names a
+    transformer resource. Our own trained transformers in the store are static models (their
+    input embeddings) unless a layer is given."""
+    if layer is not None:
+        return True
+    if isinstance(model, Space):
+        return False
+    from vecs.io.store import exists
+    from vecs.resolve import transformer_names
+
+    return model in transformer_names() and not exists(model)
+
+
+def weat_space(model: str | Space, words: Sequence[str] = (), layer=None, template: str = TEMPLATE,
+               progress: ProgressFn | None = None) -> Space:
+    """The Space a WEAT on ``model`` runs on: a Space is itself; a static model (a stored model, a
+    vector resource, a path) is resolved (:func:`vecs.resolve.resolve`); a transformer (see
+    :func:`uses_template`) gives each of ``words`` its vector in ``template`` at ``layer``
+    (:func:`vecs.contextual.extract.template_space`)."""
+    if isinstance(model, Space):
+        return model
+    if not uses_template(model, layer):
+        from vecs.resolve import resolve
+
+        return resolve(model, progress=progress)
+    from vecs.contextual.extract import template_space
+
+    return template_space(model, words, layer, template=template, progress=progress)
+
+
+@dataclass
+class Skipped:
+    test: str
+    reason: str
+
+
+@dataclass
+class WeatRun:
+    """The results of one or more WEATs on one model; with ``all``, the tests that could not be
+    computed (too few words in the vocabulary) are ``skipped``, with the reason."""
+
+    model: str
+    results: list[WeatResult]
+    skipped: list[Skipped]
+
+
+def run_weat(model: str | Space, test: str | None = None, all_tests: bool = False,
+             targets: tuple[str, str] | None = None, attributes: tuple[str, str] | None = None,
+             permutations: int = 100_000, seed: int | None = 0, layer=None, template: str = TEMPLATE,
+             progress: ProgressFn | None = None) -> WeatRun:
+    """One named test, all ten (``all_tests``), or a custom test of two target and two attribute
+    word lists (names or files), on ``model`` (see :func:`weat_space`). The arguments are checked
+    before the model is loaded."""
+    custom = targets is not None or attributes is not None
+    if custom and (targets is None or attributes is None):
+        raise DatasetError("a custom WEAT needs both --targets X Y and --attributes A B")
+    if custom and (test or all_tests):
+        raise DatasetError("give a TEST, --all, or --targets/--attributes, not several")
+    if not custom and not test and not all_tests:
+        raise DatasetError("name a TEST, or use --all, or --targets X Y --attributes A B")
+    if test and all_tests:
+        raise DatasetError("give a TEST or --all, not both")
+    names = TEST_NAMES if all_tests else ([weat_test(test).name] if test else [])
+    words: list[str] = []
+    if uses_template(model, layer):
+        if custom:
+            from vecs.bias.wordlists import load_list
+
+            words = [w for spec in (*targets, *attributes) for w in load_list(spec)]
+        else:
+            words = test_words(names)
+    space = weat_space(model, words, layer, template, progress)
+    results, skipped = [], []
+    if custom:
+        labels = tuple(Path(p).stem for p in (*targets, *attributes))
+        results.append(weat(space, targets[0], targets[1], attributes[0], attributes[1], permutations, seed,
+                            names=labels))
+    for n in names:
+        try:
+            results.append(weat_named(space, n, permutations, seed))
+        except BiasError as e:
+            if not all_tests:
+                raise
+            skipped.append(Skipped(n, str(e)))
+    return WeatRun(space.name, results, skipped)

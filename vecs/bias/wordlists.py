@@ -19,8 +19,10 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
 from vecs.errors import DatasetError
+from vecs.util import close_names, did_you_mean
 
 LIST_NAMES = {
     "professions": "Bolukbasi et al.'s 320 profession words",
@@ -76,10 +78,6 @@ def _read_lines(path: Path) -> list[tuple[int, str]]:
     return out
 
 
-def is_file_spec(spec: str) -> bool:
-    return spec not in LIST_NAMES and spec not in PAIR_NAMES and Path(spec).expanduser().is_file()
-
-
 def _split_lines(path: Path):
     """``(line number, line, words)`` for each word-bearing line of a list file."""
     for n, line in _read_lines(path):
@@ -99,8 +97,8 @@ def load_list(spec: str) -> list[str]:
         return [w for pair in load_pairs(spec) for w in pair]
     path = Path(spec).expanduser()
     if not path.is_file():
-        raise DatasetError(f"no word list named {spec!r} and no such file; named lists: "
-                           + ", ".join(list(LIST_NAMES) + list(PAIR_NAMES)))
+        raise DatasetError(f"no word list named {spec!r} and no such file"
+                           + _hint(spec, list(LIST_NAMES) + list(PAIR_NAMES), "named lists"))
     words = []
     for n, line, parts in _split_lines(path):
         if len(parts) != 1:
@@ -120,8 +118,7 @@ def load_pairs(spec: str) -> list[tuple[str, str]]:
         return [(a, b) for a, b in g[key]]
     path = Path(spec).expanduser()
     if not path.is_file():
-        raise DatasetError(f"no pair list named {spec!r} and no such file; named pair lists: "
-                           + ", ".join(PAIR_NAMES))
+        raise DatasetError(f"no pair list named {spec!r} and no such file" + _hint(spec, list(PAIR_NAMES), "named pair lists"))
     pairs = []
     for n, line, parts in _split_lines(path):
         if len(parts) != 2:
@@ -133,6 +130,25 @@ def load_pairs(spec: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def _hint(spec: str, names: list[str], what: str) -> str:
+    """``"; did you mean 'x'?"`` for a misspelt name, else ``"; WHAT: a, b, ..."``."""
+    return did_you_mean(close_names(spec, names)) or f"; {what}: " + ", ".join(names)
+
+
 def _dedupe(words: list[str]) -> list[str]:
     seen: set[str] = set()
     return [w for w in words if not (w in seen or seen.add(w))]
+
+
+def words_or_list(words: Sequence[str] | None = None, list_spec: str | None = None,
+                  default: str = "professions") -> str | list[str]:
+    """The word-list spec of a command that takes WORDS or a list: several words as they are,
+    one word that names a file as that file, no words as ``list_spec`` (a named list or a file;
+    ``default`` when None). Giving both is a :class:`~vecs.errors.DatasetError`."""
+    if words and list_spec:
+        raise DatasetError("give words or --list, not both")
+    if words and len(words) == 1 and Path(words[0]).expanduser().is_file():
+        return words[0]
+    if words:
+        return list(words)
+    return list_spec or default

@@ -1,4 +1,6 @@
 """Contextual vectors from transformers: one adapter per backend (`hf`, `gpt`) behind
-`model.ContextModel`, loading (`load`), word alignment (`align`), extraction (`extract`),
-distillation into static spaces (`distill`), lenses (`lens`), polysemy and relatedness.
+`model.ContextModel`, whose `batch` returns an activation cache (`model.Activations`) that knows
+which tokens a word owns; loading (`load`), finding words (`align`), extraction (`extract`),
+distillation into static spaces and stored models (`distill`), the logit and feed-forward lenses
+(`lens`), polysemy (`polysemy`) and relatedness against human judgements (`relatedness`).
 """

@@ -1,4 +1,6 @@
-"""Finding the target word in a sentence: character spans that tokens are aligned to."""
+"""Finding the target word in a sentence: the character span (:class:`Target`) that the model's
+tokens are aligned to (:meth:`vecs.contextual.model.Activations.positions`), and the record of
+that alignment (:class:`Alignment`)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,6 @@ from vecs.errors import ContextualError
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
 
 
-# --------------------------------------------------------------------------------------------
-# Finding the word and extracting its vectors
-# --------------------------------------------------------------------------------------------
 @dataclass
 class Alignment:
     """Where the target sits in one sentence and which tokens make it up."""
@@ -54,6 +53,8 @@ def find_word(sentence: str, string: str, occurrence: int | None = None, number:
 
 @dataclass
 class Target:
+    """One word to extract: its character span ``[start, end)`` in ``sentence``."""
+
     sentence: str
     start: int
     end: int

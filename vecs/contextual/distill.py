@@ -1,24 +1,47 @@
-"""Static spaces from a contextual model: each word's vectors averaged over a corpus."""
+"""Static spaces from a contextual model: each word's vectors averaged over a corpus
+(Bommasani, Davis & Cardie 2020), as Spaces (:func:`distill`) or as stored models
+(:func:`distill_models`, the producer behind ``vecs distill``)."""
 
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter
+from dataclasses import dataclass
 from typing import Iterable
 
 import numpy as np
 
 from vecs.contextual.align import WORD_RE
 from vecs.contextual.load import load_model
-from vecs.contextual.model import POOLINGS, pool
-from vecs.errors import ContextualError
+from vecs.contextual.model import ContextModel, check_pooling
+from vecs.errors import ContextualError, ModelExists
 from vecs.extras import require_torch
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 
 
-# --------------------------------------------------------------------------------------------
-# Static spaces from a contextual model
-# --------------------------------------------------------------------------------------------
+@dataclass
+class DistilledModel:
+    """One stored model: the average of the contextual vectors at one layer."""
+
+    name: str
+    layer: int
+    words: int
+    dim: int
+    path: str
+
+
+@dataclass
+class DistillResult:
+    """What :func:`distill_models` stored: one model per layer asked for."""
+
+    model: str  # the contextual model as asked for
+    corpus: str
+    pooling: str
+    models: list[DistilledModel]
+
+
 def _corpus_texts(corpus) -> Iterable[str]:
     if isinstance(corpus, (str, os.PathLike)) or hasattr(corpus, "raw_sentences"):
         from vecs.corpus.reader import open_corpus
@@ -26,6 +49,10 @@ def _corpus_texts(corpus) -> Iterable[str]:
         c = open_corpus(corpus, lower=False)
         return c.raw_sentences()
     return corpus
+
+
+def _is_all(layer) -> bool:
+    return isinstance(layer, str) and layer.strip().lower() == "all"
 
 
 def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int | None = 20000,
@@ -37,14 +64,62 @@ def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int
     seen ``min_count`` times in the first ``max_sentences`` sentences; the ``max_words`` most
     frequent at most; rows in frequency order. Returns a Space, or a list of Spaces (one per
     layer, 0..L) for ``layer="all"``."""
-    torch = require_torch()
+    check_pooling(pooling)
     model = load_model(model, progress=progress)
-    layers = model.resolve_layers(layer)
-    if pooling not in POOLINGS:
-        raise ContextualError(f"unknown pooling {pooling!r}; choose one of {', '.join(POOLINGS)}")
-    texts: list[str] = []
-    from collections import Counter
+    spaces = _distill(model, corpus, model.resolve_layers(layer), pooling, max_sentences, min_count, max_words,
+                      lower, batch_size, progress)
+    return spaces if _is_all(layer) else spaces[0]
 
+
+def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean", max_sentences: int | None = 20000,
+                   min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int = 32,
+                   force: bool = False, progress: ProgressFn | None = None) -> DistillResult:
+    """:func:`distill`, stored: the space of one layer as model ``name``, or with ``layer="all"``
+    one model per layer, ``NAME-L0``, ``NAME-L1``... An existing name is refused before any work
+    (:class:`ModelExists` unless ``force``); the models are written once all are computed."""
+    from vecs.io.store import exists, save, validate_name
+
+    validate_name(name)
+    every = _is_all(layer)
+
+    def refuse(names: list[str]) -> None:
+        taken = [n for n in names if exists(n)]
+        if taken and not force:
+            raise ModelExists(f"model {taken[0]!r} exists; use --force to replace it")
+
+    if not every:
+        refuse([name])  # before the model loads
+    check_pooling(pooling)
+    cm = load_model(model, progress=progress)
+    layers = cm.resolve_layers(layer)
+    names = [f"{name}-L{L}" for L in layers] if every else [name]
+    for n in names:
+        validate_name(n)
+    refuse(names)
+    spaces = _distill(cm, corpus, layers, pooling, max_sentences, min_count, max_words, lower, batch_size,
+                      progress)
+    saved = []
+    for sp, nm in zip(spaces, names):
+        sp.name = nm
+        sp.meta["name"] = nm
+        path = save(sp, nm, force=force)
+        saved.append(DistilledModel(nm, sp.meta["layer"], len(sp), sp.dim, str(path)))
+    asked = cm.name if isinstance(model, ContextModel) else os.fspath(model if model is not None else cm.name)
+    return DistillResult(asked, _describe(corpus), pooling, saved)
+
+
+def _describe(corpus) -> str:
+    if isinstance(corpus, (str, os.PathLike)):
+        return os.fspath(corpus)
+    return str(getattr(corpus, "name", "") or "sentences")
+
+
+def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_sentences: int | None,
+             min_count: int, max_words: int | None, lower: bool, batch_size: int,
+             progress: ProgressFn | None) -> list[Space]:
+    """One Space per layer in ``layers``: the corpus read, counted, and run through the model."""
+    torch = require_torch()
+    texts: list[str] = []
     counts: Counter = Counter()
     for s in _corpus_texts(corpus):
         s = s.strip()
@@ -60,49 +135,36 @@ def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int
     if not vocab:
         raise ContextualError(f"no word occurs {min_count} times in {len(texts)} sentences")
     index = {w: i for i, w in enumerate(vocab)}
-    sums = torch.zeros(len(layers), len(vocab), model.dim, dtype=torch.float64)
-    seen = np.zeros(len(vocab), dtype=np.int64)
-    lay = torch.tensor(layers, dtype=torch.long)
+    sums = torch.zeros(len(layers), len(vocab), model.dim, dtype=torch.float64)  # (L', V, C)
+    seen = np.zeros(len(vocab), dtype=np.int64)  # (V,) occurrences of each word
     texts.sort(key=len, reverse=True)
     bs = max(1, int(batch_size))
     stage = f"distill {model.name}"
-    import time
-
     t0 = time.perf_counter()
     for b0 in range(0, len(texts), bs):
         chunk = texts[b0 : b0 + bs]
         with torch.inference_mode():
-            batch = model.batch(chunk)
-            states = batch.states.index_select(0, lay)  # (L', B, T, C)
+            acts = model.batch(chunk).keep(layers)  # (L', B, T, C)
             for r, text in enumerate(chunk):
-                spans = batch.spans[r]
-                real = [(t, sp) for t, sp in enumerate(spans) if sp is not None]
-                j = 0
                 rows, vecs = [], []
                 for m in WORD_RE.finditer(text):
                     w = m.group().lower() if lower else m.group()
-                    a, b = m.span()
-                    while j < len(real) and real[j][1][1] <= a:
-                        j += 1
-                    pos = []
-                    k = j
-                    while k < len(real) and real[k][1][0] < b:
-                        pos.append(real[k][0])
-                        k += 1
-                    if not pos or w not in index:
+                    if w not in index:
+                        continue
+                    pos = acts.positions(r, *m.span())
+                    if not pos:  # past the model's window
                         continue
                     rows.append(index[w])
-                    vecs.append(pool(states[:, r, pos], pooling))
+                    vecs.append(acts.word(r, pos, pooling=pooling))  # (L', C)
                 if rows:
-                    ridx = torch.tensor(rows, dtype=torch.long)
-                    sums.index_add_(1, ridx, torch.stack(vecs, 1).double())
+                    sums.index_add_(1, torch.tensor(rows, dtype=torch.long), torch.stack(vecs, 1).double())
                     np.add.at(seen, rows, 1)
         done = min(b0 + bs, len(texts))
         report(progress, stage, done, len(texts), sentences_per_s=done / max(time.perf_counter() - t0, 1e-9))
     report(progress, stage, len(texts), len(texts), finished=True)
     keep = np.flatnonzero(seen > 0)
     words = [vocab[i] for i in keep]
-    avg = (sums[:, keep] / torch.from_numpy(seen[keep]).double()[None, :, None]).float().numpy()
+    avg = (sums[:, keep] / torch.from_numpy(seen[keep]).double()[None, :, None]).float().numpy()  # (L', V', C)
     spaces = []
     for k, L in enumerate(layers):
         meta = {"kind": "distilled", "source": f"{model.name} layer {L}", "model": model.name, "layer": L,
@@ -110,6 +172,4 @@ def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int
                            "max_words": max_words, "lower": lower, "model": model.source},
                 "citation": "Bommasani, Davis & Cardie 2020"}
         spaces.append(Space(words, avg[k], name=f"{model.name}-L{L}", meta=meta))
-    if isinstance(layer, str) and layer.strip().lower() == "all":
-        return spaces
-    return spaces[0]
+    return spaces

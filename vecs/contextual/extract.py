@@ -9,15 +9,22 @@ import numpy as np
 
 from vecs.contextual.align import Alignment, Target, find_word
 from vecs.contextual.load import load_model
-from vecs.contextual.model import POOLINGS, pool
+from vecs.contextual.model import check_pooling
 from vecs.errors import ContextualError
-from vecs.extras import require_torch
 from vecs.linalg import standardize
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 
 if TYPE_CHECKING:
     from vecs.contextual.model import ContextModel
+
+
+def layer_vectors(vectors: np.ndarray, token_mean: np.ndarray, token_std: np.ndarray, k: int,
+                  standardized: bool = False) -> np.ndarray:
+    """(n, C): ``vectors[k]`` (of (L', n, C)), z-scored with the token statistics of layer
+    index ``k`` when ``standardized``."""
+    v = vectors[k]
+    return standardize(v, token_mean[k], token_std[k]) if standardized else v
 
 
 @dataclass
@@ -30,27 +37,37 @@ class Extraction:
     alignments: list[Alignment]
     token_mean: np.ndarray  # (len(layers), C) over all non-special tokens of the sentences
     token_std: np.ndarray  # (len(layers), C)
-    tokens_seen: int
+
+    def at(self, layer: int, standardized: bool = False) -> np.ndarray:
+        """(n, C): the vectors at one layer (z-scored with ``standardized``)."""
+        return layer_vectors(self.vectors, self.token_mean, self.token_std, _index(self.layers, layer), standardized)
+
+    def subset(self, items: Sequence[int]) -> Extraction:
+        """The extraction of ``items`` only (token statistics kept: they are the sample's)."""
+        idx = list(items)
+        return Extraction(self.layers, self.vectors[:, idx], [self.alignments[i] for i in idx], self.token_mean,
+                          self.token_std)
+
+
+def _index(layers: list[int], layer: int) -> int:
+    try:
+        return layers.index(layer)
+    except ValueError:
+        raise ContextualError(f"layer {layer} was not extracted (have {layers})") from None
 
 
 def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int], pooling: str = "mean",
             batch_size: int = 32, progress: ProgressFn | None = None) -> Extraction:
     """The core loop: sentences sorted by length, padded batches, one forward pass each."""
-    torch = require_torch()
-    if pooling not in POOLINGS:
-        raise ContextualError(f"unknown pooling {pooling!r}; choose one of {', '.join(POOLINGS)}")
+    check_pooling(pooling)
     n = len(items)
-    lay = torch.tensor(list(layers), dtype=torch.long)
-    out = np.zeros((len(layers), n, model.dim), dtype=np.float32)
+    out = np.zeros((len(layers), n, model.dim), dtype=np.float32)  # (L', n, C)
     aligns: list[Alignment | None] = [None] * n
-    s1 = np.zeros((len(layers), model.dim))
-    s2 = np.zeros((len(layers), model.dim))
+    s1 = np.zeros((len(layers), model.dim))  # (L', C) sums over every real token
+    s2 = np.zeros((len(layers), model.dim))  # (L', C) sums of squares
     count = 0
     # distinct sentences once each; longest first keeps padding small
-    uniq: dict[str, int] = {}
-    for it in items:
-        uniq.setdefault(it.sentence, len(uniq))
-    texts = sorted(uniq, key=len, reverse=True)
+    texts = sorted(dict.fromkeys(it.sentence for it in items), key=len, reverse=True)
     by_text: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         by_text.setdefault(it.sentence, []).append(i)
@@ -58,32 +75,29 @@ def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int],
     stage = "contextual vectors"
     for b0 in range(0, len(texts), bs):
         chunk = texts[b0 : b0 + bs]
-        batch = model.batch(chunk)
-        states = batch.states.index_select(0, lay)  # (L', B, T, C)
+        acts = model.batch(chunk).keep(layers)  # (L', B, T, C)
         for r, text in enumerate(chunk):
-            spans = batch.spans[r]
-            real = [t for t, sp in enumerate(spans) if sp is not None]
+            real = acts.real_positions(r)
             if real:
-                v = states[:, r, real].double()  # (L', t, C)
+                v = acts.vectors(r, real).double()  # (L', t, C)
                 s1 += v.sum(1).numpy()
                 s2 += (v * v).sum(1).numpy()
                 count += len(real)
             for i in by_text[text]:
                 it = items[i]
-                pos = [t for t in real if spans[t][0] < it.end and spans[t][1] > it.start]
+                pos = acts.positions(r, it.start, it.end)
                 if not pos:
-                    number = i + 1
-                    raise ContextualError(f"sentence {number} is longer than {model.name}'s window of "
+                    raise ContextualError(f"sentence {i + 1} is longer than {model.name}'s window of "
                                           f"{model.max_tokens} tokens before the target word")
-                out[:, i] = pool(states[:, r, pos], pooling).numpy()
+                out[:, i] = acts.word(r, pos, pooling=pooling).numpy()  # (L', C)
                 aligns[i] = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end,
-                                      [batch.tokens[r][t] for t in pos], pos)
+                                      acts.token_strings(r, pos), pos)
         report(progress, stage, min(b0 + bs, len(texts)), len(texts))
     report(progress, stage, len(texts), len(texts), finished=True)
     count = max(count, 1)
     mean = s1 / count
     std = np.sqrt(np.maximum(s2 / count - mean * mean, 0.0))
-    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32), count)
+    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32))
 
 
 @dataclass
@@ -102,19 +116,13 @@ class WordVectors:
     token_std: np.ndarray
     default_layer: int = 0
 
-    def at(self, layer: int) -> np.ndarray:
-        """The (n, C) vectors at one layer."""
-        try:
-            return self.vectors[self.layers.index(layer)]
-        except ValueError:
-            raise ContextualError(f"layer {layer} was not extracted (have {self.layers})") from None
+    def at(self, layer: int, standardized: bool = False) -> np.ndarray:
+        """(n, C): the vectors at one layer (z-scored with ``standardized``)."""
+        return layer_vectors(self.vectors, self.token_mean, self.token_std, _index(self.layers, layer), standardized)
 
     def space(self, layer: int, standardized: bool = False) -> Space:
         """The occurrences as a Space with keys ``word@1``, ``word@2``..."""
-        v = self.at(layer)
-        if standardized:
-            k = self.layers.index(layer)
-            v = standardize(v, self.token_mean[k], self.token_std[k])
+        v = self.at(layer, standardized)
         return Space([f"{self.word}@{i + 1}" for i in range(len(v))], v, name=f"{self.model} layer {layer}",
                      meta={"kind": "contextual", "layer": layer, "pooling": self.pooling})
 
@@ -135,6 +143,7 @@ def word_vectors(model, sentences: Sequence[str], target: str, occurrence: int |
     an int; ``"all"``). ``string`` is the exact form to look for when it differs from ``target``
     (one for all sentences, or one per sentence); ``occurrence`` (1-based) picks a repeated word.
     Raises :class:`ContextualError` naming the sentence where the word is missing."""
+    check_pooling(pooling)
     model = load_model(model, progress=progress)
     sentences = [s for s in (sentences or [])]
     if not sentences:
@@ -158,6 +167,7 @@ def template_space(model, words: Sequence[str], layer=None, template: str = "Thi
                    pooling: str = "mean", batch_size: int = 64, progress: ProgressFn | None = None) -> Space:
     """Each word's vector in a neutral template sentence (for WEAT and other static probes on a
     contextual model; May et al. 2019). One layer (None: the model's default)."""
+    check_pooling(pooling)
     model = load_model(model, progress=progress)
     if "{word}" not in template:
         raise ContextualError("the template must contain {word}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from vecs.contextual.model import Activations, ContextModel, default_layer
@@ -10,7 +11,7 @@ from vecs.extras import require_torch
 
 
 class GPTModel(ContextModel):
-    """One of our trained transformers (:mod:`vecs.transformer`), behind the same interface."""
+    """One of our trained transformers (:mod:`vecs.lm`), behind the same interface."""
 
     def __init__(self, spec: str | Path, name: str | None = None):
         from vecs.lm.checkpoint import load_transformer
@@ -26,15 +27,14 @@ class GPTModel(ContextModel):
         self.max_tokens = int(self.config.block_size)
         self.default_layer = default_layer(self.n_layers, True)
         try:
-            self._device = next(self.model.parameters()).device
+            self.device = next(self.model.parameters()).device  # where the model's weights live
         except StopIteration:  # pragma: no cover
-            self._device = "cpu"
+            self.device = "cpu"
 
     def _encode(self, texts: list[str]):
+        """ids (B, T) right-padded, per-row token spans and token strings."""
         torch = require_torch()
         rows, spans = [], []
-        import inspect
-
         # the model saw <eos> before every training sentence: start each text the same way
         bos = "add_bos" in inspect.signature(self.tokenizer.encode).parameters
         for t in texts:
@@ -55,31 +55,12 @@ class GPTModel(ContextModel):
         torch = require_torch()
         idx, spans, tokens = self._encode(texts)
         # right padding: causal attention means padding never changes the real positions
-        hs = self.model.hidden_states(idx.to(self._device))
+        hs = self.model.hidden_states(idx.to(self.device))
         states = torch.stack([h.float().cpu() for h in hs], 0)  # (L+1, B, T, C)
         return Activations(states, spans, tokens)
 
-    def _lens_logits(self, text: str):
-        b = self._run([text])
-        h = b.states[:, 0].to(self._device)  # (L+1, T, C)
-        logits = self.model.unembed(self.model.final_norm(h)).float().cpu()
-        return b.tokens[0], logits
-
     def token_text(self, token_id: int) -> str:
-        tok = self.tokenizer
-        for attr in ("decode_token", "id_to_token"):
-            f = getattr(tok, attr, None)
-            if callable(f):
-                return str(f(int(token_id)))
-        f = getattr(tok, "decode", None)
-        if callable(f):
-            out = f([int(token_id)])
-            return out if isinstance(out, str) else " ".join(out)
-        for attr in ("words", "itos", "vocab"):
-            seq = getattr(tok, attr, None)
-            if isinstance(seq, (list, tuple)):
-                return str(seq[int(token_id)])
-        return str(token_id)  # pragma: no cover
+        return str(self.tokenizer.decode([int(token_id)]))
 
     def mlp_modules(self) -> list:
         return [b.mlp for b in self.model.blocks]

@@ -45,10 +45,10 @@ class HFModel(ContextModel):
         self.max_tokens = min(limit - 2 if cfg.model_type in ("roberta", "mpnet", "xlm-roberta") else limit, 512)
         self.default_layer = default_layer(self.n_layers, self.causal)
         self._norm = None
-        self._prefix: list[int] = []
+        self.prefix: list[int] = []  # token ids put before every text (a causal LM's document start)
         if self.causal:
             self._norm = self._find_final_norm()
-            self._prefix = self._start_tokens()
+            self.prefix = self._start_tokens()
 
     # -- causal specifics ---------------------------------------------------------------------
     def _find_final_norm(self):
@@ -74,15 +74,16 @@ class HFModel(ContextModel):
 
     # -- the interface --------------------------------------------------------------------------
     def _encode(self, texts: list[str]):
+        """ids (B, T), attention mask (B, T), per-row token spans and token strings."""
         torch = require_torch()
-        enc = self.tok(texts, padding=True, truncation=True, max_length=self.max_tokens - len(self._prefix),
+        enc = self.tok(texts, padding=True, truncation=True, max_length=self.max_tokens - len(self.prefix),
                        return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
         ids, mask = enc["input_ids"], enc["attention_mask"]
         special = enc["special_tokens_mask"].bool() | (mask == 0)
         offsets = enc["offset_mapping"]
-        if self._prefix:
-            B, k = ids.shape[0], len(self._prefix)
-            pre = torch.tensor(self._prefix, dtype=ids.dtype).expand(B, k)
+        if self.prefix:
+            B, k = ids.shape[0], len(self.prefix)
+            pre = torch.tensor(self.prefix, dtype=ids.dtype).expand(B, k)
             ids = torch.cat([pre, ids], 1)
             mask = torch.cat([torch.ones(B, k, dtype=mask.dtype), mask], 1)
             special = torch.cat([torch.ones(B, k, dtype=torch.bool), special], 1)
@@ -114,14 +115,14 @@ class HFModel(ContextModel):
         states = torch.stack(hs, 0).float()  # (L+1, B, T, C)
         return Activations(states, spans, tokens)
 
-    def _lens_logits(self, text: str):
-        b = self._run([text])
-        h = b.states[:, 0]  # (L+1, T, C)
-        logits = self.model.get_output_embeddings()(self._norm(h))  # norm once, then unembed
-        return b.tokens[0], logits
-
     def token_text(self, token_id: int) -> str:
         return self.tok.decode([int(token_id)])
+
+    def show_token(self, token: str) -> str:
+        try:
+            return self.tok.convert_tokens_to_string([token])
+        except Exception:  # pragma: no cover - odd tokenizers
+            return token
 
     def mlp_modules(self) -> list:
         layers = getattr(self.model.base_model, "layers", None) or getattr(self.model.base_model, "h", None)
@@ -135,6 +136,9 @@ class HFModel(ContextModel):
 
     def unembedding(self):
         return self.model.get_output_embeddings().weight
+
+    def unembedding_bias(self):
+        return getattr(self.model.get_output_embeddings(), "bias", None)
 
     def token_id(self, word: str) -> int:
         ids = self.tok.encode(" " + word.strip(), add_special_tokens=False)

@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 import numpy as np
 
-from vecs.contextual.hf import HFModel
 from vecs.contextual.load import load_model
 from vecs.errors import ContextualError
 from vecs.extras import require_torch
 from vecs.progress import ProgressFn
-
-if TYPE_CHECKING:
-    from vecs.contextual.model import ContextModel
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,17 +61,8 @@ def logit_lens(model, prompt: str, k: int = 3, progress: ProgressFn | None = Non
 
     guesses = [[[Guess(text(int(i)), float(p), int(i)) for p, i in zip(pp.tolist(), ii.tolist())]
                 for pp, ii in zip(lp, li)] for lp, li in zip(top_p, top_i)]
-    shown = [_show_token(model, t) for t in tokens]
+    shown = [model.show_token(t) for t in tokens]
     return LensResult(model.name, prompt, shown, model.layers, guesses, k)
-
-
-def _show_token(model: ContextModel, tok: str) -> str:
-    if isinstance(model, HFModel):
-        try:
-            return model.tok.convert_tokens_to_string([tok])
-        except Exception:  # pragma: no cover - odd tokenizers
-            return tok
-    return tok
 
 
 # --------------------------------------------------------------------------------------------
@@ -117,25 +102,20 @@ def feed_forward_lens(model, prompt: str, target: str | None = None, k: int = 5,
     if not prompt or not prompt.strip():
         raise ContextualError("the prompt is empty")
     model = load_model(model, progress=progress)
-    if not model.causal:
-        model.lens_logits(prompt)  # raises the clear "no causal head" error
+    model.require_causal()
     mlps = model.mlp_modules()
     outs: dict[int, object] = {}
     hooks = [m.register_forward_hook(lambda mod, inp, out, i=i: outs.__setitem__(i, out)) for i, m in enumerate(mlps)]
     try:
-        b = model.batch([prompt])
+        acts = model.batch([prompt])  # (L+1, 1, T, C)
     finally:
         for h in hooks:
             h.remove()
     with torch.inference_mode():
-        norm = model.final_norm_module()
-        U = model.unembedding()
-        dev = U.device
-
         def decode(h):  # (C,) -> log-probabilities (V,)
-            return torch.log_softmax((U @ norm(h.to(dev).to(U.dtype)).reshape(-1)).float().cpu(), -1)
+            return torch.log_softmax(model.decode(h), -1)
 
-        final = decode(b.states[-1, 0, -1])
+        final = decode(acts.layer(model.n_layers)[0, -1])
         tid = model.token_id(target) if target else int(final.argmax())
 
         def rank(lp):
@@ -143,8 +123,8 @@ def feed_forward_lens(model, prompt: str, target: str | None = None, k: int = 5,
 
         layers = []
         for i in range(len(mlps)):
-            m = outs[i][0] if isinstance(outs[i], tuple) else outs[i]
-            after = b.states[i + 1, 0, -1].float()  # the residual after block i + 1
+            m = outs[i][0] if isinstance(outs[i], tuple) else outs[i]  # (1, T, C)
+            after = acts.layer(i + 1)[0, -1].float()  # (C,) the residual after block i + 1
             before = after - m[0, -1].float().cpu()
             lp_b, lp_a = decode(before), decode(after)
             diff = lp_a - lp_b

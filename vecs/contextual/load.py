@@ -11,7 +11,7 @@ from vecs.extras import require_torch
 from vecs.progress import ProgressFn
 from vecs.resolve import resolve_transformer
 
-_CACHE: dict[str, ContextModel] = {}
+LOADED: dict[str, ContextModel] = {}  # spec -> model, for the life of the process
 
 
 def load_model(spec: str | os.PathLike | ContextModel | None = None,
@@ -24,13 +24,13 @@ def load_model(spec: str | os.PathLike | ContextModel | None = None,
         return spec
     spec = DEFAULT_MODEL if spec is None else spec
     key = os.fspath(spec)
-    if key in _CACHE:
-        return _CACHE[key]
+    if key in LOADED:
+        return LOADED[key]
     found = resolve_transformer(key, progress=progress)
     if found.kind == "ours":
         require_torch()
         model: ContextModel = GPTModel(found.path, name=found.name)
     else:
         model = HFModel(found.path, name=found.name)
-    _CACHE[key] = model
+    LOADED[key] = model
     return model

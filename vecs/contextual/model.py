@@ -6,7 +6,7 @@ One interface, :class:`ContextModel`, over three kinds of model:
   (12 x 768), ``smollm2`` (a causal LM, 30 x 576);
 * any local Hugging Face checkpoint folder (``config.json`` + ``model.safetensors`` + a fast
   tokenizer); safetensors only, nothing is ever downloaded (``HF_HUB_OFFLINE``);
-* one of our own trained transformers (:mod:`vecs.transformer`, store kind ``transformer``).
+* one of our own trained transformers (:mod:`vecs.lm.model`, store kind ``transformer``).
 
 Layers are numbered ``0`` (the token embeddings, before any block) to ``n_layers`` (after the
 last block). For causal models every layer is the residual stream *before* the final norm
@@ -36,18 +36,38 @@ functions; a missing one raises :class:`MissingExtra`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import Sequence
 
 from vecs.errors import ContextualError
 from vecs.extras import require_torch
 
-POOLINGS = ("mean", "first", "last", "sum")
-
-
-
-
 DEFAULT_MODEL = "minilm"
+
+# --------------------------------------------------------------------------------------------
+# Pooling: several subword tokens -> one word vector
+# --------------------------------------------------------------------------------------------
+_POOL = {
+    "mean": lambda v: v.mean(1),  # (L, n, C) -> (L, C)
+    "first": lambda v: v[:, 0],
+    "last": lambda v: v[:, -1],
+    "sum": lambda v: v.sum(1),
+}
+POOLINGS = tuple(_POOL)
+
+
+def check_pooling(how: str) -> str:
+    """``how`` if it names a pooling (:data:`POOLINGS`), else :class:`ContextualError`. Every entry
+    point that takes ``pooling`` calls this first, so a bad name fails before any model loads."""
+    if how not in _POOL:
+        raise ContextualError(f"unknown pooling {how!r}; choose one of {', '.join(POOLINGS)}")
+    return how
+
+
+def pool(vecs, how: str):
+    """(L, n_tokens, C) -> (L, C): the ``how`` pooling of each layer's token vectors."""
+    return _POOL[check_pooling(how)](vecs)
 
 
 def default_layer(n_layers: int, causal: bool) -> int:
@@ -59,22 +79,99 @@ def default_layer(n_layers: int, causal: bool) -> int:
 
 
 # --------------------------------------------------------------------------------------------
-# Models
+# The activation cache
 # --------------------------------------------------------------------------------------------
 @dataclass
 class Activations:
-    """A padded batch. ``states`` (L+1, B, T, C) float32 torch tensor; per row ``spans``: a
-    character span (start, end) per token, None for special and padding tokens."""
+    """The residual stream of a padded batch of texts, with what it takes to read words off it
+    (in the spirit of TransformerLens's ``ActivationCache``): the rest of the room asks it for
+    positions and vectors instead of indexing tensors by hand.
 
-    states: object
-    spans: list[list[tuple[int, int] | None]]
-    tokens: list[list[str]]
+    ``states[k, b, t]`` is the vector of token ``t`` of text ``b`` at layer ``layers[k]``;
+    ``spans[b][t]`` that token's character span ``(start, end)`` in the text, None for special
+    and padding tokens; ``tokens[b][t]`` its string."""
+
+    states: object  # (L', B, T, C) float32 torch tensor
+    spans: list[list[tuple[int, int] | None]]  # [B][T]
+    tokens: list[list[str]]  # [B][T]
+    layers: list[int] | None = None  # the layer number of each k (None: 0..L'-1, every layer)
+    _rows: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.layers is None:
+            self.layers = list(range(int(self.states.shape[0])))
+
+    def layer(self, k: int):
+        """(B, T, C): every token of every text at layer ``k`` (a layer number, not an index)."""
+        return self.states[self.index(k)]
+
+    def index(self, k: int) -> int:
+        """The position of layer ``k`` in :attr:`states`."""
+        try:
+            return self.layers.index(k)
+        except ValueError:
+            raise ContextualError(f"layer {k} is not in this cache (have {self.layers})") from None
+
+    def keep(self, layers: Sequence[int]) -> Activations:
+        """A cache of ``layers`` only: (len(layers), B, T, C); spans and tokens shared."""
+        torch = require_torch()
+        idx = torch.tensor([self.index(k) for k in layers], dtype=torch.long)
+        return Activations(self.states.index_select(0, idx), self.spans, self.tokens, list(layers))
+
+    def stream(self, row: int):
+        """(L', T, C): the residual stream of text ``row``, every layer held."""
+        return self.states[:, row]
+
+    def real_positions(self, row: int) -> list[int]:
+        """The positions of text ``row``'s real tokens (not special, not padding), in order."""
+        return self._row(row)[0]
+
+    def positions(self, row: int, start: int, end: int) -> list[int]:
+        """The tokens a character span ``[start, end)`` of text ``row`` owns: every real token
+        whose span overlaps it, in order (the one span-to-token alignment of the room)."""
+        real, starts, ends, ordered = self._row(row)
+        if not ordered:  # spans out of order (odd tokenizers): test every token
+            return [t for t, s, e in zip(real, starts, ends) if s < end and e > start]
+        out = []
+        i = bisect_right(ends, start)  # the first token ending after ``start``
+        while i < len(real) and starts[i] < end:
+            out.append(real[i])
+            i += 1
+        return out
+
+    def token_strings(self, row: int, positions: Sequence[int]) -> list[str]:
+        """The tokens of text ``row`` at ``positions``."""
+        return [self.tokens[row][t] for t in positions]
+
+    def vectors(self, row: int, positions: Sequence[int], layers: Sequence[int] | None = None):
+        """(L', n, C): the vectors of text ``row``'s tokens at ``positions`` (every layer held, or
+        ``layers``)."""
+        x = self.states[:, row, list(positions)]  # (L', n, C)
+        return x if layers is None else x[[self.index(k) for k in layers]]
+
+    def word(self, row: int, positions: Sequence[int], layers: Sequence[int] | None = None,
+             pooling: str = "mean"):
+        """(L', C): one word's vector per layer, its tokens at ``positions`` pooled."""
+        return pool(self.vectors(row, positions, layers), pooling)
+
+    def _row(self, row: int):
+        if row not in self._rows:
+            real = [t for t, sp in enumerate(self.spans[row]) if sp is not None]
+            starts = [self.spans[row][t][0] for t in real]
+            ends = [self.spans[row][t][1] for t in real]
+            ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
+            self._rows[row] = (real, starts, ends, ordered)
+        return self._rows[row]
 
 
+# --------------------------------------------------------------------------------------------
+# Models
+# --------------------------------------------------------------------------------------------
 class ContextModel:
     """A transformer seen as a stack of layers of per-token vectors. Subclasses implement
-    :meth:`_encode` (tokenise with character spans) and :meth:`_run` (hidden states); causal
-    ones also :meth:`_lens_logits`."""
+    :meth:`_run` (tokenise with character spans, hidden states); causal ones also the pieces of
+    :meth:`decode` (:meth:`final_norm_module`, :meth:`unembedding`) and of the feed-forward
+    lens (:meth:`mlp_modules`, :meth:`token_id`)."""
 
     name: str = ""
     kind: str = ""  # "hf-encoder" | "hf-causal" | "gpt"
@@ -113,7 +210,7 @@ class ContextModel:
         return [idx]
 
     def batch(self, texts: Sequence[str]) -> Activations:
-        """Hidden states of every layer for a batch of texts (inference mode)."""
+        """The activations of every layer for a batch of texts (inference mode): (L+1, B, T, C)."""
         torch = require_torch()
         with torch.inference_mode():
             return self._run(list(texts))
@@ -121,47 +218,53 @@ class ContextModel:
     def _run(self, texts: list[str]) -> Activations:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def lens_logits(self, text: str):
-        """``(tokens, logits (L+1, T, V))``: every layer's residual through the final norm (once)
-        and the unembedding."""
+    # -- reading the residual stream as next-token logits (causal models) ------------------------
+    def require_causal(self) -> None:
+        """:class:`ContextualError` unless the model has a language-model head."""
         if not self.causal:
             raise ContextualError(f"{self.name} has no causal language-model head; the logit lens needs one "
                                   f"(try --model smollm2 or one of our trained transformers)")
+
+    def decode(self, h):
+        """(..., C) residual -> (..., V) float32 logits on the CPU: the final norm (once), then the
+        unembedding."""
+        torch = require_torch()
+        U = self.unembedding()  # (V, C)
+        x = self.final_norm_module()(h.to(U.device).to(U.dtype))  # (..., C)
+        return torch.nn.functional.linear(x, U, self.unembedding_bias()).float().cpu()  # (..., V)
+
+    def lens_logits(self, text: str):
+        """``(tokens, logits (L+1, T, V))``: every layer's residual through :meth:`decode`."""
+        self.require_causal()
         torch = require_torch()
         with torch.inference_mode():
-            return self._lens_logits(text)
-
-    def _lens_logits(self, text: str):  # pragma: no cover - abstract
-        raise NotImplementedError
+            acts = self._run([text])
+            return acts.tokens[0], self.decode(acts.stream(0))  # (L+1, T, C) -> (L+1, T, V)
 
     def token_text(self, token_id: int) -> str:  # pragma: no cover - abstract
+        """The text of one token id (a leading space kept)."""
         raise NotImplementedError
 
-    # -- what the feed-forward lens needs (causal models) ----------------------------------------
+    def show_token(self, token: str) -> str:
+        """A token string as a reader should see it (byte-level tokens decoded)."""
+        return token
+
     def mlp_modules(self) -> list:  # pragma: no cover - abstract
         """The feed-forward block of every layer, in order."""
         raise NotImplementedError
 
     def final_norm_module(self):  # pragma: no cover - abstract
+        """The norm applied to the last residual before the unembedding: (..., C) -> (..., C)."""
         raise NotImplementedError
 
     def unembedding(self):  # pragma: no cover - abstract
         """The unembedding matrix ``(V, C)``."""
         raise NotImplementedError
 
+    def unembedding_bias(self):
+        """The unembedding's bias ``(V,)``, or None (most models have none)."""
+        return None
+
     def token_id(self, word: str) -> int:  # pragma: no cover - abstract
         """The id of the first token of ``word`` as it would follow other text."""
         raise NotImplementedError
-
-
-def pool(vecs, how: str):
-    """(L, n_tokens, C) -> (L, C)."""
-    if how == "mean":
-        return vecs.mean(1)
-    if how == "sum":
-        return vecs.sum(1)
-    if how == "first":
-        return vecs[:, 0]
-    if how == "last":
-        return vecs[:, -1]
-    raise ContextualError(f"unknown pooling {how!r}; choose one of {', '.join(POOLINGS)}")

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from dataclasses import dataclass, field
 from importlib import resources as _res
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -23,16 +25,10 @@ import numpy as np
 from vecs.contextual.align import Target, find_word
 from vecs.contextual.extract import extract, word_vectors
 from vecs.contextual.load import load_model
-from vecs.errors import ContextualError
-from vecs.linalg import cosine_matrix, standardize
+from vecs.contextual.model import check_pooling
+from vecs.errors import ContextualError, DatasetError
+from vecs.linalg import cosine_matrix
 from vecs.progress import ProgressFn
-
-
-def _layer_matrix(wv, k: int, standardized: bool) -> np.ndarray:
-    v = wv.vectors[k]
-    if standardized:
-        v = standardize(v, wv.token_mean[k], wv.token_std[k])
-    return cosine_matrix(v)
 
 
 # --------------------------------------------------------------------------------------------
@@ -69,6 +65,7 @@ def context_similarities(model, word: str, sentences: Sequence[str], layer=None,
                          batch_size: int = 32, progress: ProgressFn | None = None) -> ContextResult:
     """Pairwise cosine similarities of ``word``'s vectors in ``sentences`` at each requested layer
     (None: the model's default layer; ``"all"``)."""
+    check_pooling(pooling)
     sentences = list(sentences or [])
     if not sentences:
         raise ContextualError("no sentences given")
@@ -77,8 +74,8 @@ def context_similarities(model, word: str, sentences: Sequence[str], layer=None,
     wv = word_vectors(model, sentences, word, occurrence=occurrence, layer=layer, pooling=pooling,
                       batch_size=batch_size, string=string, progress=progress)
     pairs, mats = [], []
-    for k, L in enumerate(wv.layers):
-        m = _layer_matrix(wv, k, standardize)
+    for L in wv.layers:
+        m = cosine_matrix(wv.at(L, standardize))  # (n, n)
         mats.append(m.round(6).tolist())
         for a, b in itertools.combinations(range(len(sentences)), 2):
             pairs.append(Pair(L, a + 1, b + 1, word, float(m[a, b])))
@@ -117,11 +114,19 @@ class SensesResult:
         raise ContextualError(f"layer {layer} was not computed")
 
 
-def senses(model, word: str, groups: Mapping[str, Sequence[str]], layer="all", pooling: str = "mean",
-           standardize: bool = False, string: str | None = None, batch_size: int = 32,
-           progress: ProgressFn | None = None) -> SensesResult:
-    """Mean cosine within each sense group and across groups, per layer, and the gap."""
-    groups = {str(k): list(v) for k, v in groups.items()}
+def senses(model, word: str, groups: Mapping[str, Sequence[str]] | None = None, layer="all",
+           pooling: str = "mean", standardize: bool = False, string: str | None = None, batch_size: int = 32,
+           file: str | os.PathLike | None = None, progress: ProgressFn | None = None) -> SensesResult:
+    """Mean cosine within each sense group and across groups, per layer, and the gap. ``groups``
+    maps a sense name to its sentences; ``file`` (a JSON object of the same shape, see
+    :func:`read_groups`) adds to them."""
+    check_pooling(pooling)
+    groups = {str(k): list(v) for k, v in (groups or {}).items()}
+    if file is not None:
+        for k, v in read_groups(file).items():
+            groups.setdefault(k, []).extend(v)
+    if not groups:
+        raise ContextualError("no sentences given (use --group NAME sentences... at least twice)")
     if len(groups) < 2:
         raise ContextualError("give at least two sense groups (e.g. --group money ... --group river ...)")
     for name, sents in groups.items():
@@ -135,19 +140,31 @@ def senses(model, word: str, groups: Mapping[str, Sequence[str]], layer="all", p
         labels += [name] * len(sents)
     wv = word_vectors(model, sentences, word, layer=layer, pooling=pooling, batch_size=batch_size,
                       string=string, progress=progress)
-    out = _sense_layers(wv.vectors, wv.token_mean, wv.token_std, wv.layers, labels, list(groups), standardize)
+    out = _sense_layers(wv, labels, list(groups), standardize)
     return SensesResult(word, wv.model, pooling, bool(standardize), wv.default_layer,
                         {k: len(v) for k, v in groups.items()}, out, wv.alignments)
 
 
-def _sense_layers(vectors, mean, std, layers, labels, names, standardized) -> list[SenseLayer]:
+def read_groups(path: str | os.PathLike) -> dict[str, list[str]]:
+    """Sense groups from a JSON file: ``{"money": ["I paid at the bank.", ...], "river": [...]}``."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise DatasetError(f"cannot read {path}: {e}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise DatasetError(f"{path}: expected a JSON object {{group: [sentences...]}}")
+    return {str(k): [str(s) for s in v] for k, v in data.items()}
+
+
+def _sense_layers(ex, labels: list[str], names: list[str], standardized: bool) -> list[SenseLayer]:
+    """Within, across and per-group mean cosines at every layer of ``ex`` (an Extraction or
+    WordVectors: ``.layers`` and ``.at(layer, standardized)``); ``labels`` name each item's group."""
     lab = np.array(labels)
-    same = lab[:, None] == lab[None, :]
+    same = lab[:, None] == lab[None, :]  # (n, n)
     upper = np.triu(np.ones_like(same, dtype=bool), 1)
     out = []
-    for k, L in enumerate(layers):
-        v = standardize(vectors[k], mean[k], std[k]) if standardized else vectors[k]
-        m = cosine_matrix(v)
+    for L in ex.layers:
+        m = cosine_matrix(ex.at(L, standardized))  # (n, n)
         within = float(m[same & upper].mean())
         across = float(m[~same & upper].mean())
         per = {}
@@ -191,6 +208,7 @@ def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool 
                    batch_size: int = 32, progress: ProgressFn | None = None) -> ExamplesResult:
     """Run the shipped set: is across-sense similarity lower for homonyms (bank: money/river)
     than for polysemes (magazine: object/publisher), layer by layer?"""
+    check_pooling(pooling)
     model = load_model(model, progress=progress)
     ex = load_examples()
     layers_wanted = model.resolve_layers(layer)
@@ -207,10 +225,10 @@ def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool 
     for w, entry in ex.items():
         idx = [i for i, (ww, _) in enumerate(owners) if ww == w]
         labels = [owners[i][1] for i in idx]
-        sl = _sense_layers(x.vectors[:, idx], x.token_mean, x.token_std, x.layers, labels,
-                           list(entry["senses"]), standardize)
+        part = x.subset(idx)
+        sl = _sense_layers(part, labels, list(entry["senses"]), standardize)
         r = SensesResult(w, model.name, pooling, bool(standardize), model.default_layer,
-                         {k: len(v) for k, v in entry["senses"].items()}, sl, [x.alignments[i] for i in idx],
+                         {k: len(v) for k, v in entry["senses"].items()}, sl, part.alignments,
                          kind=entry.get("kind", ""))
         results.append(r)
     layers = []

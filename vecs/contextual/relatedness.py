@@ -13,14 +13,12 @@ import numpy as np
 from vecs.contextual.align import Target, find_word
 from vecs.contextual.extract import extract
 from vecs.contextual.load import load_model
+from vecs.contextual.model import check_pooling
 from vecs.errors import ContextualError, DatasetError
-from vecs.linalg import paired_cosine, standardize
+from vecs.linalg import paired_cosine
 from vecs.progress import ProgressFn
 
 
-# --------------------------------------------------------------------------------------------
-# relatedness of sense pairs against human judgements
-# --------------------------------------------------------------------------------------------
 @dataclass
 class RelatednessLayer:
     layer: int
@@ -92,9 +90,13 @@ def evaluate_relatedness(model, csv_path: str | os.PathLike, layer=None, pooling
     never chosen on this data; ``best_layer`` is reported for inspection only.
 
     The word is found by whole-word match of ``string`` (or ``word``), then, failing that, with
-    a short suffix (bank -> banks); rows where it is still missing are skipped and counted."""
+    a short suffix (bank -> banks); rows where it is still missing are skipped and counted.
+    ``csv_path`` ``"dev"`` names the shipped development set (:func:`dev_set_path`)."""
     from scipy.stats import spearmanr
 
+    check_pooling(pooling)
+    if os.fspath(csv_path) == "dev":
+        csv_path = dev_set_path()
     model = load_model(model, progress=progress)
     rows = read_relatedness(csv_path)
     headline = model.resolve_layers(layer)
@@ -117,10 +119,9 @@ def evaluate_relatedness(model, csv_path: str | os.PathLike, layer=None, pooling
     ex = extract(model, items, layers, pooling, batch_size, progress)
     human = np.array([r["score"] for r in kept])
     out = []
-    for k, L in enumerate(layers):
-        v = ex.vectors[k]
+    for L in layers:
+        v, z = ex.at(L), ex.at(L, standardized=True)  # (2 * pairs, C) each
         raw = paired_cosine(v[0::2], v[1::2])
-        z = standardize(v, ex.token_mean[k], ex.token_std[k])
         std = paired_cosine(z[0::2], z[1::2])
         out.append(RelatednessLayer(L, float(spearmanr(human, raw)[0]), float(spearmanr(human, std)[0])))
     best = max(out, key=lambda x: -np.inf if np.isnan(x.spearman) else x.spearman)

@@ -39,7 +39,7 @@ from vecs.corpus.files import check_file, cleaner, files_of, opener, read_lines
 from vecs.corpus.tokenize import split_sentences, tokenize
 from vecs.errors import CorpusError
 from vecs.progress import ProgressFn, report
-
+from vecs.util import close_names, did_you_mean
 
 
 # -- the corpus -----------------------------------------------------------------------------
@@ -132,7 +132,8 @@ class Corpus:
         if not any_token:
             raise CorpusError(f"{self.source}: no words (the text has no tokens)")
 
-    def _with_phrases(self, progress: ProgressFn | None = None) -> Iterator[tuple[object, list[str]]]:
+    def keyed_sentences(self, progress: ProgressFn | None = None) -> Iterator[tuple[object, list[str]]]:
+        """``(document key, tokens)`` for each sentence, phrases joined if asked: one streaming pass."""
         if not self.phrases:
             yield from self._tokenised(progress)
             return
@@ -151,7 +152,7 @@ class Corpus:
 
     def sentences(self, progress: ProgressFn | None = None) -> Iterable[list[str]]:
         """Token lists, one per sentence; re-iterable (each iteration is a new streaming pass)."""
-        return _Reiterable(lambda: (t for _, t in self._with_phrases(progress)))
+        return _Reiterable(lambda: (t for _, t in self.keyed_sentences(progress)))
 
     def raw_sentences(self) -> Iterable[str]:
         """The cleaned, untokenised sentences (for models with their own tokenisers)."""
@@ -161,7 +162,7 @@ class Corpus:
         """One :class:`Document` at a time (a file, or a line for line-document recipes)."""
         cur = None
         sents: list[list[str]] = []
-        for key, toks in self._with_phrases():
+        for key, toks in self.keyed_sentences():
             if key != cur:
                 if cur is not None:
                     yield Document(_key_name(cur), sents)
@@ -201,6 +202,30 @@ def list_corpora() -> list:
     return [r for _, r in sorted(recipes().items())]
 
 
+@dataclass
+class CorpusInfo:
+    """A named corpus as ``vecs corpus list`` shows it: its recipe, and whether its text is here."""
+
+    name: str
+    title: str
+    words: int
+    documents: str  # "file" or "line": what a document is
+    resource: str
+    installed: bool
+    licence: str
+    source: str
+    description: str
+    clean: dict
+
+
+def corpus_listing() -> list[CorpusInfo]:
+    """Every named corpus with whether its resource is installed (nothing is fetched)."""
+    from vecs.hub.fetch import is_installed
+
+    return [CorpusInfo(r.name, r.title, r.words, r.documents, r.resource, is_installed(r.resource), r.licence,
+                       r.source, r.description, r.clean) for r in list_corpora()]
+
+
 def _resource_path(name: str, progress: ProgressFn | None) -> Path:
     from vecs.hub.fetch import path
 
@@ -232,7 +257,9 @@ def open_corpus(spec, lower: bool = True, phrases: bool = False,
         if not root.exists():
             from corpora import recipes
 
-            raise CorpusError(f"no such corpus or file: {spec_s} (named corpora: {', '.join(sorted(recipes()))})")
+            names = sorted(recipes())
+            hint = did_you_mean(close_names(spec_s, names)) or f" (named corpora: {', '.join(names)})"
+            raise CorpusError(f"no such corpus or file: {spec_s}{hint}")
         files = files_of(root)
         name = root.name or str(root)
         for suf in (".gz", ".bz2", ".xz"):

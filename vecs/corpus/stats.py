@@ -27,14 +27,16 @@ class CorpusStats:
     top: list[WordCount] = field(default_factory=list)
 
 
-def corpus_stats(corpus, top: int = 20, progress: ProgressFn | None = None) -> CorpusStats:
+def corpus_stats(corpus, top: int = 20, progress: ProgressFn | None = None, lower: bool = True,
+                 phrases: bool = False) -> CorpusStats:
     """Counts over one pass: documents, sentences, tokens, vocabulary size and the ``top`` most
-    frequent words (ties broken by first occurrence)."""
-    corpus = open_corpus(corpus)
+    frequent words (ties broken by first occurrence). ``corpus`` is a :class:`Corpus` or a spec
+    that :func:`open_corpus` opens with ``lower`` and ``phrases``."""
+    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress)
     counts: Counter = Counter()
     docs = sents = 0
     cur = object()
-    for key, toks in corpus._with_phrases(progress):
+    for key, toks in corpus.keyed_sentences(progress):
         if key != cur:
             docs += 1
             cur = key

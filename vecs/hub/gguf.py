@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 from pathlib import Path
 
@@ -32,9 +34,6 @@ def dequantise_gguf(gguf_path: str | os.PathLike, out_dir: str | os.PathLike,
     cfg = tr.AutoConfig.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True)
     model = tr.AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)
     report(progress, stage, 1, 3)
-    import contextlib
-    import io
-
     with contextlib.redirect_stderr(io.StringIO()):  # its own tqdm bar: we report progress ourselves
         tensors = load_gguf_checkpoint(str(gguf_path), return_tensors=True, model_to_load=model)["tensors"]
     missing, unexpected = model.load_state_dict(tensors, strict=False)

@@ -15,6 +15,7 @@ from vecs.errors import FormatError, ModelExists, StoreError
 from vecs.io.text import read_words
 from vecs.jsonify import plain
 from vecs.space import Space
+from vecs.util import replace_dir
 
 VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
 # one of our transformers is a model folder that also holds its weights and config
@@ -26,8 +27,6 @@ def is_transformer(folder: str | os.PathLike) -> bool:
     store files). The one test for it; a Hugging Face checkpoint folder is not one of ours."""
     folder = Path(folder)
     return (folder / MODEL_FILE).is_file() and (folder / CONFIG_FILE).is_file()
-
-
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -58,7 +57,8 @@ def _write_into(space: Space, folder: Path, name: str) -> None:
 def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Path:
     """Write ``space`` in the store format into the folder ``path`` (atomically). An existing
     ``path`` raises :class:`ModelExists` unless ``force``; with ``force`` it is replaced with
-    no moment at which ``path`` is missing or half-written."""
+    no moment at which ``path`` is missing or half-written, and the old model is put back if the
+    new one cannot be moved in (:func:`vecs.util.replace_dir`)."""
     path = Path(path).expanduser()
     name = path.name
     if path.exists() and not force:
@@ -67,7 +67,6 @@ def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Pat
         raise StoreError(f"{path} exists and is not a model folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=path.parent))
-    old: Path | None = None
     try:
         _write_into(space, tmp, name)
         if path.exists():
@@ -75,20 +74,10 @@ def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Pat
                 raise ModelExists(f"model {name!r} exists; use --force to replace it")
             if not (path / META).is_file() and any(path.iterdir()):
                 raise StoreError(f"{path} exists and is not a model folder; not replacing it")
-            old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=path.parent))
-            os.replace(path, old)  # an empty dir as target: rename over it
-        try:
-            os.replace(tmp, path)
-        except BaseException:
-            if old is not None:
-                os.replace(old, path)  # put the old model back
-                old = None
-            raise
+        replace_dir(tmp, path)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
     return path
 
 

@@ -96,5 +96,3 @@ def read_vectors(path: str | os.PathLike, format: str = "auto", limit: int | Non
         meta["limit"] = limit
     return Space(words, vectors, name=path.name, meta=meta)
 
-
-UMASK: list[int] = []

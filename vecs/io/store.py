@@ -12,8 +12,8 @@ Writes are atomic: the model is written into a hidden sibling ``models/.NAME.tmp
 renamed into place; replacing (``force``) renames the old model aside first and deletes it
 only once the new one is in, so at every instant NAME is either the old or the new model.
 
-File formats (word2vec, GloVe, fastText, TSV) live in :mod:`vecs.formats`; ``read_vectors``
-and ``write_vectors`` are re-exported here.
+File formats (word2vec, GloVe, fastText, TSV) live in :mod:`vecs.io.formats` (reading) and
+:mod:`vecs.io.write`; :func:`import_vectors` reads a file into the store in one call.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from pathlib import Path
 
 from vecs.errors import FormatError, ModelExists, ModelNotFound, StoreError
 from vecs.io.folder import META, load_dir, read_meta, write_dir
+from vecs.io.formats import READ_FORMATS, read_vectors
 from vecs.paths import models_dir
+from vecs.progress import ProgressFn
 from vecs.space import Space
 from vecs.util import close_names, did_you_mean
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-
 
 
 @dataclass
@@ -54,6 +54,15 @@ def validate_name(name: str) -> str:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name) or len(name) > 200:
         raise StoreError(f"invalid model name {name!r}: use letters, digits, '.', '_' and '-', "
                          f"starting with a letter or digit")
+    return name
+
+
+def check_new_name(name: str, force: bool = False) -> str:
+    """``name`` if a new model may be stored under it (valid, and free unless ``force``), else
+    :class:`StoreError` or :class:`ModelExists`: for commands that check before long work."""
+    validate_name(name)
+    if exists(name) and not force:
+        raise ModelExists(f"model {name!r} exists; use --force to replace it")
     return name
 
 
@@ -95,33 +104,73 @@ def load(name: str) -> Space:
     return load_dir(path, name=name)
 
 
+@dataclass
+class Removed:
+    removed: str  # the model's name
+    path: str
+
+
 def remove(name: str) -> Path:
     """Delete the stored model ``name`` (renamed aside first, so it vanishes at once)."""
+    return Path(remove_models([name])[0].path)
+
+
+def remove_models(names: list[str]) -> list[Removed]:
+    """Delete the stored models ``names`` (each once, in order). Every name is checked first, so
+    a missing one (:class:`ModelNotFound`, with close names) removes nothing. Each model is
+    renamed aside, so it vanishes at once, then deleted."""
+    names = list(dict.fromkeys(names))
+    paths = [model_path(n) for n in names]
+    for name, path in zip(names, paths):
+        if not (path / META).is_file():
+            raise _not_found(name)
+    for name, path in zip(names, paths):
+        gone = Path(tempfile.mkdtemp(prefix=f".{name}.rm-", dir=path.parent))
+        os.replace(path, gone)
+        shutil.rmtree(gone, ignore_errors=True)
+    return [Removed(name, str(path)) for name, path in zip(names, paths)]
+
+
+def info(name: str) -> ModelInfo:
+    """What ``meta.json`` says of the stored model ``name`` (nothing big is read)."""
     path = model_path(name)
     if not (path / META).is_file():
         raise _not_found(name)
-    gone = Path(tempfile.mkdtemp(prefix=f".{name}.rm-", dir=path.parent))
-    os.replace(path, gone)
-    shutil.rmtree(gone, ignore_errors=True)
-    return path
+    return _info(name, path)
+
+
+def _info(name: str, path: Path) -> ModelInfo:
+    try:
+        meta = read_meta(path)
+    except FormatError:
+        meta = {"kind": "broken"}
+    return ModelInfo(
+        name=name,
+        kind=str(meta.get("kind", "?")),
+        words=int(meta.get("words", 0) or 0),
+        dim=int(meta.get("dim", 0) or 0),
+        source=str(meta.get("source", "")),
+        created=str(meta.get("created", "")),
+        path=str(path),
+    )
 
 
 def list_models() -> list[ModelInfo]:
     """Every stored model, by name, from ``meta.json`` alone (nothing big is read)."""
-    out = []
-    for name in model_names():
-        path = models_dir() / name
-        try:
-            meta = read_meta(path)
-        except FormatError:
-            meta = {"kind": "broken"}
-        out.append(ModelInfo(
-            name=name,
-            kind=str(meta.get("kind", "?")),
-            words=int(meta.get("words", 0) or 0),
-            dim=int(meta.get("dim", 0) or 0),
-            source=str(meta.get("source", "")),
-            created=str(meta.get("created", "")),
-            path=str(path),
-        ))
-    return out
+    return [_info(name, models_dir() / name) for name in model_names()]
+
+
+def import_vectors(path: str | os.PathLike, name: str, format: str = "auto", limit: int | None = None,
+                   force: bool = False, progress: ProgressFn | None = None) -> ModelInfo:
+    """Read a vector file (any format :func:`~vecs.io.formats.read_vectors` reads) into the store
+    as ``name``; the name is checked before the file is read. The model's ``meta`` says where it
+    came from (``source``: the absolute path and the format read)."""
+    if format not in READ_FORMATS:
+        raise FormatError(f"unknown format {format!r}; choose one of {', '.join(READ_FORMATS)}")
+    check_new_name(name, force)  # before reading a big file
+    space = read_vectors(path, format=format, limit=limit, progress=progress)
+    fmt = space.meta.get("format", format)
+    space.meta.update(kind="imported", source=f"{Path(path).expanduser().resolve()} ({fmt})",
+                      params={"format": fmt, "limit": limit})
+    save(space, name, force=force)
+    return info(name)

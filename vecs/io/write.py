@@ -1,19 +1,32 @@
-"""Writing a Space as a vector file, atomically."""
+"""Writing a Space as a vector file (word2vec text or binary, GloVe, Embedding Projector TSV;
+compressed by suffix), atomically, and exporting a model with a report of what was written."""
 
 from __future__ import annotations
 
 import os
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from vecs.errors import FormatError
-from vecs.io.formats import UMASK
+from vecs.errors import FormatError, StoreError
 from vecs.io.tsv import TSV_METADATA, TSV_VECTORS
 from vecs.space import Space
+from vecs.util import atomic_path
 
 WRITE_FORMATS = ("word2vec", "word2vec-bin", "glove", "tsv")
+
+
+@dataclass
+class Exported:
+    """What :func:`export_vectors` wrote: the model, the output path and the files in it."""
+
+    model: str
+    path: str
+    format: str
+    words: int
+    dim: int
+    files: list[str]
 
 
 # -- writing ------------------------------------------------------------------------------------
@@ -60,53 +73,43 @@ def _check_words(words: list[str], fmt: str) -> None:
                               f"contains whitespace)")
 
 
-def _open_out(tmp: Path, final: Path):
+def _open_out(path: Path, final: Path):
+    """``path`` opened for binary writing, compressed when ``final`` ends in .gz, .bz2 or .xz."""
     name = final.name.lower()
     if name.endswith(".gz"):
         import gzip
 
-        return gzip.open(tmp, "wb")
+        return gzip.open(path, "wb")
     if name.endswith(".bz2"):
         import bz2
 
-        return bz2.open(tmp, "wb")
+        return bz2.open(path, "wb")
     if name.endswith(".xz"):
         import lzma
 
-        return lzma.open(tmp, "wb")
-    return open(tmp, "wb")
+        return lzma.open(path, "wb")
+    return open(path, "wb")
 
 
-def _atomic_write(final: Path, write) -> None:
-    """Call ``write(fileobj)`` on a temporary sibling of ``final``, then rename it into place."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.tmp-", dir=final.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        with _open_out(tmp_path, final) as f:
+def _write_file(final: Path, write) -> None:
+    """Call ``write(fileobj)`` on a temporary sibling of ``final`` (compressed by its name),
+    then rename it into place (:func:`vecs.util.atomic_path`)."""
+    with atomic_path(final) as tmp:
+        with _open_out(tmp, final) as f:
             write(f)
-        os.replace(tmp_path, final)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
 
 
-def _umask() -> int:
-    if not UMASK:
-        mask = os.umask(0o022)
-        os.umask(mask)
-        UMASK.append(mask)
-    return UMASK[0]
+def check_format(format: str) -> str:
+    """``format`` if vecs can write it, else :class:`FormatError` (before anything is loaded)."""
+    if format not in WRITE_FORMATS:
+        raise FormatError(f"unknown format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
+    return format
 
 
 def write_vectors(space: Space, path: str | os.PathLike, format: str, force: bool = False) -> Path:
     """Write ``space`` as ``word2vec`` (text with header), ``word2vec-bin``, ``glove`` or
     ``tsv`` (PATH is a folder that receives ``vectors.tsv`` and ``metadata.tsv``). Atomic;
     refuses to replace an existing file without ``force``. Returns PATH."""
-    from vecs.errors import StoreError
-
     path = Path(path).expanduser()
     if format not in WRITE_FORMATS:
         raise FormatError(f"unknown output format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
@@ -129,8 +132,8 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
             for s in range(0, n, step):
                 f.write(_format_block(vectors[s:s + step], "\t"))
 
-        _atomic_write(targets[0], write_vec)
-        _atomic_write(targets[1], lambda f: f.write(("".join(w + "\n" for w in words)).encode("utf-8")))
+        _write_file(targets[0], write_vec)
+        _write_file(targets[1], lambda f: f.write(("".join(w + "\n" for w in words)).encode("utf-8")))
         return path
 
     if path.is_dir():
@@ -153,5 +156,12 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
             for s in range(0, n, step):
                 f.write(_format_block(vectors[s:s + step], " ", words[s:s + step]))
 
-    _atomic_write(path, write)
+    _write_file(path, write)
     return path
+
+
+def export_vectors(space: Space, path: str | os.PathLike, format: str = "word2vec", force: bool = False) -> Exported:
+    """:func:`write_vectors`, reporting what was written (``model`` is the space's name)."""
+    out = write_vectors(space, path, format=format, force=force)
+    files = [str(out / TSV_VECTORS), str(out / TSV_METADATA)] if format == "tsv" else [str(out)]
+    return Exported(space.name, str(out), format, len(space), space.dim, files)

@@ -1,9 +1,9 @@
-"""Checkpoints of our GPT: plain safetensors + JSON folders, saved and loaded."""
+"""Checkpoints of our GPT: plain safetensors + JSON folders in the store, saved (atomically) and
+loaded; the device choice (``auto``, ``cpu``, ``cuda``)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import tempfile
@@ -14,14 +14,12 @@ from typing import Iterator
 
 import numpy as np
 
-from vecs.errors import (
-    DeviceUnavailable,
-    StoreError,
-)
+from vecs.errors import DeviceUnavailable, StoreError
 from vecs.extras import require_torch
 from vecs.io.folder import CONFIG_FILE, MODEL_FILE
 from vecs.jsonify import plain
 from vecs.lm.tokenizer import WordTokenizer
+from vecs.util import replace_dir
 
 OPTIM_FILE, VOCAB_FILE, STATE_FILE = "optimizer.safetensors", "vocab.json", "trainer_state.json"
 
@@ -46,7 +44,8 @@ def pick_device(device: str = "auto") -> str:
 # -- checkpoints -------------------------------------------------------------------------------
 @contextmanager
 def sigint_deferred() -> Iterator[None]:
-    """Hold Ctrl-C back while a checkpoint is swapped in (two renames), then deliver it."""
+    """Hold Ctrl-C back while a checkpoint is swapped in (two renames), then deliver it. Only
+    the main thread can handle signals: elsewhere this does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -62,8 +61,6 @@ def sigint_deferred() -> Iterator[None]:
         signal.signal(signal.SIGINT, old)
         if got:
             raise KeyboardInterrupt
-
-
 
 
 def _write_json(path: Path, obj) -> None:
@@ -106,7 +103,9 @@ def model_tensors(model) -> dict:
 
 def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, state: dict,
                     meta: dict) -> Path:
-    """Write the whole model folder ``path`` atomically (hidden sibling, then swapped in)."""
+    """Write the whole model folder ``path`` atomically: it is written into a hidden sibling,
+    then swapped in (:func:`vecs.util.replace_dir`) with Ctrl-C held back during the swap, so
+    ``path`` is always the previous checkpoint or this one, never half of one."""
     from safetensors.torch import save_file
 
     from vecs.io.folder import write_dir
@@ -116,7 +115,6 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
     name = path.name
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.ckpt-", dir=path.parent))
-    old: Path | None = None
     try:
         emb = model.wte.weight.detach().to("cpu").float().numpy()[: len(tokenizer.words)]
         space = Space(tokenizer.words, np.ascontiguousarray(emb, dtype=np.float32), name=name, meta=meta)
@@ -133,20 +131,9 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
             st["optimizer"] = ometa
         _write_json(folder / STATE_FILE, plain(st))
         with sigint_deferred():
-            if path.exists():
-                old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=path.parent))
-                os.replace(path, old)
-            try:
-                os.replace(folder, path)
-            except BaseException:
-                if old is not None:
-                    os.replace(old, path)
-                    old = None
-                raise
+            replace_dir(folder, path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
     return path
 
 

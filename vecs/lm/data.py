@@ -6,21 +6,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vecs.errors import (
-    CorpusError,
-)
+from vecs.errors import CorpusError
 from vecs.lm.tokenizer import WordTokenizer
 from vecs.progress import ProgressFn, report
 
 
-# -- data --------------------------------------------------------------------------------------
 @dataclass
 class LMData:
+    """A corpus as token ids: the training and validation streams (``<eos>`` after each
+    sentence) and the tokenizer that made them."""
+
     tokenizer: WordTokenizer
     train: np.ndarray  # int64 ids
-    val: np.ndarray
+    val: np.ndarray  # int64 ids
     documents: int
-    val_documents: int
+    val_documents: int  # 0 when the split is by tokens (fewer than 20 documents)
     unk_rate: float  # share of <unk> among the validation words
 
 

@@ -38,6 +38,8 @@ except ImportError as e:  # pragma: no cover - exercised by monkeypatching in th
 
 @dataclass
 class GPTConfig:
+    """The shape of the model (saved as ``config.json`` beside the weights)."""
+
     vocab_size: int = 16002  # words + <unk> + <eos>
     n_layer: int = 4  # transformer blocks
     n_head: int = 4  # attention heads per block
@@ -114,6 +116,9 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
+    """Token + position embeddings, ``n_layer`` blocks, a final LayerNorm and the tied
+    unembedding: (B, T) token ids -> (B, T, V) scores for the next token."""
+
     def __init__(self, config: GPTConfig):
         super().__init__()
         self.config = config

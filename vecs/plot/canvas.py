@@ -15,7 +15,7 @@ Projections, and why:
   neighbours too would spend the two axes on the neighbourhood instead. The point ``c + (b − a)``
   (where the arithmetic lands, unit-length vectors) is marked too: the model's answer is the word
   nearest to it.
-* **bias** — x: each word's projection (cosine) on the bias direction of :mod:`vecs.bias`
+* **bias** — x: each word's projection (cosine) on the bias direction of :mod:`vecs.bias.direction`
   (Bolukbasi's definitional pairs); y: the first principal component of the words' unit vectors
   *after the bias direction is removed* — the main way the words differ apart from the bias, so
   the two axes are orthogonal and the spread in y is not gender. With ``against`` (a debiased
@@ -31,7 +31,6 @@ label's window extent from the renderer) and draws a thin leader line to a label
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
@@ -43,18 +42,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
-
 
 WORD_COLOUR = "#1f5fa8"
 
-
 LIGHT_COLOUR = "#9bb7d9"
 
-
 ANSWER_COLOUR = "#c0392b"
-
 
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
                  "#7f7f7f", "#bcbd22"]
@@ -73,8 +67,11 @@ def new_figure(w: float, h: float):
 
 
 def save(fig: "Figure", path: str | os.PathLike) -> Path:
-    """Write ``fig`` to ``path`` (PNG, SVG or PDF, by suffix) atomically: a temporary sibling with
-    the same suffix, then ``os.replace``. Returns the path."""
+    """Write ``fig`` to ``path`` (PNG, SVG or PDF, by suffix) atomically (a temporary sibling with
+    the same suffix, then a rename), without the date and software stamps, so the same figure gives
+    the same bytes. Returns the path."""
+    from vecs.util import atomic_path
+
     path = Path(path).expanduser()
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -82,22 +79,10 @@ def save(fig: "Figure", path: str | os.PathLike) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise PlotError(f"no such folder: {folder}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=folder)
-    os.close(fd)
-    try:
-        meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
-                                                        {"CreationDate": None, "ModDate": None})
+    meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
+                                                    {"CreationDate": None, "ModDate": None})
+    with atomic_path(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, format=fmt, metadata=meta)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; an image is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     return path
 
 
@@ -268,13 +253,6 @@ def frame(ax, xy: np.ndarray, margin: float = 0.12) -> None:
     ax.set_xlim(lo[0] - margin * span[0], hi[0] + margin * 2.5 * span[0])
     ax.set_ylim(lo[1] - margin * span[1], hi[1] + margin * 1.5 * span[1])
     ax.set_autoscale_on(False)
-
-
-def units(m: np.ndarray) -> np.ndarray:
-    m = np.asarray(m, dtype=np.float64)
-    n = np.linalg.norm(m, axis=1, keepdims=True)
-    n[n == 0] = 1.0
-    return m / n
 
 
 def pca2(m: np.ndarray, seed: int = 0) -> tuple[np.ndarray, list[float]]:

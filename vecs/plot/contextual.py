@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from vecs.errors import PlotError
-from vecs.plot.canvas import GROUP_COLOURS, add_label, deoverlap, frame, new_figure, pca2, units
-
-from typing import TYPE_CHECKING
+from vecs.linalg import unit_rows
+from vecs.plot.canvas import GROUP_COLOURS, add_label, deoverlap, frame, new_figure, pca2
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
-
 
 
 # --------------------------------------------------------------------------------------------
@@ -21,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------------------------
 def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labels: int = 12) -> "Figure":
     """How a word's vector moves through the layers: ``wv`` is a
-    :class:`vecs.contextual.WordVectors` (several sentences, several layers). PCA of the unit
+    :class:`vecs.contextual.extract.WordVectors` (several sentences, several layers). PCA of the unit
     vectors of all layers of all sentences together; one line per sentence through its layers
     (``ax.lines``), its points in ``ax.collections[i]``; layer numbers annotated (all of them up to
     ``max_labels`` layers, else evenly spaced ones, first and last always). ``groups`` (one name per
@@ -31,7 +29,7 @@ def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labe
         raise PlotError(f"{len(groups)} group names for {n} sentences")
     if L < 2:
         raise PlotError("a trajectory needs at least two layers")
-    flat = units(np.asarray(wv.vectors, dtype=np.float64).reshape(L * n, C))
+    flat = unit_rows(np.asarray(wv.vectors, dtype=np.float64).reshape(L * n, C), dtype=np.float64)
     xy, evr = pca2(flat, seed)
     xy = xy.reshape(L, n, 2)
     names = list(dict.fromkeys(groups)) if groups is not None else None
@@ -77,7 +75,7 @@ def _short(s: str, n: int = 40) -> str:
 
 
 def similarity_plot(result, layer: int | None = None) -> "Figure":
-    """The heatmap of :func:`vecs.polysemy.context_similarities`: the cosine of the word's vectors
+    """The heatmap of :func:`vecs.contextual.polysemy.context_similarities`: the cosine of the word's vectors
     between every two sentences at ``layer`` (default: the model's default layer when computed,
     else the first computed layer), every cell annotated (``ax.texts``), the image in
     ``ax.images[0]``."""
@@ -120,7 +118,7 @@ def _tok(s: str) -> str:
 
 
 def lens_plot(result) -> "Figure":
-    """The logit-lens grid of :func:`vecs.contextual.logit_lens`: rows are layers (last at the
+    """The logit-lens grid of :func:`vecs.contextual.lens.logit_lens`: rows are layers (last at the
     top), columns the prompt's positions; each cell shows the top next-token guess (``ax.texts``)
     and is coloured by its probability (``ax.images[0]``, values in ``[0, 1]``)."""
     layers = list(result.layers)
@@ -149,3 +147,35 @@ def lens_plot(result) -> "Figure":
     ax.set_title(f"logit lens: {result.model} on {_short(result.prompt, 50)!r}{nxt}", fontsize=10)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------------------------
+# From a model to a figure: one call per `vecs plot` command
+# --------------------------------------------------------------------------------------------
+def plot_word_layers(model: str, word: str, sentences: Sequence[str], groups: Sequence[str] | None = None,
+                     seed: int = 0, progress=None) -> "Figure":
+    """:func:`layers_plot` of ``word`` in ``sentences`` (every layer of ``model``)."""
+    from vecs.contextual.extract import word_vectors
+    from vecs.errors import ContextualError
+
+    if not sentences:
+        raise ContextualError("no sentences given")
+    wv = word_vectors(model, list(sentences), word, layer="all", progress=progress)
+    return layers_plot(wv, groups=groups, seed=seed)
+
+
+def plot_context_similarity(model: str, word: str, sentences: Sequence[str], layer: str | int | None = None,
+                            standardize: bool = False, progress=None) -> tuple["Figure", int]:
+    """:func:`similarity_plot` of ``word`` across ``sentences`` at ``layer`` (default: the
+    model's default layer); returns the figure and the layer drawn."""
+    from vecs.contextual.polysemy import context_similarities
+
+    r = context_similarities(model, word, list(sentences), layer=layer, standardize=standardize, progress=progress)
+    return similarity_plot(r, r.layers[0]), r.layers[0]
+
+
+def plot_logit_lens(model: str, prompt: str, progress=None) -> "Figure":
+    """:func:`lens_plot` of ``model`` reading ``prompt`` (each layer's top guess)."""
+    from vecs.contextual.lens import logit_lens
+
+    return lens_plot(logit_lens(model, prompt, k=1, progress=progress))

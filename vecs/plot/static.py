@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
 from vecs.errors import PlotError
-from vecs.plot.canvas import (
-    ANSWER_COLOUR,
-    LIGHT_COLOUR,
-    WORD_COLOUR,
-    add_label,
-    arrow,
-    deoverlap,
-    frame,
-    new_figure,
-    pca2,
-    tsne_perplexity,
-    units,
-)
-
-from typing import TYPE_CHECKING
+from vecs.linalg import unit, unit_rows
+from vecs.plot.canvas import (ANSWER_COLOUR, LIGHT_COLOUR, WORD_COLOUR, add_label, arrow, deoverlap, frame, new_figure,
+                              pca2, tsne_perplexity)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
     from vecs.space import Space
-
 
 
 def words_plot(space: "Space", words: Sequence[str], method: str = "pca", neighbours: int = 0,
@@ -53,7 +40,7 @@ def words_plot(space: "Space", words: Sequence[str], method: str = "pca", neighb
     allw = words + extra
     if len(allw) < 2:
         raise PlotError("a map needs at least two words (or --neighbours)")
-    m = units(space.vectors[space.rows(allw)])
+    m = unit_rows(space.vectors[space.rows(allw)], dtype=np.float64)
     if method == "pca":
         xy, evr = pca2(m, seed)
         sub = f"PCA of unit vectors · explained variance {evr[0]:.0%} + {evr[1] if len(evr) > 1 else 0:.0%}"
@@ -91,7 +78,7 @@ def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, s
     """The parallelogram ``a : b :: c : d``: the four words (PCA of their unit vectors, fitted on
     the four alone), arrows a→b and c→d (``ax.patches``, gids ``ab`` and ``cd``), dotted sides a→c
     and b→d, and a cross where ``c + (b − a)`` lands. Without ``d`` the model's answer
-    (:func:`vecs.query.analogy`, inputs excluded) is used and marked as such.
+    (:func:`vecs.static.query.analogy`, inputs excluded) is used and marked as such.
 
     ``ax.collections[0]``: the four words; ``[1]``: the point ``c + b − a``."""
     from vecs.static.query import analogy
@@ -105,9 +92,8 @@ def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, s
     words = [a, b, c, d]
     if len(set(words)) < 4:
         raise PlotError(f"the four words must differ, got {' '.join(words)}")
-    u = units(space.vectors[space.rows(words)])
-    target = u[1] - u[0] + u[2]
-    target = target / (np.linalg.norm(target) or 1.0)
+    u = unit_rows(space.vectors[space.rows(words)], dtype=np.float64)
+    target = unit(u[1] - u[0] + u[2])
     from sklearn.decomposition import PCA
 
     p = PCA(n_components=2, random_state=seed).fit(u)
@@ -153,7 +139,7 @@ def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, s
 # --------------------------------------------------------------------------------------------
 def _bias_axes(space: "Space", words: list[str], d: np.ndarray, seed: int) -> np.ndarray:
     """The y axis: first principal component of the words' unit vectors with ``d`` removed."""
-    u = units(space.vectors[space.rows(words)])
+    u = unit_rows(space.vectors[space.rows(words)], dtype=np.float64)
     r = u - np.outer(u @ d, d)
     from sklearn.decomposition import PCA
 
@@ -167,7 +153,7 @@ def _bias_axes(space: "Space", words: list[str], d: np.ndarray, seed: int) -> np
 def bias_plot(space: "Space", words="professions", against: "Space | None" = None, labels: int = 12,
               seed: int = 0, pairs=None) -> "Figure":
     """``words`` (a named list, a file or a list) along the bias direction (x: cosine with
-    :func:`vecs.bias.direction` of ``space``) and y: the first principal component of the words
+    :func:`vecs.bias.direction.direction` of ``space``) and y: the first principal component of the words
     once the direction is removed. The ``labels`` words at each end of x (and any word when there
     are few) are labelled. ``against``: a second panel with the same words in that model (e.g.
     the debiased one), on the same direction and y axis (those of ``space``).
@@ -196,7 +182,7 @@ def bias_plot(space: "Space", words="professions", against: "Space | None" = Non
     axes = [fig.add_subplot(1, len(panels), i + 1) for i in range(len(panels))]
     data = []
     for sp in panels:
-        u = units(sp.vectors[sp.rows(have)])
+        u = unit_rows(sp.vectors[sp.rows(have)], dtype=np.float64)
         data.append(np.column_stack([u @ d, u @ yvec]))
     allxy = np.vstack(data)
     order = np.argsort(data[0][:, 0], kind="stable")

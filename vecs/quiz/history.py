@@ -10,16 +10,12 @@ from typing import TYPE_CHECKING
 
 from vecs.errors import DatasetError, QuizError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pragma: no cover
     from vecs.quiz.session import Summary
-
 
 HISTORY_FILE = "quiz-history.jsonl"
 
 
-# --------------------------------------------------------------------------------------------
-# History
-# --------------------------------------------------------------------------------------------
 def history_path() -> Path:
     from vecs.paths import home
 

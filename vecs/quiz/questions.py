@@ -1,32 +1,27 @@
-"""Quiz questions: drawn from an analogy set, kept to what the model can answer."""
+"""Quiz questions: drawn from an analogy set, kept to what the model can answer.
+
+* **Questions** come from an analogy file in the Google format (``google``, ``msr`` or a
+  teacher's own file): ``: section`` lines, then ``a b c d`` lines. Only questions whose four words
+  the model knows are asked (looked up in the case the model has: exact, then lower-case, then
+  Capitalised, then UPPER); the others are counted as skipped. A question is shown with the words
+  as they are written in the file.
+* **Drawing** is ``random.Random(seed).sample`` over the usable questions (in file order), so a
+  seed gives the same quiz every time.
+"""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from vecs.errors import QuizError
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
 
-MODES = ("you", "model", "versus")
 
-
-
-HINT_K = 5
-
-
-TYPO_VOCAB = 30_000  # a typed word among the model's first N words is a real word, not a typo
-
-
-# --------------------------------------------------------------------------------------------
-# Questions
-# --------------------------------------------------------------------------------------------
 @dataclass
 class Question:
     """``a : b :: c : d``, the words as written in the file; ``words`` are the same words as the

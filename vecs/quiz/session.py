@@ -1,21 +1,14 @@
-"""Analogy quizzes: questions, grading, sessions and their summaries, as plain data.
+"""A quiz session: grading, the model's answers, the score and the summary, as plain data.
 
-The CLI (``cli/quiz.py``) only draws questions and reads answers; everything that decides
-something lives here.
+The CLI (``cli/quiz.py``) only shows questions and reads answers; everything that decides
+something lives here (the questions themselves in :mod:`vecs.quiz.questions`).
 
-* **Questions** come from an analogy file in the Google format (``google``, ``msr`` or a
-  teacher's own file): ``: section`` lines, then ``a b c d`` lines. Only questions whose four words
-  the model knows are asked (looked up in the case the model has: exact, then lower-case, then
-  Capitalised, then UPPER); the others are counted as skipped. A question is shown with the words
-  as they are written in the file.
-* **Drawing** is ``random.Random(seed).sample`` over the usable questions (in file order), so a
-  seed gives the same quiz every time.
 * **Grading** (:func:`grade`) is case-insensitive; a typo of one edit (Damerau-Levenshtein
   distance 1: one letter inserted, deleted, replaced, or two neighbours swapped) is accepted and
   pointed out — unless the typed word is another word of the question (``dollar`` for
   ``dollars``) or a different word the model knows among its 30,000 most frequent (``worst`` for
   ``worse``): those are real answers, and wrong.
-* **The model's answer** is :func:`vecs.query.analogy` with ``exclude_inputs=True`` (3CosAdd, as
+* **The model's answer** is :func:`vecs.static.query.analogy` with ``exclude_inputs=True`` (3CosAdd, as
   the benchmarks): its best candidate that is not a case variant of an input. The expected
   answer's rank is its rank in that list.
 
@@ -29,18 +22,22 @@ import random
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from vecs.errors import QuizError
-from vecs.quiz.questions import HINT_K, MODES, TYPO_VOCAB, draw
+from vecs.errors import DatasetError, QuizError
+from vecs.quiz.questions import draw
 from vecs.util import edit_distance
 
-if TYPE_CHECKING:
-    from vecs.quiz.questions import Question, QuestionSet
-
-
 if TYPE_CHECKING:  # pragma: no cover
+    from vecs.quiz.questions import Question, QuestionSet
     from vecs.space import Space
+
+MODES = ("you", "model", "versus")
+
+HINT_K = 5  # candidates in a hint
+
+TYPO_VOCAB = 30_000  # a typed word among the model's first N words is a real word, not a typo
 
 
 # --------------------------------------------------------------------------------------------
@@ -99,6 +96,17 @@ def model_answer(space: "Space", q: Question, k: int = HINT_K) -> ModelAnswer:
         rank = 0
     correct = answer is not None and answer.casefold() == q.d.casefold()
     return ModelAnswer(answer, correct, rank, top, [float(r.score) for r in kept])
+
+
+def read_answers(path: str | Path) -> list[str]:
+    """The answers of ``--answers FILE``: one per line (``hint`` asks for a hint)."""
+    p = Path(path).expanduser()
+    if not p.is_file():
+        raise DatasetError(f"no such answers file: {p}")
+    try:
+        return p.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise DatasetError(f"{p} is not UTF-8 text") from None
 
 
 # --------------------------------------------------------------------------------------------

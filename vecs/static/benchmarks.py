@@ -45,7 +45,6 @@ from vecs.space import Space
 
 ANALOGY_SETS = ("google", "msr")
 
-
 SIMILARITY_SETS = ("ws353", "simlex", "men", "rw", "mturk771", "rg65")
 
 

@@ -10,21 +10,13 @@ from typing import Callable
 import numpy as np
 
 from vecs.errors import DatasetError
+from vecs.linalg import row_norms, unit_rows
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 from vecs.static.benchmarks import dataset_path, question_vocab, read_analogies, restricted_rows
 from vecs.static.eval_ties import CANDIDATES_KEPT, TOPN, Exact, tol
 
 METHODS = ("add", "mul")
-
-
-
-
-
-
-
-
-
 
 _MUL_FACTOR_MIN = 0.01  # 1 + cos below this: the float32 table is not trusted (recompute)
 
@@ -157,10 +149,9 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
 
 
 def _unit_rows(block: np.ndarray) -> np.ndarray:
+    """Unit rows in float32, the norms summed as :func:`vecs.linalg.row_norms` sums them."""
     block = np.asarray(block, dtype=np.float32)
-    n = np.sqrt(np.einsum("ij,ij->i", block, block))
-    n[n == 0] = 1.0
-    return block / n[:, None]
+    return unit_rows(block, row_norms(block))
 
 
 def _top_candidates(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
@@ -340,8 +331,6 @@ def _predict(top_i, top_s, kid, qa, qb, qc, method: str,
             low |= (okc & (f < _MUL_FACTOR_MIN)).any(axis=1)
         force = low & (p >= 0)
     return predicted, unsafe & ~force, force
-
-
 
 
 def _first_answer(cands: list[int], kid: np.ndarray, inputs: tuple[int, int, int]) -> int:

@@ -12,6 +12,7 @@ import numpy as np
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 from vecs.static.benchmarks import SIMILARITY_SETS, dataset_path, question_vocab, read_pairs, restricted_rows
+from vecs.static.eval_ties import gensim_unitvec
 
 
 @dataclass
@@ -45,7 +46,7 @@ def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: i
     R = restricted_rows(space, restrict)
     ok, _ = question_vocab(space.words, R, case_insensitive)
     key: Callable[[str], str] = str.upper if case_insensitive else str
-    exact = _PairSim(space)
+    V = space.vectors
     gold: list[float] = []
     model: list = []
     oov = 0
@@ -55,7 +56,8 @@ def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: i
             oov += 1
             continue
         gold.append(score)
-        model.append(exact.similarity(ra, rb))
+        # gensim's similarity(w1, w2): dot(unitvec(v1), unitvec(v2)), the same floats to the last bit
+        model.append(np.dot(gensim_unitvec(np.asarray(V[ra])), gensim_unitvec(np.asarray(V[rb]))))
     nan = float("nan")
     sp = sp_p = pe = pe_p = nan
     if len(gold) >= 2:
@@ -83,23 +85,10 @@ def evaluate_similarity_all(space: Space, restrict: int | None = 300_000, case_i
     return out
 
 
-class _PairSim:
-    """gensim's ``similarity(w1, w2)``: ``dot(unitvec(v1), unitvec(v2))`` with the same BLAS
-    calls, so the same float32 values (and the same correlations, to the last bit)."""
-
-    def __init__(self, space: Space):
-        from scipy.linalg import get_blas_funcs
-
-        probe = np.array([], dtype=float)
-        self._nrm2 = get_blas_funcs(("nrm2",), (probe,))[0]
-        self._scal = get_blas_funcs(("scal",), (probe,))[0]
-        self.V = space.vectors
-
-    def _unitvec(self, vec: np.ndarray) -> np.ndarray:
-        veclen = self._nrm2(vec) if vec.size else 0.0
-        if veclen > 0.0:
-            return self._scal(1.0 / veclen, vec).astype(vec.dtype)
-        return vec
-
-    def similarity(self, a: int, b: int):
-        return np.dot(self._unitvec(np.asarray(self.V[a])), self._unitvec(np.asarray(self.V[b])))
+def evaluate_similarity_sets(space: Space, dataset: str | Path = "all", restrict: int | None = 300_000,
+                             case_insensitive: bool = True,
+                             progress: ProgressFn | None = None) -> list[SimilarityReport]:
+    """One report per set: every packaged set for ``dataset="all"``, else the one set or file."""
+    if dataset == "all":
+        return evaluate_similarity_all(space, restrict, case_insensitive, progress=progress)
+    return [evaluate_similarity(space, dataset, restrict, case_insensitive, progress=progress)]

@@ -1,7 +1,9 @@
-"""Settling near ties of the batched analogy scores exactly, as gensim would order them."""
+"""Settling near ties of the batched analogy scores exactly, as gensim would order them, and
+gensim's own unit-length function (the same BLAS calls, so the same floats)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -10,12 +12,9 @@ from vecs.space import Space
 
 TOPN = 5  # gensim's evaluate_word_analogies asks most_similar for topn=5
 
-
 CANDIDATES_KEPT = TOPN + 3  # candidates kept per question: the 5 examined, and more to settle near ties
 
-
 _ADD_TOL = 1e-4  # near-tie margin (absolute on 3CosAdd sums of cosines, scaled for |s| > 1)
-
 
 _MUL_TOL = 1e-4  # near-tie margin (relative on 3CosMul scores)
 
@@ -28,6 +27,23 @@ def tol(method: str, hi):
     return _MUL_TOL * np.abs(hi)
 
 
+@lru_cache(maxsize=None)
+def _blas():
+    from scipy.linalg import get_blas_funcs
+
+    probe = np.array([], dtype=float)
+    return get_blas_funcs(("nrm2",), (probe,))[0], get_blas_funcs(("scal",), (probe,))[0]
+
+
+def gensim_unitvec(vec: np.ndarray) -> np.ndarray:
+    """``gensim.matutils.unitvec`` of a dense vector, with the same BLAS calls: bit for bit the
+    vector gensim scores with (``vecs.linalg.unit`` may round differently: the benchmarks, which
+    must equal gensim's, use this)."""
+    nrm2, scal = _blas()
+    veclen = nrm2(vec) if vec.size else 0.0
+    if veclen > 0.0:
+        return scal(1.0 / veclen, vec).astype(vec.dtype)
+    return vec
 
 
 class Exact:
@@ -45,11 +61,6 @@ class Exact:
         self.space = space
         self.R = R
         self._full: tuple[np.ndarray, np.ndarray] | None = None
-        from scipy.linalg import get_blas_funcs
-
-        probe = np.array([], dtype=float)
-        self._nrm2 = get_blas_funcs(("nrm2",), (probe,))[0]
-        self._scal = get_blas_funcs(("scal",), (probe,))[0]
 
     def _mean(self, V: np.ndarray, norms: np.ndarray, rows: Sequence[int]) -> np.ndarray:
         """gensim's get_mean_vector(positive=[b, c], negative=[a], pre_normalize=True,
@@ -62,7 +73,7 @@ class Exact:
             mean += weight[idx] * vec
             total_weight += abs(weight[idx])
         mean = mean / total_weight
-        return self._unitvec(mean).astype(np.float32)
+        return gensim_unitvec(mean).astype(np.float32)
 
     def settle(self, method: str, a: int, b: int, c: int, rows: np.ndarray, scores: np.ndarray) -> list[int] | None:
         n_in = min(len(rows), CANDIDATES_KEPT - 1)
@@ -96,12 +107,6 @@ class Exact:
             V = np.asarray(self.space.vectors[: self.R])
             self._full = (V, np.linalg.norm(V, axis=1))  # gensim's fill_norms
         return self._full
-
-    def _unitvec(self, vec: np.ndarray) -> np.ndarray:  # gensim.matutils.unitvec for a dense vector
-        veclen = self._nrm2(vec) if vec.size else 0.0
-        if veclen > 0.0:
-            return self._scal(1.0 / veclen, vec).astype(vec.dtype)
-        return vec
 
     @staticmethod
     def _argsort(x: np.ndarray, topn: int) -> np.ndarray:  # gensim.matutils.argsort(reverse=True)

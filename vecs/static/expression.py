@@ -52,9 +52,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-
 _INSIDE = "'@.-"  # allowed inside a word, never at its start or end
-
 
 _OPS = "+-*/()"
 
@@ -358,18 +356,18 @@ class Evaluated:
     vector: "np.ndarray"  # float32 (dim,)
     words: list[str]  # input words, each once, in order of appearance
     terms: dict[str, float]  # coefficient of each word
+    rows: list[int] = field(default_factory=list)  # the row of each word in the space
 
 
-def evaluate(space: "Space", expr: str | Node, norm: bool = True, lookup=None) -> Evaluated:
+def evaluate(space: "Space", expr: str | Node, norm: bool = True) -> Evaluated:
     """The vector an expression stands for in ``space``: ``sum(coef * unit(word))`` (raw vectors
     with ``norm=False``). Unknown words raise :class:`~vecs.errors.UnknownWord`; an expression
-    whose words cancel out (``king - king``) raises :class:`ExpressionError`. ``lookup(space, words)``
-    may replace ``space.rows`` for the lookup."""
+    whose words cancel out (``king - king``) raises :class:`ExpressionError`."""
     import numpy as np
 
     node = parse(expr) if isinstance(expr, str) else expr
     terms = node.terms()
-    rows = lookup(space, terms) if lookup is not None else space.rows(terms)  # UnknownWord, with suggestions
+    rows = space.rows(terms)  # UnknownWord, with suggestions
     vec = np.zeros(space.dim, dtype=np.float32)
     norms = space.norms if norm else None
     for (w, c), r in zip(terms.items(), rows):
@@ -381,4 +379,4 @@ def evaluate(space: "Space", expr: str | Node, norm: bool = True, lookup=None) -
             vec += np.float32(c) * v
     if not np.any(vec):
         raise ExpressionError(f"{node} is the zero vector (its words cancel out)")
-    return Evaluated(str(node), vec, list(terms), terms)
+    return Evaluated(str(node), vec, list(terms), terms, rows)

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 import numpy as np
 
 from vecs.errors import QueryError
+from vecs.linalg import unit, unit_rows
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
@@ -42,7 +43,6 @@ Method = Literal["add", "mul", "pair"]
 
 
 METHODS = {"add": "3CosAdd", "mul": "3CosMul", "pair": "PairDirection"}
-
 
 _EPS = 1e-6  # 3CosMul's denominator guard, as in gensim's most_similar_cosmul
 
@@ -123,19 +123,10 @@ class OddOneOut:
 
 # -- ranking core ---------------------------------------------------------------------------
 def _find(space: "Space", word: str) -> int | None:
-    """The row of ``word`` or None, without building the word -> row dict of a large space if it
-    is not built yet (building it costs more than a whole cold query: list.index is a C scan)."""
-    if getattr(space, "_index", None) is not None:
-        return space.index.get(word)
-    try:
-        return space.words.index(word)
-    except ValueError:
-        return None
-
-
-def _rows(space: "Space", words: Iterable[str]) -> list[int]:
-    """Rows of a few words; an unknown word raises :class:`UnknownWord` with suggestions."""
-    return space.rows(words)
+    """The row of ``word`` or None. ``in`` and :meth:`Space.row` look a few words up with a C
+    scan of the word list, not by building the word -> row dict of a large space (which costs
+    more than a whole cold query); a word that is not there gets no spelling suggestions."""
+    return space.row(word) if word in space else None
 
 
 def _check_k(k: int) -> None:
@@ -158,11 +149,6 @@ def _cosines(vectors: np.ndarray, norms: np.ndarray, q: np.ndarray) -> np.ndarra
         s = vectors @ q
         s /= norms
     return s
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
-    return (v / n).astype(np.float32) if n > 0 else v.astype(np.float32)
 
 
 def _rankable(scores: np.ndarray) -> np.ndarray:
@@ -219,20 +205,19 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
     _check_k(k)
     row = None if force_expression else _find(space, query)
     if row is not None:
-        terms = {query: 1.0}
-        text = query
+        terms, text, rows = {query: 1.0}, query, {query: row}
         if not space.norms[row] > 0:
             raise QueryError(f"{query!r} has a zero vector: it has no neighbours")
         q = np.asarray(space.vectors[row], dtype=np.float32) / space.norms[row]
     else:
-        ev = evaluate(space, query, lookup=_rows)
+        ev = evaluate(space, query)
         terms, text, q = ev.terms, ev.expression, ev.vector
+        rows = dict(zip(ev.words, ev.rows))
     # gensim: mean of the weighted unit vectors, then unit length (the mean's scale does not matter)
     total = sum(abs(c) for c in terms.values()) or 1.0
-    q = _unit(q / np.float32(total))
+    q = unit(q / np.float32(total), np.float32)
     vectors, norms, n = _candidates(space, restrict)
     scores = _rankable(_cosines(vectors, norms, q))
-    rows = dict(zip(terms, _rows(space, terms)))
     exclude = set(rows.values()) if exclude_inputs else set()
 
     def score_of(r: int) -> float:
@@ -247,7 +232,7 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
 def neighbours(space: "Space", query: str, k: int = 10, exclude_inputs: bool = True,
                restrict: int | None = None) -> NeighboursResult:
     """The ``k`` nearest words (cosine) to a word or to a vector expression (see
-    :mod:`vecs.expression`). A query that is a word of the space is that word, even if it would
+    :mod:`vecs.static.expression`). A query that is a word of the space is that word, even if it would
     parse otherwise (``don't``, ``u.s.``). The query's own words are left out unless
     ``exclude_inputs=False``; their ranks are in ``inputs`` either way. Same answers as gensim's
     ``most_similar``."""
@@ -265,14 +250,13 @@ def calc(space: "Space", expression: str, k: int = 10, exclude_inputs: bool = Tr
 def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms: np.ndarray, method: str):
     """Scores of every candidate for a : b :: c : ? and a scorer for rows beyond the candidates."""
     ra, rb, rc = rows
-    unit = [np.asarray(space.vectors[r], dtype=np.float32) / space.norms[r] for r in rows]
-    ua, ub, uc = unit
+    ua, ub, uc = unit_rows(space.vectors[rows], space.norms[rows])
     if method == "add":
         # gensim most_similar(positive=[b, c], negative=[a]): weighted mean of unit vectors, unit length
         mean = np.zeros(space.dim, dtype=np.float32)
         for w, u in ((1.0, ub), (1.0, uc), (-1.0, ua)):
             mean += np.float64(w) * u
-        q = _unit(mean / 3.0)
+        q = unit(mean / 3.0, np.float32)
         scores = _cosines(vectors, norms, q)
 
         def score_of(r):
@@ -323,8 +307,8 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
     _check_k(k)
     if method not in METHODS:
         raise QueryError(f"unknown analogy method {method!r}; choose one of {', '.join(METHODS)}")
-    rows = _rows(space, [a, b, c])  # UnknownWord with suggestions
-    exp_row = _rows(space, [expected])[0] if expected is not None else None
+    rows = space.rows([a, b, c])  # UnknownWord with suggestions
+    exp_row = space.row(expected) if expected is not None else None
     vectors, norms, n = _candidates(space, restrict)
     scores, score_of = _analogy_scores(space, rows, vectors, norms, method)
     scores = _rankable(np.asarray(scores, dtype=np.float32))
@@ -373,13 +357,10 @@ def exclusion_effect(space: "Space", a: str, b: str, c: str, k: int = 5, expecte
 # -- pairs and groups -----------------------------------------------------------------------
 def similarity(space: "Space", w1: str, w2: str) -> float:
     """Cosine similarity of two words (as gensim's ``similarity``)."""
-    r1, r2 = _rows(space, [w1, w2])
-    v1 = np.asarray(space.vectors[r1], dtype=np.float32)
-    v2 = np.asarray(space.vectors[r2], dtype=np.float32)
-    n1, n2 = float(np.linalg.norm(v1)), float(np.linalg.norm(v2))
-    if n1 == 0 or n2 == 0:
+    u1, u2 = (unit(space.vectors[r], np.float32) for r in space.rows([w1, w2]))
+    if not (u1.any() and u2.any()):  # a zero vector has no direction
         return float("nan")
-    return float(np.dot(v1 / n1, v2 / n2))
+    return float(np.dot(u1, u2))
 
 
 def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
@@ -388,10 +369,9 @@ def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
     words = list(words)
     if len(words) < 3:
         raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
-    rows = _rows(space, words)
-    unit = np.vstack([np.asarray(space.vectors[r], dtype=np.float32) / space.norms[r] for r in rows])
-    mean = _unit(unit.mean(axis=0))
-    dists = unit @ mean
+    rows = space.rows(words)
+    units = unit_rows(space.vectors[rows], space.norms[rows])
+    dists = units @ unit(units.mean(axis=0), np.float32)
     order = sorted(range(len(words)), key=lambda i: (float(dists[i]), words[i]))
     scores = [Scored(words[i], float(dists[i]), rank + 1) for rank, i in enumerate(order)]
     margin = scores[1].score - scores[0].score

@@ -1,4 +1,10 @@
-"""Train word2vec (gensim) on a corpus; the only module that imports gensim for training.
+"""Train word2vec (gensim) on a corpus and keep the vectors in the store; the only module that
+imports gensim for training.
+
+The contract every trainer follows (:func:`vecs.lm.train.train_transformer` too): the trainer
+validates the store name and refuses an existing model before any work (``ModelExists`` unless
+``force``), opens the corpus itself, trains, writes the model to the store only once training
+has finished (an interrupted run leaves the store unchanged), and returns a typed result.
 
 The corpus is tokenised once into a one-sentence-per-line file (cached under
 ``cache_dir()/corpora/`` by corpus fingerprint and tokenisation options) and gensim trains from
@@ -38,11 +44,10 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -51,14 +56,15 @@ import numpy as np
 from vecs.corpus.reader import Corpus, open_corpus
 from vecs.corpus.tokenize import TOKENIZER_VERSION
 from vecs.errors import CorpusError, VecsError
+from vecs.io.store import check_new_name, save
 from vecs.paths import cache_dir
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
+from vecs.util import atomic_path, atomic_write_text
 
 #: tokenised corpora kept in the cache (least recently used ones are removed)
 KEEP_CACHED = 8
-
-
+#: (word, context) pairs in the fixed sample the loss is measured on
 LOSS_PAIRS = 10_000
 
 
@@ -100,43 +106,30 @@ def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFil
                                   meta["counts"], True)
         except (ValueError, KeyError, TypeError, OSError):
             pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{safe}-", suffix=".tmp", dir=folder)
     sentences = examples = tokens = 0
     counts: Counter = Counter()
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            buf: list[str] = []
-            for toks in corpus.sentences(progress):
-                buf.append(" ".join(toks))
-                counts.update(toks)
-                n = len(toks)
-                tokens += n
-                examples += (n - 1) // MAX_SENTENCE + 1
-                if len(buf) >= 4096:
-                    f.write("\n".join(buf))
-                    f.write("\n")
-                    sentences += len(buf)
-                    buf.clear()
-            if buf:
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        buf: list[str] = []
+        for toks in corpus.sentences(progress):
+            buf.append(" ".join(toks))
+            counts.update(toks)
+            n = len(toks)
+            tokens += n
+            examples += (n - 1) // MAX_SENTENCE + 1
+            if len(buf) >= 4096:
                 f.write("\n".join(buf))
                 f.write("\n")
                 sentences += len(buf)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _atomic_write(info, json.dumps({"corpus": corpus.name, "source": corpus.source, "sentences": sentences,
-                                    "examples": examples, "tokens": tokens, "bytes": path.stat().st_size,
-                                    "counts": counts}, ensure_ascii=False))
+                buf.clear()
+        if buf:
+            f.write("\n".join(buf))
+            f.write("\n")
+            sentences += len(buf)
+    atomic_write_text(info, json.dumps({"corpus": corpus.name, "source": corpus.source, "sentences": sentences,
+                                        "examples": examples, "tokens": tokens, "bytes": path.stat().st_size,
+                                        "counts": counts}, ensure_ascii=False))
     _evict(folder, keep=path)
     return CorpusFile(path, sentences, examples, tokens, dict(counts), False)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _evict(folder: Path, keep: Path) -> None:
@@ -148,8 +141,6 @@ def _evict(folder: Path, keep: Path) -> None:
 
 # -- progress from gensim's log -------------------------------------------------------------
 _SCAN = re.compile(r"PROGRESS: at sentence #(\d+), processed (\d+) words")
-
-
 _EPOCH_PROGRESS = re.compile(r"EPOCH (\d+) - PROGRESS: at ([\d.]+)% (?:examples|words)")
 
 
@@ -245,25 +236,57 @@ def _check(name: str, value, low, integer: bool = True) -> None:
         raise VecsError(f"{name} must be {'an integer' if integer else 'a number'} >= {low}, got {value!r}")
 
 
-def train_word2vec(corpus, *, dim: int = 100, window: int = 5, epochs: int = 5, min_count: int = 5,
-                   sg: bool = True, negative: int = 5, sample: float = 1e-3, workers: int | None = None,
-                   seed: int = 1, progress: ProgressFn | None = None, **extra) -> Space:
-    """Train word2vec on ``corpus`` (a :class:`~vecs.corpus.Corpus` or anything
-    :func:`~vecs.corpus.open_corpus` takes) and return the vectors as a :class:`Space`, words in
-    gensim's order (most frequent first). ``extra`` goes to ``gensim.models.Word2Vec`` as is
-    (``alpha``, ``min_alpha``, ``hs``, ``ns_exponent``, ``max_vocab_size``...).
+@dataclass
+class Word2VecResult:
+    """A word2vec model trained and written to the store: where it is, the figures of the run
+    (also in ``space.meta``, saved in ``meta.json``) and the vectors."""
 
-    ``meta`` records the parameters, the corpus (name, source, fingerprint, tokens, sentences),
-    the gensim version, the vocabulary size, the loss after each epoch, ``train_s`` (gensim's
-    training), ``duration_s`` (everything, tokenisation included) and ``words_per_s``."""
+    name: str
+    path: str  # the model's store folder
+    corpus: str  # the corpus's name
+    tokens: int  # tokens in the corpus (one pass)
+    words: int  # the vocabulary
+    dim: int
+    epochs: int
+    train_s: float  # gensim's training
+    duration_s: float  # everything, tokenising the corpus included
+    words_per_s: float | None  # corpus words trained per second of training, all epochs
+    loss: float | None  # after the last epoch (see the module docstring); None without negative sampling
+    initial_loss: float | None  # before training: (1 + negative) ln 2
+    params: dict  # the training parameters, as saved
+    space: Space = field(repr=False, compare=False)  # the vectors, named ``name``
+
+    def summary(self) -> dict:
+        """Everything but the vectors (what ``vecs train word2vec --json`` prints)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "space"}
+
+
+def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, window: int = 5, epochs: int = 5,
+                   min_count: int = 5, sg: bool = True, negative: int = 5, sample: float = 1e-3,
+                   workers: int | None = None, seed: int = 1, lower: bool = True, phrases: bool = False,
+                   progress: ProgressFn | None = None, **extra) -> Word2VecResult:
+    """Train word2vec on ``corpus`` (a :class:`~vecs.corpus.reader.Corpus`, or anything
+    :func:`~vecs.corpus.reader.open_corpus` takes, opened with ``lower`` and ``phrases``) and
+    store the vectors as the model ``name``; words in gensim's order (most frequent first).
+    ``extra`` goes to ``gensim.models.Word2Vec`` as is (``alpha``, ``min_alpha``, ``hs``,
+    ``ns_exponent``, ``max_vocab_size``...).
+
+    The name is checked and an existing model refused (:class:`ModelExists` unless ``force``)
+    before any work; the model is written only once training has finished, so an interrupted
+    run (Ctrl-C) leaves the store unchanged.
+
+    ``space.meta`` records the parameters, the corpus (name, source, fingerprint, tokens,
+    sentences), the gensim version, the vocabulary size, the loss after each epoch, ``train_s``
+    (gensim's training), ``duration_s`` (everything, tokenisation included) and ``words_per_s``."""
     t0 = time.perf_counter()
+    check_new_name(name, force)  # refuse before any work
     workers = workers if workers is not None else (os.cpu_count() or 1)
-    for name, value, low in (("dim", dim, 1), ("window", window, 1), ("epochs", epochs, 1),
-                             ("min_count", min_count, 1), ("negative", negative, 0), ("workers", workers, 1)):
-        _check(name, value, low)
+    for label, value, low in (("dim", dim, 1), ("window", window, 1), ("epochs", epochs, 1),
+                              ("min_count", min_count, 1), ("negative", negative, 0), ("workers", workers, 1)):
+        _check(label, value, low)
     _check("seed", seed, 0)
     _check("sample", sample, 0, integer=False)
-    corpus = open_corpus(corpus, progress=progress)
+    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress)
     cf = corpus_file(corpus, progress)
     if cf.tokens == 0:
         raise CorpusError(f"{corpus.source}: no words to train on")
@@ -349,4 +372,9 @@ def train_word2vec(corpus, *, dim: int = 100, window: int = 5, epochs: int = 5, 
         "words_per_s": round(cf.tokens * epochs / train_s, 1) if train_s > 0 else None,
         "tokenised_cached": cf.cached,
     }
-    return Space(words, vectors, name=f"word2vec-{corpus.name}", meta=meta)
+    space = Space(words, vectors, name=name, meta=meta)
+    path = save(space, name, force=force)
+    return Word2VecResult(
+        name=name, path=str(path), corpus=corpus.name, tokens=cf.tokens, words=len(words), dim=dim, epochs=epochs,
+        train_s=meta["train_s"], duration_s=meta["duration_s"], words_per_s=meta["words_per_s"],
+        loss=meta["loss"], initial_loss=meta["initial_loss"], params=params, space=space)

@@ -1,12 +1,9 @@
-"""Corpora: tokenisation, sentence splitting, streaming, cleaning, stats, errors, the CLI."""
+"""Corpora (vecs.corpus.reader, vecs.corpus.stats): opening named corpora and paths, recipes and
+cleaning, fingerprints, phrases, word counts, every error as one line, and `vecs corpus`."""
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import json
-import lzma
-import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,11 +11,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from corpora import recipes
-pass
-import vecs.corpus.files as corpus_mod
-from vecs.corpus.reader import Corpus, list_corpora, open_corpus
+from vecs.corpus.reader import Corpus, corpus_listing, list_corpora, open_corpus
 from vecs.corpus.stats import corpus_stats
-from vecs.corpus.tokenize import split_sentences, tokenize
 from vecs.errors import CorpusError
 
 runner = CliRunner()
@@ -28,114 +22,16 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-# -- tokenisation -----------------------------------------------------------------------------
-def test_tokenize_unicode_words():
-    assert tokenize("Naïve café-goers in Zürich, São Paulo and Kraków") == [
-        "naïve", "café", "goers", "in", "zürich", "são", "paulo", "and", "kraków"]
-    # decomposed input (e + combining diaeresis) gives the same, composed, token
-    nfd = unicodedata.normalize("NFD", "naïve Zürich")
-    assert nfd != "naïve Zürich"
-    assert tokenize(nfd) == ["naïve", "zürich"]
-    # combining marks inside words (Devanagari vowel signs and virama) do not split them
-    assert tokenize("हिन्दी भाषा") == ["हिन्दी", "भाषा"]
-    assert tokenize("Ελληνικά и русский") == ["ελληνικά", "и", "русский"]
-
-
-def test_tokenize_apostrophes_hyphens_numbers():
-    assert tokenize("Don't stop: the nation's o'clock 'tis the states' rock’n’roll") == [
-        "don't", "stop", "the", "nation's", "o'clock", "tis", "the", "states", "rock'n'roll"]
-    assert tokenize("well-being, so-called — e-mail/web") == ["well", "being", "so", "called", "e", "mail", "web"]
-    assert tokenize("1,000 people in the 1990s paid $3.14 at 4:00 on May 4th, 1,2,3.") == [
-        "1,000", "people", "in", "the", "1990s", "paid", "3.14", "at", "4", "00", "on", "may", "4th", "1,2,3"]
-    assert tokenize("new_york is one token") == ["new_york", "is", "one", "token"]
-    assert tokenize("...!? — ") == []
-
-
-def test_tokenize_case():
-    assert tokenize("The ÉCOLE in Zürich") == ["the", "école", "in", "zürich"]
-    assert tokenize("The ÉCOLE in Zürich", lower=False) == ["The", "ÉCOLE", "in", "Zürich"]
-
-
-def test_split_sentences():
-    assert split_sentences("It rained. Then it stopped! Did it? Yes.") == [
-        "It rained.", "Then it stopped!", "Did it?", "Yes."]
-    # abbreviations, initials and a lower-case continuation do not end a sentence
-    assert split_sentences("Mr. Smith met Dwight D. Eisenhower in the U.S. Army. e.g. this one. He left.") == [
-        "Mr. Smith met Dwight D. Eisenhower in the U.S. Army. e.g. this one.", "He left."]
-    # closing quotes stay with their sentence
-    assert split_sentences('He said "Go." Then he went.') == ['He said "Go."', "Then he went."]
-    assert split_sentences("   ") == []
-
-
-# -- streaming from files -----------------------------------------------------------------------
 TEXT = "The cat sat. The dog ran!\nA cat? Yes.\n"
-TEXT_SENTS = [["the", "cat", "sat"], ["the", "dog", "ran"], ["a", "cat"], ["yes"]]
 
 
-@pytest.mark.parametrize("suffix,opener", [(".txt", open), (".txt.gz", gzip.open), (".txt.bz2", bz2.open),
-                                           (".txt.xz", lzma.open)])
-def test_stream_plain_and_compressed(tmp_path, suffix, opener):
-    p = tmp_path / f"a{suffix}"
-    with opener(p, "wt", encoding="utf-8") as f:
-        f.write(TEXT)
-    c = open_corpus(p)
-    assert c.name == "a"
-    s = c.sentences()
-    assert list(s) == TEXT_SENTS
-    assert list(s) == TEXT_SENTS  # re-iterable: a second pass gives the same
-
-
-def test_stream_folder_recursive_sorted(tmp_path):
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / "z.txt").write_text("Zeta here.", encoding="utf-8")
-    (tmp_path / "a.txt").write_text("Alpha here.", encoding="utf-8")
-    with gzip.open(tmp_path / "b" / "c.txt.gz", "wt", encoding="utf-8") as f:
-        f.write("Gamma here.")
-    (tmp_path / "notes.md").write_text("Ignored: not a .txt file.", encoding="utf-8")
-    c = open_corpus(tmp_path)
-    assert [p.relative_to(tmp_path).as_posix() for p in c.files] == ["a.txt", "b/c.txt.gz", "b/z.txt"]
-    assert list(c.sentences()) == [["alpha", "here"], ["gamma", "here"], ["zeta", "here"]]
-    assert [d.name for d in c.documents()] == ["a.txt", "b/c.txt.gz", "b/z.txt"]
-
-
-def test_streaming_reads_lazily_and_reports_utf8_offset(tmp_path):
-    # the first sentences come out before the bad byte far into the file is read
-    good = ("A fine sentence here.\n" * 200).encode()
-    p = tmp_path / "late.txt"
-    p.write_bytes(good + b"caf\xe9 au lait\n")
-    c = open_corpus(p)  # the first KB is fine: no error yet
-    it = iter(c.sentences())
-    assert next(it) == ["a", "fine", "sentence", "here"]
-    with pytest.raises(CorpusError) as e:
-        list(c.sentences())
-    assert str(e.value) == f"{p}: not UTF-8 text (byte 0xe9 at offset {len(good) + 3})"
-
-
-def test_long_lines_are_cut_at_spaces(tmp_path, monkeypatch):
-    monkeypatch.setattr(corpus_mod, "CHUNK", 64)
-    words = [f"w{i}" for i in range(500)]
-    p = tmp_path / "long.txt"
-    p.write_text(" ".join(words) + "\n" + "é" * 300 + "\nend", encoding="utf-8")
-    sents = list(open_corpus(p).sentences())
-    flat = [t for s in sents for t in s]
-    assert flat[:500] == words  # no word cut in two
-    assert "".join(flat[500:-1]) == "é" * 300  # no UTF-8 sequence cut in two
-    assert flat[-1] == "end"
-
-
-def test_bom_is_dropped(tmp_path):
-    p = tmp_path / "bom.txt"
-    p.write_bytes("\ufeffHello there.".encode("utf-8"))
-    assert list(open_corpus(p).sentences()) == [["hello", "there"]]
-
-
+# -- opening and counting ---------------------------------------------------------------------
 def test_keep_case(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(TEXT, encoding="utf-8")
     assert list(open_corpus(p, lower=False).sentences())[0] == ["The", "cat", "sat"]
 
 
-# -- stats ------------------------------------------------------------------------------------
 def _constructed(tmp_path) -> Path:
     d = tmp_path / "corpus"
     d.mkdir(parents=True)
@@ -165,6 +61,14 @@ def test_cli_corpus_show_json_and_table(tmp_path):
     assert "vocabulary" in r.stdout and "16" in r.stdout and "the" in r.stdout
     r = run("corpus", "show", d, "--keep-case", "--json")
     assert json.loads(r.stdout)["vocabulary"] == 17  # The / the
+    r = run("corpus", "show", d, "--json", "-k", "1")
+    assert json.loads(r.stdout)["top"] == [{"word": "the", "count": 3}]
+
+
+def test_stats_open_a_spec_with_the_options(tmp_path):
+    d = _constructed(tmp_path)
+    assert corpus_stats(d, top=0, lower=False).vocabulary == 17
+    assert corpus_stats(str(d), top=1).top[0].word == "the"
 
 
 def test_lee_recipe_line_documents():
@@ -190,6 +94,18 @@ def test_list_corpora_and_cli():
     assert "public domain" in data["sotu"]["licence"]
     r = run("corpus", "list")
     assert r.exit_code == 0 and "sotu" in r.stdout and "lee" in r.stdout
+    infos = {i.name: i for i in corpus_listing()}
+    assert infos["lee"].resource == "lee" and isinstance(infos["lee"].installed, bool)
+    assert list(data["lee"]) == ["name", "title", "words", "documents", "resource", "installed", "licence", "source",
+                                 "description", "clean"]
+
+
+def test_a_misspelt_corpus_name_gets_close_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CorpusError, match=r"no such corpus or file: sotuu; did you mean 'sotu'"):
+        open_corpus("sotuu")
+    with pytest.raises(CorpusError, match=r"no such corpus or file: zzzz \(named corpora: .*lee"):
+        open_corpus("zzzz")
 
 
 def test_sotu_style_cleaning(tmp_path):

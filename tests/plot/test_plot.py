@@ -353,14 +353,26 @@ def test_cli_plot_errors(toy_model, tmp_path):
     assert r.exit_code == 1 and "--group needs a name" in r.output
     r = runner.invoke(app, ["plot", "layers", "bank", "A bank.", "--group", "x", "The bank."])
     assert r.exit_code == 1 and "before any --group" in r.output
+    r = runner.invoke(app, ["plot", "layers", "bank", "-m", "no-such-model"])
+    assert r.exit_code == 1 and "no sentences given" in r.output  # before any model is loaded
 
 
 def test_cli_sentence_groups_parser():
-    from cli.plot import _sentences_and_groups
+    from cli.options import parse_groups
 
-    assert _sentences_and_groups(["a", "b"]) == (["a", "b"], None)
-    assert _sentences_and_groups(["--group", "money", "a", "b", "--group=river", "c"]) == (
+    assert parse_groups(["a", "b"], "plot layers") == (["a", "b"], None)
+    assert parse_groups(["--group", "money", "a", "b", "--group=river", "c"], "plot layers") == (
         ["a", "b", "c"], ["money", "money", "river"])
+
+
+def test_cli_plot_option_letters(toy_model, tmp_path):
+    # --list is long-only (-l is --layer elsewhere); --neighbours keeps -k (a count)
+    r = runner.invoke(app, ["plot", "bias", "-l", "professions", "-m", toy_model])
+    assert r.exit_code == 2 and "No such option" in r.output
+    out = tmp_path / "w.svg"
+    r = runner.invoke(app, ["plot", "words", "man", "king", "-k", "1", "-m", toy_model, "-o", str(out), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == {"kind": "words", "path": str(out)}
 
 
 @pytest.mark.real

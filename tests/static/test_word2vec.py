@@ -1,5 +1,6 @@
-"""word2vec training: determinism, metadata, progress, the loss, the CLI (store collisions,
---force, Ctrl-C), and sanity checks of a model trained on the State of the Union corpus."""
+"""word2vec training (vecs/static/word2vec.py) and `vecs train word2vec`: determinism, the
+result and metadata, progress, the loss, the store (collisions refused before any work, --force,
+Ctrl-C), and sanity checks of a model trained on the State of the Union corpus."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from vecs.io.store import exists, load
 from vecs.corpus.reader import open_corpus
-from vecs.errors import CorpusError, VecsError
-from vecs.static.word2vec import stable_hash, train_word2vec
+from vecs.errors import CorpusError, ModelExists, StoreError, VecsError
+from vecs.io.store import exists, load
+from vecs.static.word2vec import Word2VecResult, stable_hash, train_word2vec
 
 runner = CliRunner()
 SMALL = dict(dim=16, epochs=2, workers=1, seed=7)
@@ -48,21 +49,22 @@ def test_stable_hash_is_not_pythons_salted_hash():
 
 
 def test_deterministic_in_process_and_across_processes(tmp_path):
-    a = train_word2vec("lee", **SMALL)
-    b = train_word2vec("lee", **SMALL)
+    a = train_word2vec("lee", name="a", **SMALL).space
+    b = train_word2vec("lee", name="b", **SMALL).space
     assert a.words == b.words
     assert np.array_equal(a.vectors, b.vectors)
     out = tmp_path / "v.npy"
     code = ("import numpy as np; from vecs.static.word2vec import train_word2vec; "
-            f"s = train_word2vec('lee', **{SMALL!r}); np.save({str(out)!r}, s.vectors); print(len(s.words))")
+            f"s = train_word2vec('lee', name='c', **{SMALL!r}).space; np.save({str(out)!r}, s.vectors); "
+            "print(len(s.words))")
     # a fresh interpreter, with a different hash salt
     env = dict(os.environ, PYTHONHASHSEED="12345")
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                        cwd=Path(__file__).resolve().parent.parent)
     assert r.returncode == 0, r.stderr
     assert np.array_equal(np.load(out), a.vectors)
-    c = train_word2vec("lee", **{**SMALL, "seed": 8})
-    assert not np.array_equal(c.vectors, a.vectors)  # the seed matters
+    d = train_word2vec("lee", name="d", **{**SMALL, "seed": 8}).space
+    assert not np.array_equal(d.vectors, a.vectors)  # the seed matters
 
 
 def test_same_model_as_plain_gensim_on_the_tokenised_file():
@@ -72,9 +74,10 @@ def test_same_model_as_plain_gensim_on_the_tokenised_file():
 
     from vecs.static.word2vec import corpus_file
 
-    s = train_word2vec("lee", **SMALL)
+    r = train_word2vec("lee", name="s", **SMALL)
+    s = r.space
     cf = corpus_file(open_corpus("lee"))
-    assert cf.cached and cf.tokens == s.meta["tokens"]
+    assert cf.cached and cf.tokens == s.meta["tokens"] == r.tokens
     m = Word2Vec(corpus_file=str(cf.path), vector_size=16, epochs=2, workers=1, seed=7, sg=1)
     assert m.corpus_count == cf.examples and m.corpus_total_words == cf.tokens
     assert s.words == m.wv.index_to_key
@@ -84,7 +87,8 @@ def test_same_model_as_plain_gensim_on_the_tokenised_file():
 # -- what a trained space carries ------------------------------------------------------------
 def test_meta_order_loss_and_progress():
     events = []
-    s = train_word2vec("lee", dim=20, epochs=3, workers=1, progress=events.append)
+    r = train_word2vec("lee", name="m", dim=20, epochs=3, workers=1, progress=events.append)
+    s = r.space
     corpus = open_corpus("lee")
     m = s.meta
     assert m["kind"] == "word2vec" and m["source"] == "lee"
@@ -107,12 +111,13 @@ def test_meta_order_loss_and_progress():
 
 
 def test_cbow_and_bad_parameters():
-    s = train_word2vec("lee", dim=10, epochs=1, workers=1, sg=False)
+    s = train_word2vec("lee", name="cbow", dim=10, epochs=1, workers=1, sg=False).space
     assert s.meta["params"]["sg"] is False and len(s) > 1000
     with pytest.raises(VecsError, match="dim must be"):
-        train_word2vec("lee", dim=0)
+        train_word2vec("lee", name="x", dim=0)
     with pytest.raises(CorpusError, match="min_count"):
-        train_word2vec("lee", dim=10, epochs=1, min_count=100_000)
+        train_word2vec("lee", name="x", dim=10, epochs=1, min_count=100_000)
+    assert not exists("x")  # nothing is stored when training fails
 
 
 def test_phrases_reach_the_model(tmp_path):
@@ -120,8 +125,52 @@ def test_phrases_reach_the_model(tmp_path):
     lines += [" ".join(f"filler{i}x{j}" for j in range(12)) + "." for i in range(60)]
     p = tmp_path / "ny.txt"
     p.write_text("\n".join(lines), encoding="utf-8")
-    s = train_word2vec(open_corpus(p, phrases=True), dim=8, epochs=1, workers=1, min_count=5)
+    s = train_word2vec(open_corpus(p, phrases=True), name="ny", dim=8, epochs=1, workers=1, min_count=5).space
     assert "new_york" in s and "new" not in s
+    # a spec is opened by the trainer, with the same options
+    s2 = train_word2vec(p, name="ny2", phrases=True, dim=8, epochs=1, workers=1, min_count=5).space
+    assert s2.words == s.words and np.array_equal(s2.vectors, s.vectors)
+
+
+# -- the contract: the trainer writes to the store itself --------------------------------------
+def test_result_is_stored_and_typed():
+    r = train_word2vec("lee", name="stored", **SMALL)
+    assert isinstance(r, Word2VecResult)
+    assert r.name == "stored" and r.space.name == "stored" and r.corpus == "lee"
+    assert r.words == len(r.space) and r.dim == 16 and r.epochs == 2 and r.params == r.space.meta["params"]
+    m = r.space.meta
+    assert (r.tokens, r.train_s, r.duration_s, r.words_per_s, r.loss, r.initial_loss) == (
+        m["tokens"], m["train_s"], m["duration_s"], m["words_per_s"], m["loss"], m["initial_loss"])
+    from vecs.io.store import model_path
+
+    assert Path(r.path) == model_path("stored") and Path(r.path).is_dir()
+    saved = load("stored")
+    assert saved.words == r.space.words and np.array_equal(np.asarray(saved.vectors), r.space.vectors)
+    # meta.json holds space.meta (its "created" is the moment of writing)
+    same = {k: v for k, v in json.loads(json.dumps(m)).items() if k != "created"}
+    assert {k: saved.meta[k] for k in same} == same
+    assert list(r.summary()) == ["name", "path", "corpus", "tokens", "words", "dim", "epochs", "train_s",
+                                 "duration_s", "words_per_s", "loss", "initial_loss", "params"]
+
+
+def test_name_checked_and_existing_model_refused_before_any_work(monkeypatch):
+    import vecs.static.word2vec as w2v
+
+    def must_not_open(*a, **k):
+        raise AssertionError("opened the corpus")
+
+    monkeypatch.setattr(w2v, "open_corpus", must_not_open)
+    with pytest.raises(StoreError, match="invalid model name"):
+        train_word2vec("lee", name="bad name", **SMALL)
+    from vecs.io.store import save
+    from vecs.space import Space
+
+    save(Space(["a"], np.ones((1, 2), dtype=np.float32)), "taken")
+    with pytest.raises(ModelExists, match="model 'taken' exists; use --force to replace it"):
+        train_word2vec("lee", name="taken", **SMALL)
+    monkeypatch.undo()
+    r = train_word2vec("lee", name="taken", force=True, **SMALL)
+    assert load("taken").dim == r.dim == 16
 
 
 # -- the CLI ----------------------------------------------------------------------------------
@@ -135,13 +184,13 @@ def test_cli_train_json_collision_and_force(monkeypatch):
     assert saved.dim == 12 and saved.meta["kind"] == "word2vec" and saved.meta["params"]["epochs"] == 1
     before = np.array(saved.vectors)
 
-    # a second model of the same name is refused before any training
+    # a second model of the same name is refused before any work (the corpus is not even opened)
     import vecs.static.word2vec as w2v
 
-    def must_not_train(*a, **k):
-        raise AssertionError("trained although the name is taken")
+    def must_not_open(*a, **k):
+        raise AssertionError("opened the corpus although the name is taken")
 
-    monkeypatch.setattr(w2v, "train_word2vec", must_not_train)
+    monkeypatch.setattr(w2v, "open_corpus", must_not_open)
     r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8)
     assert r.exit_code == 1
     assert r.stderr.strip().splitlines() == ["error: model 'm' exists; use --force to replace it"]
@@ -193,7 +242,7 @@ def test_cli_train_errors():
 @pytest.mark.real
 def test_sotu_model_makes_sense():
     # 2 epochs, 50 dims, one worker (deterministic): ~15 s on 2 cores once tokenised (cached)
-    s = train_word2vec("sotu", dim=50, epochs=2, workers=1, seed=1)
+    s = train_word2vec("sotu", name="sotu-test", dim=50, epochs=2, workers=1, seed=1).space
     assert s.meta["corpus"]["tokens"] > 1_900_000 and 10_000 < len(s) < 15_000
     assert s.meta["losses"][-1] < s.meta["losses"][0] < s.meta["initial_loss"]
     near = {w: set(_nearest(s, w)) for w in ("war", "tax", "congress", "treaty", "navy")}

@@ -15,8 +15,8 @@ from cli.main import app
 from vecs import Space
 from vecs.errors import DatasetError
 from vecs.static.eval_analogies import AnalogyReport, evaluate_analogies
-from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all
-from vecs.static.benchmarks import read_pairs
+from vecs.static.benchmarks import SIMILARITY_SETS, read_pairs
+from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all, evaluate_similarity_sets
 
 runner = CliRunner()
 
@@ -296,6 +296,17 @@ def test_similarity_runs_of_tabs_and_too_few_pairs(pairs_space, tmp_path):
     assert invalid == 0
     rep = evaluate_similarity(pairs_space, f, restrict=2)  # only cat, dog known
     assert (rep.pairs, rep.oov) == (1, 2) and math.isnan(rep.spearman) and math.isnan(rep.pearson)
+
+
+def test_similarity_sets_one_file_or_all(pairs_space, tmp_path, monkeypatch):
+    import vecs.static.eval_similarity as es
+
+    f = tmp_path / "p.tsv"
+    f.write_text(PAIRS, encoding="utf-8")
+    assert evaluate_similarity_sets(pairs_space, f) == [evaluate_similarity(pairs_space, f)]
+    calls = []
+    monkeypatch.setattr(es, "evaluate_similarity", lambda space, name, *a, **kw: calls.append(name) or name)
+    assert evaluate_similarity_sets(pairs_space, "all") == list(SIMILARITY_SETS) == calls
 
 
 @pytest.mark.real

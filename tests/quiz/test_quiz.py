@@ -13,16 +13,12 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from vecs.errors import QuizError
-from vecs.quiz.history import history_path
-from vecs.quiz.questions import draw
+from vecs.quiz.history import history_path, read_history
+from vecs.quiz.questions import draw, load_questions
 from vecs.quiz.session import Grade, Session, grade
 from vecs.util import edit_distance
-from vecs.quiz.questions import load_questions
-from vecs.quiz.history import read_history
 
 runner = CliRunner()
-
-
 
 QUIZ = """\
 : royals
@@ -135,11 +131,11 @@ def test_session_library_api(toy, quiz_file):
 # -- the command -----------------------------------------------------------------------------
 def test_you_mode_scripted_from_stdin(toy_model, quiz_file):
     # questions in the drawn order; answer right, with a typo, and wrong
-    res = _json(run(["--model", toy_model, "--dataset", quiz_file, "-n", "3", "--seed", "1", "--mode", "model", "--json"]))
+    res = _json(run(["--model", toy_model, "--dataset", quiz_file, "--questions", "3", "--seed", "1", "--mode", "model", "--json"]))
     expected = [r["expected"] for r in res["records"]]
     typo = expected[1][:-1] + expected[1][-1] * 2  # one insertion: 'queen' -> 'queenn'
     answers = f"{expected[0]}\n{typo}\nbanana\n"
-    r = run(["--model", toy_model, "--dataset", quiz_file, "-n", "3", "--seed", "1"], input=answers)
+    r = run(["--model", toy_model, "--dataset", quiz_file, "-q", "3", "--seed", "1"], input=answers)
     assert r.exit_code == 0, r.output
     out = r.output
     assert "✓ right" in out and "accepted as a typo" in out and f"it is spelt {expected[1]}" in out
@@ -150,9 +146,9 @@ def test_you_mode_scripted_from_stdin(toy_model, quiz_file):
 
 
 def test_json_records_and_score(toy_model, quiz_file):
-    key = _json(run(["-m", toy_model, "-d", quiz_file, "-n", "3", "--seed", "4", "--mode", "model", "--json"]))
+    key = _json(run(["-m", toy_model, "-d", quiz_file, "-q", "3", "--seed", "4", "--mode", "model", "--json"]))
     exp = [r["expected"] for r in key["records"]]
-    d = _json(run(["-m", toy_model, "-d", quiz_file, "-n", "3", "--seed", "4", "--json"],
+    d = _json(run(["-m", toy_model, "-d", quiz_file, "-q", "3", "--seed", "4", "--json"],
                   input=f"{exp[0]}\n{exp[1].upper()}\nzzz\n"))
     assert d["mode"] == "you" and d["asked"] == 3 and d["planned"] == 3 and d["skipped"] == 1
     assert [r["correct"] for r in d["records"]] == [True, True, False]
@@ -172,7 +168,7 @@ def test_model_mode_answer_key(toy_model, quiz_file):
 
 
 def test_versus_mode_shows_both_scores(toy_model, quiz_file):
-    r = run(["-m", toy_model, "-d", quiz_file, "--mode", "versus", "--seed", "2", "-n", "2"], input="car\ncar\n")
+    r = run(["-m", toy_model, "-d", quiz_file, "--mode", "versus", "--seed", "2", "-q", "2"], input="car\ncar\n")
     assert r.exit_code == 0, r.output
     assert "score: you 0 – model 2" in r.output
     assert "model answered:" in r.output
@@ -181,27 +177,41 @@ def test_versus_mode_shows_both_scores(toy_model, quiz_file):
 
 
 def test_hint_shows_top5_then_asks_again(toy_model, quiz_file):
-    d = _json(run(["-m", toy_model, "-d", quiz_file, "-s", "royals", "-n", "1", "--seed", "0", "--json"],
+    d = _json(run(["-m", toy_model, "-d", quiz_file, "--section", "royals", "-q", "1", "--seed", "0", "--json"],
                   input="hint\nHINT\nqueen\nking\n"))
     rec = d["records"][0]
     assert rec["hints"] == 2 and d["you"]["hints"] == 2 and d["asked"] == 1
     assert len(rec["model_top"]) == 4  # at most 5: the 7 toy words less the 3 inputs
     assert rec["model_top"][0] == rec["expected"]
-    r = run(["-m", toy_model, "-d", quiz_file, "-s", "royals", "-n", "1", "--seed", "0"], input="hint\nx\n")
+    r = run(["-m", toy_model, "-d", quiz_file, "--section", "royals", "-q", "1", "--seed", "0"], input="hint\nx\n")
     assert "hint — the model's top 5: " + ", ".join(rec["model_top"]) in r.output
 
 
 def test_answers_file(toy_model, quiz_file, tmp_path):
     ans = tmp_path / "answers.txt"
     ans.write_text("queen\nking\n", encoding="utf-8")
-    d = _json(run(["-m", toy_model, "-d", quiz_file, "-s", "royals", "--seed", "5", "--answers", str(ans), "--json"]))
+    d = _json(run(["-m", toy_model, "-d", quiz_file, "--section", "royals", "--seed", "5", "--answers", str(ans), "--json"]))
     assert d["asked"] == 2
     r = run(["-m", toy_model, "-d", quiz_file, "--answers", str(tmp_path / "missing.txt")])
     assert r.exit_code == 1 and "no such answers file" in r.output
 
 
+def test_read_answers(tmp_path):
+    from vecs.errors import DatasetError
+    from vecs.quiz.session import read_answers
+
+    ans = tmp_path / "answers.txt"
+    ans.write_text("queen\nhint\n\nking\n", encoding="utf-8")
+    assert read_answers(ans) == ["queen", "hint", "", "king"]
+    ans.write_bytes(b"qu\xe9en\n")
+    with pytest.raises(DatasetError, match="not UTF-8"):
+        read_answers(ans)
+    with pytest.raises(DatasetError, match="no such answers file"):
+        read_answers(tmp_path / "missing.txt")
+
+
 def test_eof_ends_cleanly_and_history_records_it(toy_model, quiz_file):
-    d = _json(run(["-m", toy_model, "-d", quiz_file, "-n", "3", "--seed", "1", "--json"], input="queen\n"))
+    d = _json(run(["-m", toy_model, "-d", quiz_file, "-q", "3", "--seed", "1", "--json"], input="queen\n"))
     assert d["interrupted"] and d["asked"] == 1 and d["planned"] == 3
     h = read_history()
     assert len(h.sessions) == 1 and h.sessions[0]["interrupted"] is True
@@ -218,7 +228,7 @@ def test_ctrl_c_ends_cleanly_with_summary(toy_model, quiz_file, monkeypatch):
             raise KeyboardInterrupt from None
 
     monkeypatch.setattr(builtins, "input", fake_input)
-    r = run(["-m", toy_model, "-d", quiz_file, "-n", "3", "--seed", "1"])
+    r = run(["-m", toy_model, "-d", quiz_file, "-q", "3", "--seed", "1"])
     assert r.exit_code == 0, r.output
     assert "quiz ended early" in r.output and "Score" in r.output and "Traceback" not in r.output
     assert "1 of 3 questions asked" in r.output
@@ -259,7 +269,7 @@ def test_errors_are_one_line(toy_model, quiz_file, tmp_path):
     empty.write_text(": nothing\n", encoding="utf-8")
     r = run(["-m", toy_model, "-d", str(empty)])
     assert r.exit_code == 1 and "no analogy questions" in r.output
-    r = run(["-m", toy_model, "-d", quiz_file, "-s", "unknown"])
+    r = run(["-m", toy_model, "-d", quiz_file, "--section", "unknown"])
     assert r.exit_code == 1 and "no usable question" in r.output
     r = run(["-m", toy_model, "-d", "ws353"])
     assert r.exit_code == 1 and "similarity set" in r.output
@@ -268,12 +278,21 @@ def test_errors_are_one_line(toy_model, quiz_file, tmp_path):
     assert not history_path().exists()
 
 
+def test_option_letters(toy_model, quiz_file):
+    # -q is the number of questions; -n (a store name elsewhere) and -s (--string elsewhere) are not quiz options
+    assert _json(run(["-m", toy_model, "-d", quiz_file, "-q", "1", "--seed", "0", "--mode", "model",
+                      "--json"]))["planned"] == 1
+    for args in (["-n", "1"], ["-s", "royals"]):
+        r = run(["-m", toy_model, "-d", quiz_file, "--mode", "model", *args])
+        assert r.exit_code == 2 and "No such option" in r.output
+
+
 # -- real vectors ----------------------------------------------------------------------------
 @pytest.mark.real
 def test_real_googlenews_google(googlenews):
     from vecs.static.query import analogy
 
-    key = _json(run(["--mode", "model", "-n", "15", "--seed", "11", "--json"]))  # googlenews on google
+    key = _json(run(["--mode", "model", "-q", "15", "--seed", "11", "--json"]))  # googlenews on google
     assert key["dataset"] == "google" and key["model"] == "googlenews"
     assert key["skipped"] > 5000  # the capitals: no place names in this subset
     for r in key["records"]:
@@ -283,5 +302,5 @@ def test_real_googlenews_google(googlenews):
     assert 5 <= key["model_score"]["correct"] <= 15
     # versus on the same questions, scripted: the model's answers given back score the same
     answers = "\n".join(r["model_answer"] for r in key["records"]) + "\n"
-    d = _json(run(["--mode", "versus", "-n", "15", "--seed", "11", "--json"], input=answers))
+    d = _json(run(["--mode", "versus", "-q", "15", "--seed", "11", "--json"], input=answers))
     assert d["you"]["correct"] == d["model_score"]["correct"] == key["model_score"]["correct"]

@@ -1,5 +1,5 @@
-"""Polysemy: senses within vs across, the shipped example set, relatedness evaluation, and the
-CLI commands `senses` and `eval relatedness`."""
+"""Polysemy: a word across sentences (`vecs context`), senses within vs across (`vecs senses`)
+and the shipped example set of homonyms and polysemes."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ import json
 
 import numpy as np
 import pytest
+from helpers import fails
 from typer.testing import CliRunner
 
 from vecs.contextual.align import find_word
 from vecs.contextual.extract import word_vectors
-from vecs.contextual.load import load_model
-from vecs.linalg import cosine_matrix
-from vecs.contextual.polysemy import context_similarities, load_examples, sense_examples, senses
-from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness, read_relatedness
+from vecs.contextual.polysemy import context_similarities, load_examples, read_groups, sense_examples, senses
 from vecs.errors import ContextualError, DatasetError
+from vecs.linalg import cosine_matrix
 
 runner = CliRunner()
 
@@ -31,18 +30,30 @@ def _app():
     return app
 
 
-@pytest.fixture(scope="session")
-def minilm():
-    return load_model("minilm")
+def test_senses_arguments():
+    """Groups come from --group NAME (also -g NAME, --group=NAME); mistakes fail before a model loads."""
+    for args, msg in ((["a bank", "--group", "x", "b bank"], "'a bank' comes before any --group NAME"),
+                      (["a bank", "b bank"], "'a bank' comes before any --group NAME"),
+                      (["--group"], "--group needs a name"),
+                      (["--group=", "a bank"], "--group needs a name"),
+                      (["-g", "x", "a bank", "--bogus"], "unknown option '--bogus' (see vecs senses --help)")):
+        assert msg in fails(["senses", "bank", *args, "-m", "no-such-model"]), args
+    assert "no sentences given" in fails(["senses", "bank", "-m", "no-such-model"])
+    assert "--example takes no word" in fails(["senses", "bank", "--example"])
+    assert "give a word" in fails(["senses"])
 
 
-def test_parse_groups():
-    from cli.contextual import _parse_groups
-
-    g = _parse_groups(["--group", "money", "a bank", "b bank", "--group=river", "c bank", "-g", "x", "d bank"])
-    assert g == {"money": ["a bank", "b bank"], "river": ["c bank"], "x": ["d bank"]}
-    with pytest.raises(ContextualError, match="before any --group"):
-        _parse_groups(["a bank", "--group", "x"])
+def test_read_groups(tmp_path):
+    p = tmp_path / "g.json"
+    p.write_text(json.dumps({"money": MONEY, "river": RIVER[:1]}))
+    assert read_groups(p) == {"money": MONEY, "river": RIVER[:1]}
+    p.write_text(json.dumps(["a bank"]))
+    with pytest.raises(DatasetError, match="expected a JSON object"):
+        read_groups(p)
+    with pytest.raises(DatasetError, match="cannot read"):
+        read_groups(tmp_path / "nope.json")
+    with pytest.raises(DatasetError, match="cannot read"):  # before any model loads
+        senses("no-such-model", "bank", {"money": MONEY}, file=tmp_path / "nope.json")
 
 
 def test_examples_file_is_well_formed():
@@ -54,12 +65,6 @@ def test_examples_file_is_well_formed():
             assert len(sents) >= 5
             for s in sents:
                 find_word(s, w)  # raises if the word is missing
-
-
-def test_dev_set_is_well_formed():
-    rows = read_relatedness(dev_set_path())
-    assert len(rows) >= 100
-    assert len({r["score"] for r in rows}) >= 3  # graded, not binary
 
 
 @pytest.mark.real
@@ -105,46 +110,42 @@ def test_context_similarities_standardized(minilm):
         context_similarities(minilm, "bank", MONEY[:1])
 
 
-def _csv(tmp_path, rows, header="word,sentence1,sentence2,score,string,extra"):
-    p = tmp_path / "rel.csv"
-    import csv
-
-    with open(p, "w", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(header.split(","))
-        w.writerows(rows)
-    return p
-
-
-@pytest.mark.real
-def test_evaluate_relatedness(minilm, tmp_path):
-    rows = []
-    for i, a in enumerate(MONEY):
-        rows.append(["bank", a, MONEY[(i + 1) % 3], 4.5, "", "x"])
-        rows.append(["bank", a, RIVER[i], 1.0, "", "x"])
-        rows.append(["bank", RIVER[i], RIVER[(i + 1) % 3], 4.5, "", "x"])
-    rows.append(["break", "He broke the vase.", "The dam broke.", 3.0, "broke", ""])
-    rows.append(["bank", "Two banks merged.", "The banks of the Nile.", 1.0, "", ""])  # loose: banks
-    rows.append(["bank", "No such word.", "Nor here.", 2.0, "", ""])  # skipped
-    r = evaluate_relatedness(minilm, _csv(tmp_path, rows))
-    assert r.pairs == 11 and r.skipped == 1 and r.skipped_rows == [13]
-    assert [x.layer for x in r.layers] == list(range(7)) and r.layer == r.default_layer == 5
-    assert r.spearman > 0.5 and r.spearman == r.layers[5].spearman
-    assert r.best_layer in range(7)
-
-
-def test_read_relatedness_errors(tmp_path):
-    with pytest.raises(DatasetError, match="missing column"):
-        read_relatedness(_csv(tmp_path, [["bank", "a", "b"]], header="word,sentence1,sentence2"))
-    with pytest.raises(DatasetError, match="not a number"):
-        read_relatedness(_csv(tmp_path, [["bank", "a", "b", "high", "", ""]]))
-    with pytest.raises(DatasetError, match="no such file"):
-        read_relatedness(tmp_path / "nope.csv")
-
-
 # -- CLI -----------------------------------------------------------------------------------
 @pytest.mark.real
-def test_cli_senses(minilm):
+def test_cli_context_json_and_table(minilm):
+    app = _app()
+    res = runner.invoke(app, ["context", "bank", "I paid at the bank.", "We sat on the river bank.",
+                              "The bank lent money.", "--layer", "all", "--json"])
+    assert res.exit_code == 0, res.output
+    d = json.loads(res.stdout)
+    assert d["layers"] == list(range(7)) and d["standardized"] is False
+    assert len(d["pairs"]) == 3 * 7 and all({"word", "score"} <= set(p) for p in d["pairs"])
+    at4 = {(p["a"], p["b"]): p["score"] for p in d["pairs"] if p["layer"] == 4}
+    assert at4[(1, 3)] > at4[(1, 2)]  # money-money closer than money-river
+    res = runner.invoke(app, ["context", "break", "--string", "broke", "--show-tokens", "--standardize"],
+                        input="He broke the vase.\nThe dam broke.\n")
+    assert res.exit_code == 0, res.output
+    assert "broke" in res.output and "standardised: yes" in res.output
+
+
+@pytest.mark.real
+def test_cli_context_file_and_errors(minilm, tmp_path):
+    app = _app()
+    f = tmp_path / "s.txt"
+    f.write_text("the bank\n\nthe other bank\n")
+    res = runner.invoke(app, ["context", "bank", "--file", str(f), "--json", "--layer", "2"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["layers"] == [2]
+    for args, msg in ((["context", "bank", "a bank", "a river"], "not in sentence 2"),
+                      (["context", "bank"], "no sentences"),
+                      (["context", "bank", "a bank", "b bank", "--model", "nosuch"], "no transformer model"),
+                      (["context", "bank", "a bank", "b bank", "--layer", "9"], "out of range")):
+        res = runner.invoke(app, args, input="")
+        assert res.exit_code == 1, args
+        assert msg in res.output and "Traceback" not in res.output
+
+
+@pytest.mark.real
+def test_cli_senses(minilm, tmp_path):
     app = _app()
     args = ["senses", "bank", "--group", "money", *MONEY, "--group", "river", *RIVER, "--json"]
     res = runner.invoke(app, args)
@@ -155,6 +156,13 @@ def test_cli_senses(minilm):
     res = runner.invoke(app, ["senses", "bank", "--group", "money", *MONEY, "--group", "river", *RIVER,
                               "--layer", "3", "--standardize"])
     assert res.exit_code == 0 and "standardised: yes" in res.output and "within money" in res.output
+    # -g and --group=, a repeated group, and groups from a JSON file, merged in order
+    f = tmp_path / "groups.json"
+    f.write_text(json.dumps({"river": RIVER[2:], "stream": ["The bank of the stream was steep."]}))
+    res = runner.invoke(app, ["senses", "bank", "-g", "money", *MONEY[:2], "--group=river", *RIVER[:2],
+                              "-g", "money", MONEY[2], "--file", str(f), "--layer", "3", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["groups"] == {"money": 3, "river": 3, "stream": 1}
     for args, msg in ((["senses", "bank", "--group", "money", *MONEY], "two sense groups"),
                       (["senses", "bank"], "no sentences"),
                       (["senses", "bank", "--group", "a", "a bank", "b bank", "--group", "b", "a river"],
@@ -177,21 +185,3 @@ def test_cli_senses_example(minilm):
     # another layer alone: whether the claim holds at the default layer is unknown, not false
     res = runner.invoke(_app(), ["senses", "--example", "--layer", "3", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["holds_at_default"] is None
-
-
-@pytest.mark.real
-def test_cli_eval_relatedness(minilm, tmp_path):
-    rows = [["bank", a, b, 4.5 if (a in MONEY) == (b in MONEY) else 1.0, "", ""]
-            for a in MONEY + RIVER for b in MONEY + RIVER if a < b]
-    p = _csv(tmp_path, rows)
-    res = runner.invoke(_app(), ["eval", "relatedness", str(p), "--json"])
-    assert res.exit_code == 0, res.output
-    d = json.loads(res.stdout)
-    assert [x["layer"] for x in d["layers"]] == list(range(7))
-    assert all("spearman" in x and "spearman_standardized" in x for x in d["layers"])
-    assert d["best_layer"] in range(7) and d["layer"] == 5 and d["spearman"] > 0.5
-    res = runner.invoke(_app(), ["eval", "relatedness", str(p), "--layer", "2"])
-    assert res.exit_code == 0 and "Spearman at layer 2" in res.output
-    bad = _csv(tmp_path, [["bank", "a"]], header="word,sentence1")
-    res = runner.invoke(_app(), ["eval", "relatedness", str(bad)])
-    assert res.exit_code == 1 and "missing column" in res.output
