@@ -8,6 +8,12 @@ from cli.main import app
 
 runner = CliRunner()
 
+# two senses of `bank`, three sentences each (contextual tests)
+MONEY = ["I deposited my salary at the bank.", "The bank approved our mortgage.",
+         "She opened an account at the bank downtown."]
+RIVER = ["We had a picnic on the bank of the river.", "The fisherman sat on the muddy bank.",
+         "Reeds grow along the bank of the stream."]
+
 
 def ok(args, **kw):
     """Run ``vecs ARGS``; it must exit 0."""

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from helpers import fails
+from helpers import MONEY, RIVER, fails  # noqa: E402
 from typer.testing import CliRunner
 
 from vecs.contextual.align import find_word
@@ -17,11 +17,6 @@ from vecs.errors import ContextualError, DatasetError
 from vecs.linalg import cosine_matrix
 
 runner = CliRunner()
-
-MONEY = ["I deposited my salary at the bank.", "The bank approved our mortgage.",
-         "She opened an account at the bank downtown."]
-RIVER = ["We had a picnic on the bank of the river.", "The fisherman sat on the muddy bank.",
-         "Reeds grow along the bank of the stream."]
 
 
 def _app():

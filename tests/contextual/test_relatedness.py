@@ -6,17 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from helpers import MONEY, RIVER
 from typer.testing import CliRunner
 
 from vecs.contextual.relatedness import dev_set_path, evaluate_relatedness, read_relatedness
 from vecs.errors import DatasetError
 
 runner = CliRunner()
-
-MONEY = ["I deposited my salary at the bank.", "The bank approved our mortgage.",
-         "She opened an account at the bank downtown."]
-RIVER = ["We had a picnic on the bank of the river.", "The fisherman sat on the muddy bank.",
-         "Reeds grow along the bank of the stream."]
 
 
 def _app():
