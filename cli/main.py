@@ -9,17 +9,53 @@ from typer.core import TyperGroup
 from vecs.errors import VecsError
 
 
+def os_error_line(e: OSError) -> str:
+    """One line for an operating-system error: what failed, on which file, and what to do."""
+    import errno
+
+    what = e.strerror or str(e) or type(e).__name__
+    where = f": {e.filename}" if getattr(e, "filename", None) else ""
+    hint = {
+        errno.ENOSPC: " (the disk is full: free some space and run the command again; nothing was replaced)",
+        errno.EDQUOT: " (over the disk quota: free some space and run the command again)",
+        errno.EROFS: " (a read-only file system: point VECS_HOME at a writable folder)",
+        errno.EACCES: " (permission denied: point VECS_HOME at a folder you can write, or check the path)",
+    }.get(e.errno or 0, "")
+    return f"{what}{where}{hint}"
+
+
+def _terminate(signum, frame):  # pragma: no cover - exercised by the kill tests in a subprocess
+    raise KeyboardInterrupt
+
+
 class VecsGroup(TyperGroup):
-    """Root group: turns any :class:`VecsError` into a one-line message and exit code 1."""
+    """Root group, the one error boundary: a :class:`VecsError` or an operating-system error
+    becomes one line on stderr and exit code 1; Ctrl-C (and SIGTERM, which behaves the same)
+    exits 130 with one line. Commands that have something more to say catch these first."""
 
     def invoke(self, ctx):
+        from cli.render import error
+
+        try:
+            import signal
+
+            signal.signal(signal.SIGTERM, _terminate)
+        except (ValueError, OSError):  # pragma: no cover - not the main thread
+            pass
         try:
             return super().invoke(ctx)
         except VecsError as e:
-            from cli.render import error
-
             error(str(e))
             raise typer.Exit(1) from None
+        except OSError as e:
+            error(os_error_line(e))
+            raise typer.Exit(1) from None
+        except MemoryError:
+            error("out of memory: the input is too large for this machine (see the command's --help for limits)")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            error("interrupted")
+            raise typer.Exit(130) from None
 
 
 app = typer.Typer(
