@@ -257,6 +257,8 @@ def ffn(
     L = next(x for x in r.layers if x.layer == r.best_layer)
     console.print(f"block {L.layer}'s feed-forward layer moves {_esc(r.target)} from rank {L.rank_before:,} to "
                   f"rank {L.rank_after:,}; the model's final rank for it: {r.final_rank:,}", soft_wrap=True)
+    if r.note:
+        console.print(f"note: {_esc(r.note)}", soft_wrap=True)
 
 
 def _esc(s: str) -> str:

@@ -2,8 +2,9 @@
 
 Each command calls one function of :mod:`vecs.plot.static` or :mod:`vecs.plot.contextual` (which
 returns a matplotlib figure) and saves it with :func:`vecs.plot.canvas.save` (PNG, SVG or PDF by
-the suffix of ``--out``; written atomically), then prints the path. matplotlib, scikit-learn and
-torch load inside the commands only."""
+the suffix of ``--out``; written atomically), then prints the path and any note the figure carries
+(e.g. that some points are unlabelled). An existing image is replaced only with ``--force``: the
+output is checked before any work. matplotlib, scikit-learn and torch load inside the commands only."""
 
 from __future__ import annotations
 
@@ -15,18 +16,33 @@ from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, LENS_MODEL, ContextModelO
                          SeedOpt, StandardizeOpt, load_space, out_option, parse_groups, progress)
 from cli.render import console, emit_json
 
+ImageForceOpt = Annotated[bool, typer.Option("--force", help="Replace the image file if it exists already.")]
+
 plot_app = typer.Typer(help="Draw embedding spaces into image files (PNG, SVG, PDF).", no_args_is_help=True,
                        rich_markup_mode="rich")
 
 
-def _done(fig, out: str | None, kind: str, as_json: bool, **info) -> None:
-    """Save the figure (``vecs-KIND.png`` here by default) and print its path."""
-    from vecs.plot.canvas import save
+def _out(out: str | None, kind: str, force: bool) -> str:
+    """The image file (``vecs-KIND.png`` here by default), checked before any work: a known suffix,
+    an existing folder, no file there already unless ``--force``."""
+    from vecs.plot.canvas import check_out
 
-    path = save(fig, out or f"vecs-{kind}.png")
+    path = out or f"vecs-{kind}.png"
+    check_out(path, force)
+    return path
+
+
+def _done(fig, out: str, kind: str, as_json: bool, force: bool, **info) -> None:
+    """Save the figure and print its path, then the figure's notes."""
+    from vecs.plot.canvas import notes, save
+
+    path = save(fig, out, force=force)
+    said = notes(fig)
     if as_json:
-        return emit_json({"kind": kind, "path": str(path), **info})
-    console.print(str(path), soft_wrap=True)
+        return emit_json({"kind": kind, "path": str(path), **info, **({"notes": said} if said else {})})
+    console.print(str(path), soft_wrap=True, markup=False, highlight=False)
+    for n in said:
+        console.print(f"note: {n}", soft_wrap=True, markup=False)
 
 
 @plot_app.command("words")
@@ -38,13 +54,15 @@ def words(
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("words")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """A 2-D map of words (PCA or t-SNE), optionally with their neighbours."""
     from vecs.plot.static import words_plot
 
+    out = _out(out, "words", force)
     fig = words_plot(load_space(model), words, method=method, neighbours=neighbours, seed=seed)
-    _done(fig, out, "words", as_json)
+    _done(fig, out, "words", as_json, force)
 
 
 @plot_app.command("analogy")
@@ -56,13 +74,15 @@ def analogy(
     model: ModelOpt = DEFAULT_MODEL,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("analogy")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """The parallelogram A : B :: C : D, with arrows A→B and C→D (PCA of the four words)."""
     from vecs.plot.static import analogy_plot
 
+    out = _out(out, "analogy", force)
     fig = analogy_plot(load_space(model), a, b, c, d, seed=seed)
-    _done(fig, out, "analogy", as_json)
+    _done(fig, out, "analogy", as_json, force)
 
 
 @plot_app.command("bias")
@@ -75,15 +95,17 @@ def bias(
     labels: Annotated[int, typer.Option("--labels", min=0, help="Label this many words at each end.")] = 12,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("bias")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """Words along the bias direction (x) and their main other variation (y)."""
     from vecs.plot.static import bias_plot
 
+    out = _out(out, "bias", force)
     space = load_space(model)
     other = load_space(against) if against else None
     fig = bias_plot(space, words, against=other, labels=labels, seed=seed)
-    _done(fig, out, "bias", as_json)
+    _done(fig, out, "bias", as_json, force)
 
 
 @plot_app.command("layers", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -93,6 +115,7 @@ def layers(
     model: ContextModelOpt = CONTEXT_MODEL,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("layers")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """How WORD's vector moves through the layers, one trajectory per sentence.
@@ -104,9 +127,10 @@ def layers(
     from vecs.plot.contextual import plot_word_layers
 
     sentences, groups = parse_groups(list(ctx.args), "plot layers")
+    out = _out(out, "layers", force)
     with progress() as bars:
         fig = plot_word_layers(model, word, sentences, groups, seed=seed, progress=bars)
-    _done(fig, out, "layers", as_json)
+    _done(fig, out, "layers", as_json, force)
 
 
 @plot_app.command("similarity")
@@ -118,15 +142,17 @@ def similarity(
     model: ContextModelOpt = CONTEXT_MODEL,
     standardize: StandardizeOpt = False,
     out: Annotated[Optional[str], out_option("similarity")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """The heatmap of `vecs context`: cosine of WORD between every two sentences."""
     from vecs.plot.contextual import plot_context_similarity
 
+    out = _out(out, "similarity", force)
     with progress() as bars:
         fig, shown = plot_context_similarity(model, word, sentences, layer=layer, standardize=standardize,
                                              progress=bars)
-    _done(fig, out, "similarity", as_json, layer=shown)
+    _done(fig, out, "similarity", as_json, force, layer=shown)
 
 
 @plot_app.command("lens")
@@ -134,14 +160,16 @@ def lens(
     prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
     model: LensModelOpt = LENS_MODEL,
     out: Annotated[Optional[str], out_option("lens")] = None,
+    force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
     """The logit-lens grid: each layer's top next-token guess at each position, coloured by probability."""
     from vecs.plot.contextual import plot_logit_lens
 
+    out = _out(out, "lens", force)
     with progress() as bars:
         fig = plot_logit_lens(model, prompt, progress=bars)
-    _done(fig, out, "lens", as_json)
+    _done(fig, out, "lens", as_json, force)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,6 +8,7 @@ import math
 from typing import Annotated, Literal, Optional
 
 import typer
+from rich.markup import escape as esc
 
 from cli.options import DEFAULT_MODEL, JsonOpt, KeepInputsOpt, ModelOpt, RestrictOpt, load_space, top_option
 from cli.render import console, emit_json, fmt, table
@@ -25,6 +26,12 @@ def _num(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
+def _short(text: str, n: int = 100) -> str:
+    """A long query (a thousand terms) shortened for a title or a note (--json keeps it whole),
+    escaped for rich: a word such as ``[/b]`` is text, not markup."""
+    return esc(text if len(text) <= n else text[: n - 1] + "…")
+
+
 def _rank_text(r) -> str:
     s = "score n/a" if _num(r.score) is None else f"{r.score:.4f}"
     beyond = "" if r.in_candidates else ", outside --restrict"
@@ -36,36 +43,37 @@ def _results_table(title: str, results, expected: str | None = None, caption: st
     rows = []
     for r in results:
         mark = " ✓" if expected is not None and r.word == expected else ""
-        rows.append([r.rank, r.word + mark, _num(r.score)])
+        rows.append([r.rank, esc(r.word) + mark, _num(r.score)])
     return table(None, ["#", "word", "score"], rows, caption=caption)
 
 
 def _show_inputs(inputs, exclude_inputs: bool, label: str = "inputs") -> None:
     how = "as if kept" if exclude_inputs else "kept"
-    parts = ", ".join(f"[bold]{i.word}[/] {_rank_text(i)}" for i in inputs)
+    parts = ", ".join(f"[bold]{esc(i.word)}[/] {_rank_text(i)}" for i in inputs)
     console.print(f"{label} ({how}): {parts}", soft_wrap=True)
 
 
 def _show_ranked(res, show_inputs: bool) -> None:
-    title = f"Nearest to {res.query}" + (f" in {res.model}" if res.model else "")
+    title = f"Nearest to {_short(res.query)}" + (f" in {esc(res.model)}" if res.model else "")
     console.print(_results_table(title, res.results))
     if show_inputs:
         _show_inputs(res.inputs, res.exclude_inputs)
         top = min(res.inputs, key=lambda i: i.rank)
         if top.rank == 1 and res.exclude_inputs:
-            console.print(f"note: the input [bold]{top.word}[/] is itself nearest to {res.query}; "
+            console.print(f"note: the input [bold]{esc(top.word)}[/] is itself nearest to {_short(res.query)}; "
                           "inputs are left out of the list (--keep-inputs keeps them).", soft_wrap=True)
 
 
 def _show_analogy(res, expect: str | None) -> None:
     from vecs.static.query import METHODS
 
-    title = f"{res.a} : {res.b} :: {res.c} : ?  ({METHODS[res.method]}" + (f", {res.model})" if res.model else ")")
+    title = (f"{_short(res.a)} : {_short(res.b)} :: {_short(res.c)} : ?  ({METHODS[res.method]}"
+             + (f", {esc(res.model)})" if res.model else ")"))
     console.print(_results_table(title, res.results, expected=expect))
-    rows = [[i.role, i.word, i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
+    rows = [[i.role, esc(i.word), i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
     if res.expected is not None:
         e = res.expected
-        rows.append(["expected", e.word, e.rank, _num(e.score), "yes" if not e.excluded else "no"])
+        rows.append(["expected", esc(e.word), e.rank, _num(e.score), "yes" if not e.excluded else "no"])
     how = "their ranks as if kept" if res.exclude_inputs else "kept as candidates"
     console.print(f"[bold]inputs ({how})[/]")
     console.print(table(None, ["role", "word", "rank", "score", "candidate"], rows))
@@ -74,17 +82,17 @@ def _show_analogy(res, expect: str | None) -> None:
         top = next(i for i in res.inputs if i.word == res.top_is_input)
         if res.exclude_inputs:
             first = res.results[0].word if res.results else "–"
-            notes.append(f"note: [bold]{top.word}[/] (input {top.role}) would have ranked first, score "
-                         f"{top.score:.4f}, had the inputs been kept: it was left out, so '{first}' "
+            notes.append(f"note: [bold]{esc(top.word)}[/] (input {top.role}) would have ranked first, score "
+                         f"{top.score:.4f}, had the inputs been kept: it was left out, so '{esc(first)}' "
                          "comes first only because the inputs are excluded (see --keep-inputs).")
         else:
-            notes.append(f"note: the top answer [bold]{top.word}[/] is one of the inputs ({top.role}).")
+            notes.append(f"note: the top answer [bold]{esc(top.word)}[/] is one of the inputs ({top.role}).")
     if res.expected is not None:
         e = res.expected
         if e.rank == 1 and not e.excluded:
-            notes.append(f"expected [bold]{e.word}[/]: rank 1 ✓")
+            notes.append(f"expected [bold]{esc(e.word)}[/]: rank 1 ✓")
         else:
-            notes.append(f"expected [bold]{e.word}[/]: rank {e.rank:,}"
+            notes.append(f"expected [bold]{esc(e.word)}[/]: rank {e.rank:,}"
                          + (f" (score {e.score:.4f})" if _num(e.score) is not None else "")
                          + " — not the answer here.")
     for n in notes:
@@ -182,7 +190,7 @@ def similarity(
     s = run(space, w1, w2)
     if as_json:
         return emit_json({"words": [w1, w2], "score": s, "model": space.name})
-    console.print(f"{w1} · {w2}: [bold]{s:.4f}[/]" + (f"  ({space.name})" if space.name else ""))
+    console.print(f"{esc(w1)} · {esc(w2)}: [bold]{s:.4f}[/]" + (f"  ({esc(space.name)})" if space.name else ""))
 
 
 def odd_one_out(
@@ -199,10 +207,10 @@ def odd_one_out(
     res = run(load_space(model), words)
     if as_json:
         return emit_json(res)
-    rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
+    rows = [[s.rank, esc(s.word) + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
     console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
     console.print(table(None, ["#", "word", "score"], rows))
-    console.print(f"odd one out: [bold]{res.word}[/] (margin {res.margin:.4f} to the next)")
+    console.print(f"odd one out: [bold]{esc(res.word)}[/] (margin {res.margin:.4f} to the next)")
 
 
 def register(app: typer.Typer) -> None:

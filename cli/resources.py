@@ -11,14 +11,24 @@ from cli.render import console, emit_json, progress_bars, table
 
 
 def get(
-    names: Annotated[Optional[list[str]], typer.Argument(help="Resources to fetch (see --list).")] = None,
+    names: Annotated[Optional[list[str]], typer.Argument(help="Resources to fetch or verify (see --list).")] = None,
     list_: Annotated[bool, typer.Option("--list", help="List every resource: kind, size, licence, installed.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Fetch again even if installed.")] = False,
+    verify: Annotated[bool, typer.Option(
+        "--verify", help="Hash every file of the named resources (default: every installed one) and compare "
+                         "with what was recorded at install; exit 1 if any differs.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fetch named resources. Re-running is a no-op; nothing is half-written on failure."""
+    """Fetch named resources, or check installed ones with --verify. Re-running is a no-op; nothing
+    is half-written on failure; every file installed is recorded with its sha256."""
+    from vecs.errors import ResourceError
     from vecs.hub.fetch import fetch_all, listing
 
+    if verify:
+        if list_ or force:
+            raise ResourceError("--verify checks what is installed: it takes no --list or --force")
+        _verify(names or [], as_json)
+        return
     if list_ or not names:
         items = listing()
         if as_json:
@@ -38,6 +48,31 @@ def get(
     for r in results:
         state = "already installed" if r.already else f"fetched from {r.origin} in {r.seconds:.1f} s"
         console.print(f"[bold]{r.name}[/]: {state} → {r.path}", soft_wrap=True)
+
+
+def _verify(names: list[str], as_json: bool) -> None:
+    """``vecs get --verify``: one line per resource that is intact, one per problem."""
+    from vecs.errors import ResourceError
+    from vecs.hub.verify import verify_resources
+
+    with progress_bars(transient=True) as progress:
+        results = verify_resources(names, progress=progress)
+    if as_json:
+        emit_json(results)
+    else:
+        for r in results:
+            if r.ok:
+                how = f", {r.note}" if r.note else ""
+                files = f"{r.files} file" + ("" if r.files == 1 else "s")
+                console.print(f"[bold]{r.name}[/]: [green]ok[/] ({files}{how})", soft_wrap=True)
+            for line in r.problems:
+                console.print(line, soft_wrap=True, markup=False)
+        if not results:
+            console.print("No resource is installed.")
+    failed = [r.name for r in results if not r.ok]
+    if failed:
+        raise ResourceError(f"{len(failed)} of {len(results)} resources failed verification: {', '.join(failed)} "
+                            "(reinstall with `vecs get --force NAME`)")
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.markup import escape
 
 from cli.options import ForceOpt, JsonOpt, NameOpt, load_space, progress
 from cli.render import console, emit_json, table
@@ -19,7 +20,8 @@ def _export_format(value: str) -> str:
 
 
 def models(as_json: JsonOpt = False) -> None:
-    """List the stored models (name, kind, words, dims, source, created)."""
+    """List the stored models (name, kind, words, dims, source, created); a damaged one is listed
+    as broken, with what is wrong in place of its source."""
     from vecs.io.store import list_models
 
     infos = list_models()
@@ -29,7 +31,8 @@ def models(as_json: JsonOpt = False) -> None:
     if not infos:
         console.print("no stored models yet: train one (vecs train) or import a file (vecs import)")
         return
-    rows = [[m.name, m.kind, m.words, m.dim, m.source, m.created[:16].replace("T", " ")] for m in infos]
+    rows = [[m.name, m.kind, m.words, m.dim, m.problem or m.source, m.created[:16].replace("T", " ")]
+            for m in infos]
     console.print(table("models", ["name", "kind", "words", "dims", "source", "created"], rows))
 
 
@@ -53,6 +56,10 @@ def import_(
         return
     console.print(f"imported {info.words:,} words × {info.dim} dims from {info.source} as [bold]{info.name}[/]",
                   soft_wrap=True)
+    if info.duplicates_dropped:
+        shown = ", ".join(repr(w) for w in info.duplicate_words)
+        console.print(f"note: {info.duplicates_dropped:,} repeated word(s) dropped, the first row of each kept "
+                      f"(as gensim does): {escape(shown)}", soft_wrap=True)
 
 
 def export(
@@ -67,7 +74,7 @@ def export(
     """Write a model as a vector file (word2vec text or binary, GloVe, or Embedding Projector TSV)."""
     from vecs.io.write import export_vectors
 
-    out = export_vectors(load_space(model), path, format=format, force=force)
+    out = export_vectors(lambda: load_space(model), path, format=format, force=force)
     if as_json:
         emit_json(out)
         return

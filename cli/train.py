@@ -93,15 +93,16 @@ def transformer(
     min_count: Annotated[Optional[int], typer.Option("--min-count", min=1, help=f"Rarer words become <unk> (default {D['min_count']}).")] = None,
     checkpoint_every: Annotated[Optional[int], typer.Option("--checkpoint-every", min=1, help=f"Steps between checkpoints (default {D['checkpoint_every']}).")] = None,
     keep_case: KeepCaseOpt = False,
-    resume: Annotated[bool, typer.Option("--resume", help="Continue the checkpoint NAME (same corpus and architecture).")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the training of NAME from its last checkpoint (same corpus and architecture).")] = False,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Train a small GPT-style language model (next-word prediction) on a corpus.
 
-    Uses the GPU when there is one (bf16), the CPU otherwise. Checkpoints go to the store as
-    model NAME (its input embeddings answer `vecs neighbours --model NAME`); Ctrl-C keeps the
-    last checkpoint, `--resume` continues from it.
+    Uses the GPU when there is one (bf16), the CPU otherwise. The finished model goes to the
+    store as NAME (its input embeddings answer `vecs neighbours --model NAME`); until then
+    checkpoints are kept beside it, so an existing NAME is replaced (--force) only by a finished
+    model. Ctrl-C (or SIGTERM) keeps the last checkpoint; `--resume` continues from it.
     """
     from vecs.lm.train import train_transformer
 
@@ -111,9 +112,8 @@ def transformer(
                                   steps=steps, epochs=epochs, batch=batch, lr=lr, seed=seed, device=device,
                                   resume=resume, force=force, max_vocab=vocab, min_count=min_count,
                                   checkpoint_every=checkpoint_every, lower=not keep_case, progress=progress)
-    except KeyboardInterrupt:
-        err.print(f"interrupted: the last complete checkpoint of {name!r} (if any) is intact; "
-                  f"continue with the same command and --resume")
+    except KeyboardInterrupt as e:  # the trainer's TrainingInterrupted says what is where now
+        err.print(str(e) or f"interrupted: the model {name!r} is as it was", soft_wrap=True, markup=False)
         raise typer.Exit(130) from None
     if as_json:
         return emit_json(r)

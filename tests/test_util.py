@@ -1,4 +1,4 @@
-"""The ground floor's shared helpers: atomic writes, folder swaps, suggestions (vecs.util)."""
+"""The ground floor's shared helpers (vecs.util): atomic writes and suggestions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import os
 import pytest
 
 import vecs.util
-from vecs.util import atomic_path, atomic_write_text, close_names, did_you_mean, replace_dir
+from vecs.util import atomic_path, atomic_write_text, close_names, did_you_mean
 
 
 def test_doctests():
@@ -35,33 +35,6 @@ def _umask() -> int:
     m = os.umask(0)
     os.umask(m)
     return m
-
-
-def test_replace_dir_swaps_and_keeps_old_on_failure(tmp_path, monkeypatch):
-    dest = tmp_path / "m"
-    dest.mkdir()
-    (dest / "v").write_text("old")
-    new = tmp_path / ".m.tmp"
-    new.mkdir()
-    (new / "v").write_text("new")
-    replace_dir(new, dest)
-    assert (dest / "v").read_text() == "new" and not new.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]  # the old one is gone
-
-    newer = tmp_path / ".m.tmp2"
-    newer.mkdir()
-    real = os.replace
-
-    def failing(a, b):
-        if str(a) == str(newer):
-            raise OSError("disk full")
-        return real(a, b)
-
-    monkeypatch.setattr(os, "replace", failing)
-    with pytest.raises(OSError):
-        replace_dir(newer, dest)
-    assert (dest / "v").read_text() == "new"  # put back
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".m.tmp2", "m"]
 
 
 def test_suggestions():

@@ -14,7 +14,7 @@ from pathlib import Path
 from vecs.errors import ModelNotFound
 from vecs.io.folder import MODEL_FILE, VECTORS, is_transformer, load_dir
 from vecs.io.formats import read_vectors
-from vecs.io.store import exists, load, model_names, model_path
+from vecs.io.store import exists, load, model_names, model_path, store_root
 from vecs.progress import ProgressFn
 from vecs.space import Space
 from vecs.util import close_names, did_you_mean
@@ -88,12 +88,8 @@ def _transformer_resources() -> list[str]:
 
 def transformer_names() -> list[str]:
     """Transformer resources, then our trained transformers in the store."""
-    from vecs.paths import models_dir
-
-    folder = models_dir()
-    ours = sorted(p.name for p in folder.iterdir() if not p.name.startswith(".") and is_transformer(p)) \
-        if folder.is_dir() else []
-    return _transformer_resources() + ours
+    root = store_root()
+    return _transformer_resources() + [n for n in model_names() if is_transformer(root / n)]
 
 
 def resolve_transformer(spec: str | os.PathLike, progress: ProgressFn | None = None,

@@ -277,10 +277,10 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
                                  "banana", "car", "truck") if w in spaces[0]]
             if len(shown) >= 3:
                 fig = words_plot(spaces[0], shown, neighbours=2, seed=seed)
-                step.plot = str(save(fig, out / "words.png"))
+                step.plot = str(save(fig, out / "words.png", force=True))
         if key == "queen" and all(w in spaces[0] for w in ("man", "woman", "king")):
             fig = analogy_plot(spaces[0], "man", "woman", "king", seed=seed)
-            step.plot = str(save(fig, out / "analogy.png"))
+            step.plot = str(save(fig, out / "analogy.png", force=True))
         if key == "doctor":
             step.note = ("Excluding the input words (as every benchmark does) is what lets nurse win: kept, "
                          "the nearest word to doctor − man + woman is doctor itself (Nissim et al. 2020).")
@@ -307,7 +307,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
                 sents += ss[:3]
                 groups += [g] * len(ss[:3])
             fig = plot_word_layers("minilm", "bank", sents, groups, seed=seed)
-            step.plot = str(save(fig, out / "bank-layers.png"))
+            step.plot = str(save(fig, out / "bank-layers.png", force=True))
         except VecsError:  # pragma: no cover - the step above reported it
             pass
         steps.append(step)
@@ -317,7 +317,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
             o, lens = _darwin("smollm2", progress)
             step = Step("darwin", "later layers refine the next-word guess (logit lens: \"Darwin wrote\" → \"the\")",
                         'vecs lens "Darwin wrote" -m smollm2', [o])
-            step.plot = str(save(lens_plot(lens), out / "lens-darwin.png"))
+            step.plot = str(save(lens_plot(lens), out / "lens-darwin.png", force=True))
         except VecsError as e:
             step = Step("darwin", "logit lens: \"Darwin wrote\" → \"the\"", 'vecs lens "Darwin wrote"',
                         [Outcome("smollm2", None, str(e))])

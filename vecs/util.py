@@ -1,11 +1,12 @@
-"""Small helpers every room shares, one copy each: atomic writes and folder swaps, spelling
-distance and "did you mean" suggestions."""
+"""Small helpers every room shares, one copy each: atomic file writes (flushed to disk, renamed
+into place), spelling distance and "did you mean" suggestions. Folder swaps that survive a kill
+and the writers' lock are in :mod:`vecs.swap`.
+"""
 
 from __future__ import annotations
 
 import difflib
 import os
-import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Iterable, Iterator
 
 
 # -- atomic writes ----------------------------------------------------------------------------
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's umask (for files and folders made private by ``tempfile``)."""
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
@@ -33,6 +35,20 @@ def fsync_dir(folder: str | os.PathLike) -> None:
         os.close(fd)
 
 
+def fsync_tree(folder: str | os.PathLike) -> None:
+    """Flush every file and folder under ``folder`` to disk (before it is renamed into place)."""
+    for root, _dirs, files in os.walk(folder, topdown=False):
+        for f in files:
+            p = os.path.join(root, f)
+            if not os.path.islink(p):
+                fd = os.open(p, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        fsync_dir(root)
+
+
 @contextmanager
 def atomic_path(final: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary sibling of ``final`` to write; when the block ends without error the
@@ -45,7 +61,7 @@ def atomic_path(final: str | os.PathLike, suffix: str = "") -> Iterator[Path]:
     os.close(fd)
     tmp_path = Path(tmp)
     try:
-        os.chmod(tmp_path, 0o666 & ~_umask())
+        os.chmod(tmp_path, 0o666 & ~current_umask())
         yield tmp_path
         with open(tmp_path, "rb+") as f:
             os.fsync(f.fileno())
@@ -64,31 +80,6 @@ def atomic_write_bytes(final: str | os.PathLike, data: bytes) -> Path:
 
 def atomic_write_text(final: str | os.PathLike, text: str) -> Path:
     return atomic_write_bytes(final, text.encode("utf-8"))
-
-
-def replace_dir(new: str | os.PathLike, dest: str | os.PathLike) -> Path:
-    """Move the finished folder ``new`` to ``dest``. An existing ``dest`` is first moved aside
-    (``.NAME.old-*``) and removed only once ``new`` is in place; if that rename fails, the old
-    folder is put back. ``new`` must be on the same file system (a sibling of ``dest``)."""
-    new, dest = Path(new), Path(dest)
-    old: Path | None = None
-    if dest.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
-        try:
-            os.replace(dest, old)  # an empty folder as target: the rename goes over it
-        except BaseException:
-            old.rmdir()
-            raise
-    try:
-        os.replace(new, dest)
-    except BaseException:
-        if old is not None:
-            os.replace(old, dest)
-        raise
-    fsync_dir(dest.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return dest
 
 
 # -- spelling ---------------------------------------------------------------------------------

@@ -13,14 +13,16 @@ from vecs.contextual.lens import logit_lens
 from vecs.errors import ContextualError
 
 runner = CliRunner()
-pytestmark = pytest.mark.real
+real = pytest.mark.real
 
 
+@real
 def test_lens_refuses_an_encoder(minilm):
     with pytest.raises(ContextualError, match="causal"):
         logit_lens(minilm, "Hello there")
 
 
+@real
 def test_lens_last_layer_is_the_models_own_prediction(smollm2):
     import torch
 
@@ -38,6 +40,7 @@ def test_lens_last_layer_is_the_models_own_prediction(smollm2):
         assert r.guesses[-1][t][0].score == pytest.approx(float(top.values[0]), abs=1e-4)
 
 
+@real
 def test_cli_lens(smollm2):
     res = runner.invoke(app, ["lens", "The capital of France is", "-k", "2", "--json"])
     assert res.exit_code == 0, res.output
@@ -50,6 +53,7 @@ def test_cli_lens(smollm2):
     assert res.exit_code == 1 and "causal" in res.output
 
 
+@real
 def test_decode_and_show_token_belong_to_the_adapter(smollm2, minilm):
     import torch
 
@@ -65,6 +69,7 @@ def test_decode_and_show_token_belong_to_the_adapter(smollm2, minilm):
         minilm.require_causal()
 
 
+@real
 def test_a_late_mlp_writes_warsaw():
     from vecs.contextual.lens import feed_forward_lens
 
@@ -80,6 +85,7 @@ def test_a_late_mlp_writes_warsaw():
     assert r.layers[0].rank_after > 100
 
 
+@real
 def test_cli_ffn_json_and_default_target():
     res = runner.invoke(app, ["ffn", "The capital of France is", "--json"])
     assert res.exit_code == 0, res.output
@@ -88,7 +94,97 @@ def test_cli_ffn_json_and_default_target():
     assert {"layer", "rank_before", "rank_after", "raised"} <= set(out["layers"][0])
 
 
+@real
 def test_cli_ffn_needs_a_causal_model():
     res = runner.invoke(app, ["ffn", "The capital of Poland is", "-m", "minilm"])
     assert res.exit_code == 1
     assert "causal" in res.stderr and "Traceback" not in res.output
+
+
+# -- the target a lens follows (issue 9: never silently <unk> or a piece) ------------------------
+def _tiny_gpt():
+    """Our GPT's adapter around a 2-layer model with a 12-word vocabulary (no download)."""
+    torch = pytest.importorskip("torch")
+    from vecs.contextual.align import WORD_RE
+    from vecs.contextual.gpt import GPTModel
+    from vecs.lm.model import GPT, GPTConfig
+
+    torch.manual_seed(0)
+    cfg = GPTConfig(vocab_size=12, n_layer=2, n_head=2, n_embd=8, block_size=16)
+    words = ["<unk>", "<eos>", "the", "bank", "river", "money", "is", "a", "of", "by", "on", "we"]
+
+    class Tok:  # the word-level tokenizer's interface: unknown words are <unk> (id 0)
+        def encode(self, text):
+            found = list(WORD_RE.finditer(text.lower()))
+            return [words.index(m.group()) if m.group() in words else 0 for m in found], [m.span() for m in found]
+
+        def decode(self, ids):
+            return " ".join(words[i] for i in ids)
+
+    m = GPTModel.__new__(GPTModel)
+    m.model, m.tokenizer, m.config = GPT(cfg).eval(), Tok(), cfg
+    m.name, m.source, m.kind, m.causal = "tiny", "tiny", "gpt", True
+    m.n_layers, m.dim, m.max_tokens, m.default_layer, m.device = 2, 8, 16, 1, "cpu"
+    return m
+
+
+def test_ffn_refuses_a_target_our_gpt_does_not_know():
+    from vecs.contextual.lens import feed_forward_lens
+
+    m = _tiny_gpt()
+    with pytest.raises(ContextualError) as e:
+        feed_forward_lens(m, "we sat on the", target="zzzqqq")
+    assert str(e.value) == ("'zzzqqq' is not in tiny's vocabulary (it would be the unknown token '<unk>'): "
+                            "choose a word the model knows")
+    r = feed_forward_lens(m, "we sat on the", target="bank")
+    assert r.target == "bank" and r.target_tokens == ["bank"] and r.note == ""
+    assert r.target_id == 3 and len(r.layers) == 2
+    with pytest.raises(ContextualError, match="the target is empty"):
+        feed_forward_lens(m, "we sat on the", target="  ")
+
+
+def test_ffn_says_which_token_of_a_several_token_target_it_follows():
+    from vecs.contextual.lens import feed_forward_lens
+
+    r = feed_forward_lens(_tiny_gpt(), "we sat on the", target="river bank")
+    assert r.target == "river" and r.target_id == 4
+    assert r.note == "'river bank' is more than one token: the lens follows the first, 'river'"
+
+
+class _Adapter:
+    """An adapter that can list a word's tokens and name its unknown token."""
+
+    name = "stub"
+    unknown_id = 0
+    vocab = {"<unk>": 0, " War": 1, "saw": 2, " Paris": 3}
+
+    def token_ids(self, word):
+        return {"Warsaw": [1, 2], "Paris": [3], "zzz": [0], "Paris zzz": [3, 0]}[word]
+
+    def token_id(self, word):
+        return self.token_ids(word)[0]
+
+    def token_text(self, i):
+        return next(t for t, j in self.vocab.items() if j == i)
+
+
+def test_target_token_uses_the_adapters_token_list_and_unknown_id():
+    from vecs.contextual.lens import target_token
+
+    t = target_token(_Adapter(), "Warsaw")
+    assert (t.id, t.tokens) == (1, [" War", "saw"])
+    assert t.note == "'Warsaw' is 2 tokens (' War', 'saw'): the lens follows the first, ' War'"
+    assert target_token(_Adapter(), "Paris").note == ""
+    with pytest.raises(ContextualError, match="'zzz' is not in stub's vocabulary"):
+        target_token(_Adapter(), "zzz")
+    assert target_token(_Adapter(), "Paris zzz").note.startswith("'Paris zzz' is 2 tokens")
+
+
+@real
+def test_smollm2_reports_a_target_split_into_pieces(smollm2):
+    from vecs.contextual.lens import target_token
+
+    assert target_token(smollm2, "Warsaw").note == ""
+    t = target_token(smollm2, "zzzqqq")
+    assert t.note.startswith("'zzzqqq' is ") and "the lens follows the first" in t.note
+    assert "zzzqqq".startswith(smollm2.token_text(t.id).strip())

@@ -64,6 +64,20 @@ def test_read_relatedness_errors(tmp_path):
         read_relatedness(tmp_path / "nope.csv")
 
 
+@pytest.mark.parametrize("score", ["nan", "inf", "-Infinity", "1e400"])
+def test_relatedness_csv_rejects_nonfinite_scores_with_file_and_line(tmp_path, score):
+    rows = [["bank", "a bank", "the bank", "3", "", ""], ["bank", "a bank", "the bank", score, "", ""]]
+    with pytest.raises(DatasetError, match=f"rel.csv line 3: score '{score}' is not a finite number"):
+        read_relatedness(_csv(tmp_path, rows))
+
+
+def test_relatedness_csv_that_the_csv_module_cannot_read_is_a_dataset_error(tmp_path):
+    p = tmp_path / "big.csv"  # a field over the csv module's size limit: csv.Error before
+    p.write_text("word,sentence1,sentence2,score\nbank,\"" + "x" * 200_000 + "\",b,3\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="big.csv: not a readable CSV file"):
+        read_relatedness(p)
+
+
 @pytest.mark.real
 def test_cli_eval_relatedness(minilm, tmp_path):
     rows = [["bank", a, b, 4.5 if (a in MONEY) == (b in MONEY) else 1.0, "", ""]

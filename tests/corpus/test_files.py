@@ -13,7 +13,6 @@ import vecs.corpus.files as corpus_mod
 from vecs.corpus.reader import open_corpus
 from vecs.errors import CorpusError
 
-
 TEXT = "The cat sat. The dog ran!\nA cat? Yes.\n"
 
 
@@ -75,3 +74,37 @@ def test_bom_is_dropped(tmp_path):
     p = tmp_path / "bom.txt"
     p.write_bytes("\ufeffHello there.".encode("utf-8"))
     assert list(open_corpus(p).sentences()) == [["hello", "there"]]
+
+
+# -- issue 9: corrupt archives ------------------------------------------------------------------
+def _damaged(tmp_path, suffix, opener, damage):
+    p = tmp_path / f"c{suffix}"
+    with opener(p, "wt", encoding="utf-8") as f:
+        f.write(TEXT * 200)
+    data = bytearray(p.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data[len(data) // 2] ^= 0xFF
+    p.write_bytes(bytes(data))
+    return p
+
+
+@pytest.mark.parametrize("suffix,opener,name", [(".txt.gz", gzip.open, "gzip"), (".txt.bz2", bz2.open, "bzip2"),
+                                                (".txt.xz", lzma.open, "xz")])
+@pytest.mark.parametrize("damage", ["flip a byte", "truncate"])
+def test_corrupt_compressed_corpus_is_a_corpus_error_naming_the_file(tmp_path, suffix, opener, name, damage):
+    # these gave zlib.error, LZMAError, EOFError or OSError from corpus show, train and eval
+    p = _damaged(tmp_path, suffix, opener, damage)
+    with pytest.raises(CorpusError, match=f"corrupt {name} data in {p}"):
+        list(open_corpus(p).sentences())
+
+
+@pytest.mark.parametrize("compress,name", [(lambda b: gzip.compress(b, mtime=0), "gzip"), (lzma.compress, "xz")])
+def test_byte_12_flipped_gives_the_typed_error_not_zlib_error_or_lzma_error(tmp_path, compress, name):
+    p = tmp_path / f"c.txt.{'gz' if name == 'gzip' else 'xz'}"
+    data = bytearray(compress((TEXT * 200).encode()))  # gzip: byte 12 is deflate data (zlib.error before)
+    data[12] ^= 0xFF
+    p.write_bytes(bytes(data))
+    with pytest.raises(CorpusError, match=f"corrupt {name} data in {p}"):
+        list(open_corpus(p).sentences())

@@ -191,7 +191,7 @@ def _error_cases(tmp_path) -> dict[str, tuple[Path, str]]:
     cases["latin-1"] = (latin, "latin1.txt: not UTF-8 text (byte 0xe9 at offset 6)")
     badgz = tmp_path / "bad.txt.gz"
     badgz.write_bytes(b"this is not gzip")
-    cases["bad gzip"] = (badgz, "cannot read")
+    cases["bad gzip"] = (badgz, "corrupt gzip data in")
     return cases
 
 
@@ -215,3 +215,15 @@ def test_corpus_errors_through_train(tmp_path):
         r = run("train", "word2vec", path, "--name", "m")
         assert r.exit_code == 1, what
         assert message in " ".join(r.stderr.split()) and "Traceback" not in r.output
+
+
+def test_an_empty_corpus_spec_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "here.txt").write_text("The current folder must not be read.", encoding="utf-8")
+    for spec in ("", "  "):
+        with pytest.raises(CorpusError, match="no corpus given"):
+            open_corpus(spec)
+    for args in (["corpus", "show", ""], ["train", "word2vec", "", "--name", "m"]):
+        r = run(*args)
+        assert r.exit_code == 1 and r.stderr.strip().startswith("error: no corpus given"), (args, r.stderr)
+        assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output

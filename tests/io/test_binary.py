@@ -46,7 +46,7 @@ def test_truncated_binary(tmp_path, toy, cut):
 
 def test_binary_header_promises_more_rows(tmp_path):
     v = np.ones((2, 4), np.float32)
-    p = write(tmp_path / "v.bin", bin_bytes(["a", "b"], v, header="3 4\n"))
+    p = write(tmp_path / "v.bin", bin_bytes(["wordier", "wordiest"], v, header="3 4\n"))  # 3 rows could fit
     refuse(p, "word2vec-bin", "truncated", "3 vectors", "row 3")
 
 
@@ -99,3 +99,48 @@ def test_googlenews_reader_agrees_with_gensim(googlenews_bin, googlenews):
     assert googlenews.words == kv.index_to_key
     np.testing.assert_array_equal(googlenews.vectors, kv.vectors)
     assert googlenews.name == "googlenews"
+
+
+# -- issue 9: hostile and careless files --------------------------------------------------------
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_binary_reader_rejects_nan_and_inf_with_file_and_row(tmp_path, bad):
+    v = np.array([[1, 2], [3, bad], [5, 6]], np.float32)
+    p = write(tmp_path / "v.bin", bin_bytes(["a", "bee", "c"], v))
+    refuse(p, "auto", "row 2 ('bee')", "value 2", "not a finite number")
+
+
+@pytest.mark.parametrize("header", ["1000000000000 4", "5 1000000000000", "99999999999999999999999 4"])
+def test_absurd_binary_headers_are_refused_before_allocating(tmp_path, header):
+    # these gave MemoryError (14.6 TiB) and ValueError (maximum allowed dimension exceeded)
+    p = write(tmp_path / "v.bin", f"{header}\n".encode() + b"cat " + np.ones(4, "<f4").tobytes() + b"\n")
+    refuse(p, "word2vec-bin", "the header promises", "but the file has only")
+
+
+@pytest.mark.parametrize("header", ["1000000000000 4", "5 1000000000000", "99999999999999999999999 4"])
+def test_compressed_binary_grows_as_rows_arrive_instead_of_trusting_the_header(tmp_path, header):
+    import gzip
+
+    data = f"{header}\n".encode() + b"cat " + np.ones(4, "<f4").tobytes() + b"\n"
+    p = write(tmp_path / "v.bin.gz", gzip.compress(data))
+    refuse(p, "word2vec-bin", "truncated", "the header promises")
+
+
+def test_compressed_binary_larger_than_its_first_allocation_reads_whole(tmp_path, monkeypatch):
+    import vecs.io.binary as binary
+
+    monkeypatch.setattr(binary, "CHUNK", 64)  # many reads
+    monkeypatch.setattr(binary, "GROW", 48)  # 4 rows, then 8, 16...: many growths of the matrix
+    rng = np.random.default_rng(1)
+    v = rng.standard_normal((300, 3)).astype(np.float32)
+    words = [f"w{i}" for i in range(300)]
+    p = write(tmp_path / "v.bin.xz", __import__("lzma").compress(bin_bytes(words, v)))
+    s = read_vectors(p)
+    assert s.words == words
+    np.testing.assert_array_equal(s.vectors, v)
+
+
+def test_text_with_few_dimensions_given_as_binary_is_refused(tmp_path):
+    p = write(tmp_path / "v.txt", "3 2\ncat 0.1 0.9\ndog 0.4 0.5\ncar 0.9 0.1\n")  # fits 2-float records
+    refuse(p, "word2vec-bin", "row 1", "text, not binary floats", "format word2vec")
+    p = write(tmp_path / "c.bin", "3 2\ncat 0,1 0,9\ndog 0,4 0,5\ncar 0,9 0,1\n")  # .bin suffix, decimal commas
+    refuse(p, "auto", "row 1", "text, not binary floats")

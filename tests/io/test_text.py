@@ -45,7 +45,7 @@ def test_non_utf8_text(tmp_path, fmt):
 
 @pytest.mark.parametrize("fmt", ["word2vec", "fasttext"])
 def test_text_header_promises_more_rows(tmp_path, fmt):
-    p = write(tmp_path / "v.txt", "4 2\na 1 2\nb 3 4\n")
+    p = write(tmp_path / "v.txt", "4 2\na 1.5 2.5\nb 3.5 4.5\n")  # 4 rows of 2 values could fit in 24 bytes
     refuse(p, fmt, "promises 4 rows", "only 2")
 
 
@@ -92,3 +92,49 @@ def test_glove_text_round_trip_and_resolve(tmp_path, glove):
     res = runner.invoke(app, ["import", str(p), "--name", "g5k", "--json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["words"] == 5000
+
+
+# -- issue 9: hostile and careless files --------------------------------------------------------
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "Infinity", "1e39", "-3.5e38", "1e400"])
+@pytest.mark.parametrize("fmt,head,line", [("word2vec", "3 3\n", 3), ("glove", "", 2)])
+@pytest.mark.parametrize("sep", [" ", "  "])  # numpy's fast path, and the slow path (repeated spaces)
+def test_text_reader_rejects_nan_inf_and_float32_overflow_with_file_and_line(tmp_path, value, fmt, head, line, sep):
+    text = head + f"a 1 2 3\nb 4{sep}{value} 6\nc 7 8 9\n"
+    refuse(write(tmp_path / "v.txt", text), fmt, f"line {line}", f"value 2 ({value!r})", "not a finite number")
+
+
+def test_largest_float32_is_accepted(tmp_path):
+    s = read_vectors(write(tmp_path / "v.txt", "1 2\na 3.4028235e38 -3.4028235e38\n"))
+    assert np.isfinite(s.vectors).all()
+
+
+@pytest.mark.parametrize("text,line", [("2 2\n cat 0.1 0.2\ndog 0.3 0.4\n", 2),
+                                       ("3 5\ncat 1 2 3 4 5\n\tdog 1 2 3 4 5\ncar 1 2 3 4 5\n", 3),
+                                       (" cat 0.1 0.2\n", 1)])
+def test_a_leading_space_is_reported_as_an_empty_word_not_as_truncation(tmp_path, text, line):
+    msg = refuse(write(tmp_path / "v.txt", text), "auto", f"line {line}", "starts with white space")
+    assert "truncated" not in msg
+
+
+@pytest.mark.parametrize("text,line,value", [("2 2\ncat 0.1 x\ndog 0.3 0.4\n", 2, "'x'"),
+                                             ("3 3\ncat 1 2 3\ndog 1 2 3\ncar 1 two 3\n", 4, "'two'")])
+def test_non_numeric_values_are_reported_with_line_and_value_not_as_truncation(tmp_path, text, line, value):
+    msg = refuse(write(tmp_path / "v.txt", text), "auto", f"line {line}", value, "not a number")
+    assert "truncated" not in msg
+
+
+@pytest.mark.parametrize("header", ["1000000000000 4", "5 1000000000000", "99999999999999999999999 4"])
+def test_absurd_text_headers_are_refused_before_anything_is_allocated(tmp_path, header):
+    # these gave MemoryError (a 3.6 TiB row) or read a whole file before complaining
+    p = write(tmp_path / "v.txt", f"{header}\ncat 0.1 0.2 0.3 0.4\n")
+    refuse(p, "auto", "the header promises", "but the file has only")
+
+
+@pytest.mark.parametrize("header,message", [("1000000000000 4", "promises 1,000,000,000,000 rows"),
+                                            ("5 1000000000000", "wrong dimension"),
+                                            ("99999999999999999999999 4", "promises 99,999,999,999,999,999,999,999")])
+def test_absurd_headers_of_compressed_text_are_refused_without_preallocating(tmp_path, header, message):
+    import gzip
+
+    p = write(tmp_path / "v.txt.gz", gzip.compress(f"{header}\ncat 0.1 0.2 0.3 0.4\n".encode()))
+    refuse(p, "auto", message)

@@ -52,3 +52,16 @@ def test_non_numeric_tsv(tmp_path):
     write(tmp_path / "p" / "vectors.tsv", "1\t2\n3\tx\n")
     write(tmp_path / "p" / "metadata.tsv", "a\nb\n")
     refuse(tmp_path / "p", "tsv", "line 2", "value 2", "not a number")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1e39"])
+@pytest.mark.parametrize("sep", ["\t", "\t\t"])  # numpy's fast path, and the slow path's diagnosis (empty field)
+def test_tsv_reader_rejects_nonfinite_values_with_file_and_line(tmp_path, value, sep):
+    (tmp_path / "p").mkdir()
+    write(tmp_path / "p" / "metadata.tsv", "a\nb\n")
+    if sep == "\t":
+        write(tmp_path / "p" / "vectors.tsv", f"1\t2\n3\t{value}\n")
+        refuse(tmp_path / "p", "tsv", "vectors.tsv: line 2", f"value 2 ({value!r})", "not a finite number")
+    else:  # wrong dimension is found first, whatever the values
+        write(tmp_path / "p" / "vectors.tsv", f"1\t2\n3{sep}{value}\n")
+        refuse(tmp_path / "p", "tsv", "vectors.tsv: line 2", "wrong dimension")

@@ -94,8 +94,9 @@ class _Exploding(np.ndarray):
 def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, name):
     p = write(tmp_path / name, "keep me")
     bad = Space(["a", "b"], np.zeros((2, 2), np.float32).view(_Exploding))
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError, match="disk full") as e:
         write_vectors(bad, p, "word2vec", force=True)
+    assert e.value.filename == str(p)  # the file asked for, never the temporary one
     assert p.read_text() == "keep me" and os.listdir(tmp_path) == [name]
 
 
@@ -124,3 +125,34 @@ def test_gensim_reads_what_we_write(tmp_path, googlenews):
     back = read_vectors(tmp_path / "gensim.txt")
     assert back.words == s.words
     np.testing.assert_array_equal(back.vectors, s.vectors)
+
+
+@pytest.mark.parametrize("target,why", [("/proc/x.txt", "does not take new files"),
+                                        ("/proc/new/x.txt", "does not take new files"),
+                                        ("{tmp}/afile/x.txt", "is not a folder")])
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
+def test_export_to_a_folder_that_takes_no_files_is_refused_first_naming_the_path(tmp_path, toy, target, why, fmt):
+    if target.startswith("/proc") and not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here")
+    write(tmp_path / "afile", "x")
+    target = target.format(tmp=tmp_path)
+    with pytest.raises(StoreError, match=why) as e:
+        export_vectors(toy, target, fmt)
+    assert str(e.value).startswith(f"cannot write {target}:")
+    assert ".tmp-" not in str(e.value)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="no /proc here")
+def test_cli_export_to_proc_is_one_line_naming_the_path(toy):
+    from helpers import fails
+
+    from vecs.io.store import save
+
+    save(toy, "toy")
+    msg = fails(["export", "toy", "/proc/x.txt"])
+    assert "cannot write /proc/x.txt" in msg and ".tmp-" not in msg
+
+
+def test_export_creates_missing_folders_inside_a_writable_one(tmp_path, toy):
+    out = export_vectors(toy, tmp_path / "new" / "deeper" / "v.txt", "word2vec")
+    assert read_vectors(out.path).words == toy.words

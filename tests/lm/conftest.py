@@ -7,6 +7,20 @@ import random
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread():
+    """Tiny models: with more threads than free cores they only wait for each other."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - the tests that need torch skip themselves
+        yield
+        return
+    n = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
 @pytest.fixture
 def tiny_corpus(tmp_path):
     """A file of sentences from a small grammar: next words are quite predictable."""

@@ -18,6 +18,7 @@ from cli.main import app  # noqa: E402
 from vecs.errors import DeviceUnavailable, ModelExists, StoreError  # noqa: E402
 from vecs.lm.checkpoint import load_transformer, pick_device, sigint_deferred  # noqa: E402
 from vecs.lm.train import train_transformer  # noqa: E402
+from vecs.swap import leftovers
 
 runner = CliRunner()
 TINY = dict(layers=2, dim=32, heads=2, context=16, batch=8, lr=1e-2, max_vocab=200, min_count=1,
@@ -36,9 +37,11 @@ def test_interrupt_resume_equals_uninterrupted_run_and_load_round_trip(tiny_corp
         train_transformer(tiny_corpus, name="part", progress=stop_at_7, **common)
     from vecs.paths import models_dir
 
-    state = json.loads((models_dir() / "part" / "trainer_state.json").read_text())
-    assert state["step"] == 5 and state["complete"] is False  # the step-5 checkpoint survived
-    assert not [p for p in models_dir().iterdir() if p.name.startswith(".")]  # no half-written leftovers
+    # the step-5 checkpoint survived, beside the model (which does not exist yet)
+    state = json.loads((models_dir() / ".part.checkpoint" / "trainer_state.json").read_text())
+    assert state["step"] == 5 and state["complete"] is False
+    assert not (models_dir() / "part").exists()
+    assert leftovers(models_dir()) == []  # no half-written temporaries
     with pytest.raises(ModelExists):
         train_transformer(tiny_corpus, name="part", **common)
     with pytest.raises(StoreError, match="different architecture"):
@@ -97,3 +100,102 @@ def test_cuda_training(tiny_corpus):
     assert r.device.startswith("cuda") and r.val_perplexity < r.unigram_perplexity
     model, _, _ = load_transformer("gpu")  # weights saved from the GPU load on the CPU
     assert next(model.parameters()).device.type == "cpu"
+
+
+# -- damaged folders: one line naming the folder or the file, nothing allocated from a header ------
+def _damaged_copies(tmp_path, tiny_corpus):
+    import shutil
+
+    from vecs.paths import models_dir
+
+    train_transformer(tiny_corpus, name="t", steps=2, **TINY)
+    good = models_dir() / "t"
+
+    def copy(label, change):
+        d = tmp_path / label
+        shutil.copytree(good, d)
+        change(d)
+        return d
+
+    def config(**kv):
+        def change(d):
+            cfg = json.loads((d / "config.json").read_text())
+            (d / "config.json").write_text(json.dumps({**cfg, **kv}))
+        return change
+
+    def truncate(d):
+        b = (d / "model.safetensors").read_bytes()
+        (d / "model.safetensors").write_bytes(b[: len(b) // 2])
+
+    return {
+        "n_head 0": (copy("head0", config(n_head=0)), "config.json: not a valid model config: n_head"),
+        "string n_embd": (copy("embd", config(n_embd="32")), "config.json: not a valid model config: n_embd"),
+        "not a multiple": (copy("mult", config(n_head=3)), "must be a multiple of n_head"),
+        "truncated weights": (copy("trunc", truncate), "model.safetensors: not a readable safetensors file"),
+        # a config that claims a huge model is caught from the file's header, before any allocation
+        "huge config": (copy("huge", config(n_embd=2**20, n_head=2)), "the weights do not match config.json"),
+        "more layers": (copy("layers", config(n_layer=5)), "the weights do not match config.json"),
+    }
+
+
+def test_damaged_transformer_folders_give_one_line_naming_them(tiny_corpus, tmp_path):
+    for label, (folder, says) in _damaged_copies(tmp_path, tiny_corpus).items():
+        with pytest.raises(StoreError) as e:
+            load_transformer(folder)
+        assert says in str(e.value) and str(folder) in str(e.value), (label, str(e.value))
+        res = runner.invoke(app, ["context", "cat", "the cat sees", "a cat today", "--model", str(folder)])
+        assert res.exit_code == 1 and says in res.stderr, (label, res.output)
+        assert "Traceback" not in res.output and len(res.stderr.strip().splitlines()) == 1, (label, res.stderr)
+
+
+def test_resume_never_restarts_silently(tiny_corpus, tmp_path):
+    import shutil
+
+    from vecs.paths import models_dir
+
+    with pytest.raises(StoreError, match="nothing to resume: no checkpoint of 'ghost'"):
+        train_transformer(tiny_corpus, name="ghost", resume=True, steps=4, **TINY)
+    res = runner.invoke(app, ["train", "transformer", str(tiny_corpus), "--name", "ghost", "--resume",
+                              "--device", "cpu"])
+    assert res.exit_code == 1 and "nothing to resume" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+
+    def stop_at_3(ev):
+        if ev.stage == "train half" and ev.done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train_transformer(tiny_corpus, name="half", steps=6, checkpoint_every=2, progress=stop_at_3, **TINY)
+    side = models_dir() / ".half.checkpoint"
+    saved = tmp_path / "saved"
+    shutil.copytree(side, saved)
+    for file, damage, says in (("trainer_state.json", b"{not json", "trainer_state.json: not valid JSON"),
+                               ("model.safetensors", b"\x00" * 5, "model.safetensors: not a readable safetensors"),
+                               ("optimizer.safetensors", None, "optimizer.safetensors: missing")):
+        if damage is None:
+            (side / file).unlink()
+        else:
+            (side / file).write_bytes(damage)
+        with pytest.raises(StoreError) as e:
+            train_transformer(tiny_corpus, name="half", resume=True, device="cpu")
+        assert says in str(e.value) and str(e.value).startswith("cannot resume 'half': "), str(e.value)
+        shutil.rmtree(side)
+        shutil.copytree(saved, side)
+    r = train_transformer(tiny_corpus, name="half", resume=True, device="cpu")  # the intact one resumes
+    assert r.resumed_from == 2 and r.steps == 6 and not side.exists()
+
+
+def test_sigterm_is_held_back_during_the_swap_like_ctrl_c():
+    def terminate(signum, frame):  # what the CLI installs: SIGTERM behaves like Ctrl-C
+        raise KeyboardInterrupt
+
+    old = signal.signal(signal.SIGTERM, terminate)
+    try:
+        done = []
+        with pytest.raises(KeyboardInterrupt):
+            with sigint_deferred():
+                os.kill(os.getpid(), signal.SIGTERM)
+                done.append("swapped")
+        assert done == ["swapped"]
+        assert signal.getsignal(signal.SIGTERM) is terminate
+    finally:
+        signal.signal(signal.SIGTERM, old)

@@ -33,3 +33,26 @@ def test_shapes_forward_hidden_states_and_lens_pieces():
     assert torch.allclose(m(idx2)[0][:, :4], logits[:, :4], atol=1e-5)
     with pytest.raises(ValueError):
         m(torch.zeros((1, 9), dtype=torch.long))
+
+
+@pytest.mark.parametrize("change, says", [
+    ({"n_head": 0}, "n_head must be a whole number"),
+    ({"n_embd": "256"}, "n_embd must be a whole number"),
+    ({"n_layer": True}, "n_layer must be a whole number"),
+    ({"vocab_size": -3}, "vocab_size must be a whole number"),
+    ({"n_embd": 30, "n_head": 4}, "n_embd (30) must be a multiple of n_head (4)"),
+    ({"dropout": 1.5}, "dropout must be a number"),
+    ({"bias": "yes"}, "bias must be true or false"),
+    ({"block_size": None}, "block_size must be a whole number"),
+])
+def test_config_from_dict_rejects_bad_values_naming_the_file(change, says):
+    from vecs.errors import StoreError
+
+    good = GPTConfig(vocab_size=50, n_layer=2, n_head=2, n_embd=16, block_size=8).to_dict()
+    assert GPTConfig.from_dict(good, source="m/config.json") == GPTConfig(**good)
+    with pytest.raises(StoreError, match=r"^m/config\.json: not a valid model config: .*" + __import__("re").escape(says)):
+        GPTConfig.from_dict({**good, **change}, source="m/config.json")
+    missing = dict(good)
+    del missing["n_embd"]  # a size left out is not silently the default
+    with pytest.raises(StoreError, match="n_embd is missing"):
+        GPTConfig.from_dict(missing, source="m/config.json")

@@ -29,3 +29,16 @@ def test_tokenizer_encode_spans_decode():
 
     s = "Mr. Smith's 1,000 well-being O'Neill"
     assert [t for t, _ in token_spans(s)] == tokenize(s)
+
+
+def test_tokenizer_from_dict_rejects_a_damaged_vocabulary():
+    import pytest
+
+    from vecs.errors import StoreError
+
+    good = WordTokenizer(["the", "cat"]).to_dict()
+    for words, says in ((["the", 3], "word 2 of the vocabulary is not a word"),
+                        (["the", "the"], "repeats words"),
+                        (["the", "<eos>"], "not a word")):
+        with pytest.raises(StoreError, match=says):
+            WordTokenizer.from_dict({**good, "words": words})

@@ -342,8 +342,10 @@ def test_cli_plot_analogy(toy_model, tmp_path):
     r = runner.invoke(app, ["plot", "analogy", "man", "king", "woman", "-m", toy_model, "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert out.read_bytes().startswith(b"%PDF-")
-    r = runner.invoke(app, ["plot", "analogy", "man", "king", "wman", "-m", toy_model, "-o", str(out)])
+    before = out.read_bytes()
+    r = runner.invoke(app, ["plot", "analogy", "man", "king", "wman", "-m", toy_model, "-o", str(out), "--force"])
     assert r.exit_code == 1 and "unknown word 'wman'" in r.output and "woman" in r.output
+    assert out.read_bytes() == before  # a failed plot leaves the old image as it was
 
 
 def test_cli_plot_errors(toy_model, tmp_path):

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 from cli.main import app
 from vecs import Space
 from vecs.errors import DatasetError
-from vecs.static.eval_analogies import AnalogyReport, evaluate_analogies
 from vecs.static.benchmarks import SIMILARITY_SETS, read_pairs
+from vecs.static.eval_analogies import AnalogyReport, evaluate_analogies
 from vecs.static.eval_similarity import evaluate_similarity, evaluate_similarity_all, evaluate_similarity_sets
 
 runner = CliRunner()
@@ -438,3 +438,58 @@ def test_cli_googlenews_json():
     assert (out["correct"], out["total"], out["model"]) == (6372, 8740, "googlenews")
     r = runner.invoke(app, ["eval", "similarity", "--dataset", "simlex", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["spearman"] == pytest.approx(0.4443, abs=1e-4)
+
+
+# --------------------------------------------------------------------------------------------
+# issue 9: hostile and careless data set files
+# --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("score", ["nan", "NaN", "inf", "-inf", "1e400"])
+def test_pair_files_reject_nonfinite_scores_with_file_and_line(pairs_space, tmp_path, score):
+    f = tmp_path / "p.tsv"
+    f.write_text(f"# a comment\ncat\tdog\t9\ncat\tcar\t{score}\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=f"p.tsv: line 3: the score '{score}' is not a finite number"):
+        read_pairs(f)
+    with pytest.raises(DatasetError, match="line 3"):
+        evaluate_similarity(pairs_space, f)
+
+
+def _damaged(path: Path, data: bytes, how: str) -> Path:
+    import bz2
+    import gzip
+    import lzma
+
+    comp = {".gz": lambda b: gzip.compress(b, mtime=0), ".bz2": bz2.compress, ".xz": lzma.compress}[path.suffix]
+    raw = bytearray(comp(data))
+    if how == "truncate":
+        raw = raw[: len(raw) // 2]
+    else:
+        raw[12] ^= 0xFF
+    path.write_bytes(bytes(raw))
+    return path
+
+
+@pytest.mark.parametrize("suffix,name", [(".gz", "gzip"), (".bz2", "bzip2"), (".xz", "xz")])
+@pytest.mark.parametrize("how", ["flip byte 12", "truncate"])
+def test_corrupt_compressed_benchmark_files_are_dataset_errors_naming_the_file(royals, pairs_space, tmp_path,
+                                                                               suffix, name, how):
+    # these gave zlib.error and LZMAError (626 of 3,000 fuzzed analogy/pair files)
+    from vecs.static.benchmarks import read_analogies
+
+    a = _damaged(tmp_path / f"a.txt{suffix}", b": s\nman woman king queen\n" * 100, how)
+    with pytest.raises(DatasetError, match=f"corrupt {name} data in {a}"):
+        read_analogies(a)
+    with pytest.raises(DatasetError, match=f"corrupt {name} data in {a}"):
+        evaluate_analogies(royals, a)
+    p = _damaged(tmp_path / f"p.tsv{suffix}", PAIRS.encode() * 20, how)
+    with pytest.raises(DatasetError, match=f"corrupt {name} data in {p}"):
+        evaluate_similarity(pairs_space, p)
+
+
+def test_a_compressed_name_that_is_not_compressed_is_a_dataset_error(tmp_path):
+    from vecs.static.benchmarks import read_analogies
+
+    for suffix, name in ((".gz", "gzip"), (".bz2", "bzip2"), (".xz", "xz")):
+        f = tmp_path / f"plain{suffix}"
+        f.write_text(": s\na b c d\n", encoding="utf-8")
+        with pytest.raises(DatasetError, match=f"corrupt {name} data in {f}"):
+            read_analogies(f)

@@ -186,3 +186,75 @@ def test_evaluate_zero_vector_is_an_error(space):
         evaluate(space, "king - king")
     with pytest.raises(ExpressionError, match="zero vector"):
         evaluate(space, "2 man - 2 man")
+
+
+# -- size and range limits (issue 9: no RecursionError, no NaN) --------------------------------
+def test_a_thousand_terms_of_a_flat_sum_parse_and_evaluate(space):
+    text = " + ".join(["king"] * 500 + ["queen"] * 500)
+    node = parse(text)
+    assert node.terms() == {"king": 500.0, "queen": 500.0}
+    assert parse(str(node)).terms() == node.terms()  # printing is not recursive either
+    ev = evaluate(space, text)
+    assert np.isfinite(ev.vector).all()
+    long = " - ".join("2 * man / 4" for _ in range(1000)) + " + 1000 woman"
+    assert parse(long).terms() == pytest.approx({"man": 0.5 - 999 * 0.5, "woman": 1000})
+
+
+def test_twelve_hundred_unary_minus_signs_are_one_sign():
+    assert parse("-" * 1200 + "king").terms() == {"king": 1.0}
+    assert parse("-" * 1201 + "king").terms() == {"king": -1.0}
+    assert parse("king - " + "-+" * 600 + "queen").terms() == {"king": 1.0, "queen": -1.0}  # 600: even
+    assert parse("king - " + "-+" * 601 + "queen").terms() == {"king": 1.0, "queen": 1.0}
+    assert str(parse("-(-king)")) == "king"
+
+
+def test_deep_parentheses_are_refused_with_the_limit():
+    from vecs.static.expression import MAX_DEPTH
+
+    ok_text = "(" * MAX_DEPTH + "king" + ")" * MAX_DEPTH
+    assert parse(ok_text).terms() == {"king": 1.0}
+    nested = "".join("2 * (b - " for _ in range(MAX_DEPTH)) + "a" + ")" * MAX_DEPTH
+    assert str(parse(str(parse(nested)))) == str(parse(nested))
+    for text in ("(" * 200 + "king" + ")" * 200, "-(" * 200 + "king" + ")" * 200, "(" * 100000):
+        with pytest.raises(ExpressionError) as e:
+            parse(text)
+        assert str(e.value).startswith(f"expression nested too deeply (limit {MAX_DEPTH} levels of parentheses)")
+
+
+def test_numbers_that_are_not_finite_floats_are_refused():
+    with pytest.raises(ExpressionError, match="number 1e400 is too large for a float at column 1"):
+        parse("1e400 king")
+    with pytest.raises(ExpressionError, match="number 1e999 is too large for a float at column 8"):
+        parse("king / 1e999")
+    with pytest.raises(ExpressionError, match="dividing by a number too large for a float at column 6"):
+        parse("king / (1e300 * 1e300)")
+    assert parse("1e-400 king").terms() == {"king": 0.0}  # an underflow is zero: evaluates to "zero vector"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1e39 king - queen", "the weight of 'king' is 1e+39, beyond float32's range"),
+    ("king / 1e-320", "the weight of 'king' is not a finite number"),
+    ("1e300 * 1e300 * 0 * king", "the weight of 'king' is not a finite number"),
+    ("1e-400 king", "is the zero vector (its words cancel out)"),
+    ("1e-320 king", "too small for float32"),
+    ("3e38 king + 3e38 woman + 3e38 man", "overflows float32"),
+])
+def test_weights_beyond_float32_are_an_error_naming_the_word(space, text, message):
+    with pytest.raises(ExpressionError) as e:
+        evaluate(space, text)
+    assert message in str(e.value) and "\n" not in str(e.value)
+
+
+def test_raw_vectors_that_overflow_float32_are_an_error():
+    s = Space(["a", "b"], np.array([[3e38, 0], [3e38, 1]], dtype=np.float32))
+    with pytest.raises(ExpressionError, match="overflows float32"):
+        evaluate(s, "a + b", norm=False)
+    assert np.isfinite(evaluate(s, "a + b").vector).all()  # unit vectors first: fine
+
+
+def test_a_word_without_a_direction_is_an_error_not_a_nan():
+    s = Space(["a", "zero", "nan"], np.array([[1, 0], [0, 0], [np.nan, 1]], dtype=np.float32), name="holes")
+    with pytest.raises(ExpressionError, match="'zero' has a zero vector in 'holes'"):
+        evaluate(s, "a + zero")
+    with pytest.raises(ExpressionError, match="'nan' has a vector that is not finite"):
+        evaluate(s, "a - 0 nan")

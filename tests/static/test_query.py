@@ -82,10 +82,12 @@ def test_pair_by_hand(royal):
     # cos(queen - woman, king - man) on unit vectors = (1/2) / (2 - √2)
     assert res.results[0].word == "queen"
     assert res.results[0].score == pytest.approx(0.5 / (2 - R2), abs=1e-6)
-    # x = c has no direction from c: its score is undefined (NaN) and it ranks last
+    # x = c has no direction from c: its score is undefined (None, never NaN), it ranks last and,
+    # having no score, it is not a result even with the inputs kept
     c = res.inputs[2]
-    assert c.word == "woman" and math.isnan(c.score) and c.rank == 4
-    assert words(res)[-1] == "woman"
+    assert c.word == "woman" and c.score is None and c.rank == 4
+    assert "woman" not in words(res)
+    assert all(math.isfinite(r.score) for r in res.results)
 
 
 def test_inputs_that_would_rank_first(clinic):
@@ -180,12 +182,73 @@ def test_a_word_of_the_space_wins_over_parsing():
         calc(s, "c++")
 
 
-def test_zero_vector_word():
-    s = Space(["a", "b", "zero"], np.array([[1, 0], [1, 1], [0, 0]], dtype=np.float32))
-    res = neighbours(s, "a", k=5)
-    assert words(res) == ["b", "zero"]  # NaN scores rank last
-    with pytest.raises(QueryError, match="zero vector"):
-        neighbours(s, "zero")
+def test_a_word_without_a_direction_is_never_a_result_nor_a_nan_score():
+    # a zero row and a NaN row have no score: never listed; a row whose norm overflows float32 has one
+    v = np.array([[1, 0], [1, 1], [0, 0], [np.nan, 1], [3e30, 3e30], [1, -1]], dtype=np.float32)
+    s = Space(["a", "b", "zero", "nan", "huge", "c"], v, name="holes")
+    for res in (neighbours(s, "a", k=10), calc(s, "a + b", k=10), analogy(s, "a", "b", "c", k=10),
+                analogy(s, "a", "b", "c", k=10, method="mul"), analogy(s, "a", "b", "c", k=10, method="pair"),
+                neighbours(s, "a", k=10, exclude_inputs=False)):
+        assert not {"zero", "nan"} & set(words(res))
+        assert all(math.isfinite(r.score) for r in res.results)
+        assert all(i.score is None or math.isfinite(i.score) for i in res.inputs)
+    assert sorted((r.word, round(r.score, 4)) for r in neighbours(s, "a", k=10).results) == [
+        ("b", 0.7071), ("c", 0.7071), ("huge", 0.7071)]
+    # the expected word may have no score: None (JSON null), ranked after every scored candidate
+    e = analogy(s, "a", "b", "c", expected="zero").expected
+    assert e.score is None and e.rank == 2  # after huge, the only candidate left with a score
+    assert analogy(s, "a", "b", "c", expected="zero", exclude_inputs=False).expected.rank == 5
+
+
+@pytest.mark.parametrize("word, what", [("zero", "zero vector"), ("nan", "not finite")])
+def test_queries_on_a_word_without_a_direction_give_one_clear_error(word, what):
+    v = np.array([[1, 0], [1, 1], [0, 0], [np.nan, 1]], dtype=np.float32)
+    s = Space(["a", "b", "zero", "nan"], v, name="holes")
+    calls = [lambda: neighbours(s, word), lambda: analogy(s, "a", word, "b"), lambda: analogy(s, word, "a", "b"),
+             lambda: similarity(s, "a", word), lambda: odd_one_out(s, ["a", "b", word])]
+    for call in calls:
+        with pytest.raises(QueryError) as e:
+            call()
+        assert what in str(e.value) and repr(word) in str(e.value) and "'holes'" in str(e.value)
+    with pytest.raises(ExpressionError, match=what):
+        calc(s, f"a + {word}")
+
+
+def test_a_word_whose_norm_overflows_float32_still_has_a_direction():
+    s = Space(["a", "huge", "b"], np.array([[1, 0], [3e30, 3e30], [0, 1]], dtype=np.float32))
+    assert s.norms[1] == np.inf  # float32 cannot hold the norm
+    assert similarity(s, "a", "huge") == pytest.approx(1 / R2, abs=1e-6)
+    assert [(r.word, round(r.score, 4)) for r in neighbours(s, "huge").results] == [("a", 0.7071), ("b", 0.7071)]
+
+
+def test_odd_one_out_of_words_that_cancel_out_is_an_error():
+    c, s3 = 0.5, math.sqrt(3) / 2
+    s = Space(["x", "y", "z"], np.array([[1, 0], [-c, s3], [-c, -s3]], dtype=np.float32))
+    with pytest.raises(QueryError, match="cancel out"):
+        odd_one_out(s, ["x", "y", "z"])
+
+
+@pytest.mark.parametrize("expr, message", [
+    ("1e39 king - queen", "weight of 'king' is 1e+39, beyond float32's range"),
+    ("1e400 king", "number 1e400 is too large for a float at column 1"),
+    ("king / 1e-320", "weight of 'king' is not a finite number"),
+    ("king * 1e200 * 1e200", "weight of 'king' is not a finite number"),
+    ("1e-320 king", "too small for float32"),
+    ("1e-300 * king - 1e-300 * queen", "too small for float32"),
+    ("3e38 king + 3e38 queen", "overflows float32"),  # each weight fits, the sum does not
+])
+def test_calc_rejects_weights_beyond_float32_naming_the_word(royal, expr, message):
+    with pytest.raises(ExpressionError) as e:
+        calc(royal, expr)
+    assert message in str(e.value)
+
+
+def test_calc_with_extreme_but_representable_weights_is_finite(royal):
+    for expr in ("1e38 king - 1e38 man + 1e38 woman", "1e-30 king - 1e-30 man + 1e-30 woman"):
+        res = calc(royal, expr, k=5)
+        assert res.results and all(math.isfinite(r.score) for r in res.results)
+    assert words(calc(royal, "1e38 king - 1e38 man + 1e38 woman", k=1)) == ["queen"]
+    assert words(calc(royal, "1e-30 king - 1e-30 man + 1e-30 woman", k=1)) == ["queen"]
 
 
 # -- similarity, odd one out ------------------------------------------------------------------
@@ -413,6 +476,9 @@ def test_cli_errors(stored):
     assert fails(["calc", "king + (", "-m", "royal"]) == "error: unexpected end of expression at column 9"
     assert "cannot multiply two vectors at column 6" in fails(["neighbours", "king * queen", "-m", "royal"])
     assert "zero vector" in fails(["calc", "king - king", "-m", "royal"])
+    assert "weight of 'king' is 1e+39" in fails(["calc", "1e39 king - queen", "-m", "royal"])
+    assert "number 1e400 is too large" in fails(["calc", "1e400 king", "-m", "royal"])
+    assert "weight of 'king' is not a finite number" in fails(["calc", "king / 1e-320", "-m", "royal"])
     assert "at least 3 words, got 2" in fails(["odd-one-out", "apple", "banana", "-m", "toy"])
 
 
@@ -420,3 +486,31 @@ def test_cli_bad_expression_needs_no_model():
     # the expression is checked before any model is loaded: this model does not exist
     assert "unexpected ')' at column 6" in fails(["calc", "king )", "-m", "no-such-model"])
     assert "at least 3 words" in fails(["odd-one-out", "a", "b", "-m", "no-such-model"])
+
+
+def test_cli_a_word_without_a_direction_is_one_error_line_and_never_a_nan(stored):
+    from vecs.io.store import save
+
+    save(Space(["a", "b", "zero", "c"], np.array([[1, 0], [1, 1], [0, 0], [0, 1]], dtype=np.float32)), "holes")
+    assert fails(["similarity", "a", "zero", "-m", "holes"]) == (
+        "error: 'zero' has a zero vector in 'holes': it has no direction")
+    assert "'zero' has a zero vector" in fails(["neighbours", "zero", "-m", "holes"])
+    assert "'zero' has a zero vector" in fails(["analogy", "a", "zero", "b", "-m", "holes"])
+    assert "'zero' has a zero vector" in fails(["odd-one-out", "a", "b", "zero", "-m", "holes"])
+    assert "'zero' has a zero vector" in fails(["calc", "a - zero", "-m", "holes"])
+    data = json.loads(ok(["neighbours", "a", "-m", "holes", "-k", "5", "--json", "--keep-inputs"]).stdout)
+    assert [r["word"] for r in data["results"]] == ["a", "b", "c"]
+    assert all(isinstance(r["score"], float) for r in data["results"])
+    assert "nan" not in ok(["neighbours", "a", "-m", "holes", "-k", "5"]).stdout.lower()
+
+
+def test_cli_words_that_look_like_rich_markup_are_printed_as_text(stored):
+    from vecs.io.store import save
+
+    save(Space(["a", "[/x]", "b[bold]", "c"], np.array([[1, 0], [1, 1], [0, 1], [1, .5]], dtype=np.float32)), "mk")
+    for args in (["neighbours", "[/x]"], ["neighbours", "a"], ["calc", "'[/x]' + a"], ["analogy", "a", "[/x]", "c"],
+                 ["analogy", "a", "[/x]", "c", "--expect", "b[bold]"], ["similarity", "[/x]", "a"],
+                 ["odd-one-out", "[/x]", "a", "c"]):
+        out = ok([*args, "-m", "mk"]).stdout
+        assert "[/x]" in out, args
+    assert "b[bold]" in ok(["neighbours", "a", "-m", "mk"]).stdout

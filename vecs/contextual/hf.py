@@ -1,16 +1,77 @@
-"""A Hugging Face checkpoint folder (encoder or causal LM) behind :class:`ContextModel`."""
+"""A Hugging Face checkpoint folder (encoder or causal LM) behind :class:`ContextModel`.
+
+A folder a user got elsewhere never runs code: every transformers call is made with
+``trust_remote_code=False`` (so transformers never asks on stdin either), and a folder that
+would need its own code (``auto_map`` in a configuration file, Python files beside it, a
+``model_type`` transformers does not know) is refused before transformers reads it. Whatever
+transformers raises while loading becomes one :class:`FormatError` naming the folder.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from vecs.contextual.model import Activations, ContextModel, default_layer
-from vecs.errors import ContextualError, FormatError
+from vecs.errors import ContextualError, FormatError, VecsError
 from vecs.extras import require_torch, require_transformers
+
+SMALL_JSON = 1 << 20  # configuration files are small; tokenizer.json and weights are not read here
+
+
+def first_line(e: BaseException) -> str:
+    """The first non-empty line of an exception's message (or its type)."""
+    lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+    return lines[0] if lines else type(e).__name__
+
+
+def refuse_custom_code(path: Path) -> dict:
+    """Check a Hugging Face folder before transformers reads it; returns its config.json.
+
+    Raises :class:`FormatError` (one line, naming the folder) when the folder would need code
+    of its own: an ``auto_map`` in any of its configuration files, ``*.py`` files in it, or a
+    ``model_type`` that transformers does not know (missing, or not one of its own)."""
+    where = str(path)
+    try:
+        cfg = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        raise FormatError(f"{where}: config.json is unreadable ({first_line(e)})") from None
+    if not isinstance(cfg, dict):
+        raise FormatError(f"{where}: config.json is not a JSON object")
+    code = sorted(p.relative_to(path).as_posix() for p in [*path.glob("*.py"), *path.glob("*/*.py")])
+    if code:
+        more = f" and {len(code) - 1} more" if len(code) > 1 else ""
+        raise FormatError(f"{where}: refusing a model folder that holds code ({code[0]}{more}); "
+                          "vecs never runs code from a model folder")
+    for p in sorted(path.glob("*.json")):
+        data = cfg if p.name == "config.json" else _small_json(p)
+        if isinstance(data, dict) and "auto_map" in data:
+            raise FormatError(f"{where}: refusing a model folder that asks for custom code (auto_map in {p.name}); "
+                              "vecs never runs code from a model folder")
+    model_type = cfg.get("model_type")
+    try:
+        from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES as known
+    except ImportError:  # pragma: no cover - other transformers versions
+        from transformers import CONFIG_MAPPING as known
+
+    if not isinstance(model_type, str) or model_type not in known:
+        what = f"model_type {model_type!r}" if model_type is not None else "no model_type"
+        raise FormatError(f"{where}: config.json has {what}, which transformers does not know "
+                          "(vecs loads only architectures transformers ships, never custom code)")
+    return cfg
+
+
+def _small_json(p: Path):
+    try:
+        if p.stat().st_size > SMALL_JSON:
+            return None
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None  # not a configuration transformers would act on
 
 
 class HFModel(ContextModel):
-    """A Hugging Face checkpoint folder (safetensors only, local files only)."""
+    """A Hugging Face checkpoint folder (safetensors only, local files only, no custom code)."""
 
     def __init__(self, path: Path, name: str | None = None):
         tr = require_transformers()
@@ -20,28 +81,34 @@ class HFModel(ContextModel):
             raise FormatError(f"{path}: not a Hugging Face checkpoint folder (no config.json)")
         if not any(path.glob("*.safetensors")):
             raise FormatError(f"{path}: no .safetensors weights (vecs loads safetensors only, never pickle)")
-        cfg = tr.AutoConfig.from_pretrained(path, local_files_only=True)
-        archs = list(getattr(cfg, "architectures", None) or [])
-        self.causal = any(a.endswith(("ForCausalLM", "LMHeadModel")) for a in archs) or bool(
-            getattr(cfg, "is_decoder", False))
-        cls = tr.AutoModelForCausalLM if self.causal else tr.AutoModel
+        refuse_custom_code(path)
+        safe = dict(local_files_only=True, trust_remote_code=False)
         try:
-            self.model = cls.from_pretrained(path, local_files_only=True, use_safetensors=True,
-                                             dtype=torch.float32).eval()
-            self.tok = tr.AutoTokenizer.from_pretrained(path, local_files_only=True)
-        except (OSError, ValueError) as e:
-            raise FormatError(f"{path}: cannot load the checkpoint: {str(e).splitlines()[0]}") from None
+            cfg = tr.AutoConfig.from_pretrained(path, **safe)
+            archs = list(getattr(cfg, "architectures", None) or [])
+            self.causal = any(str(a).endswith(("ForCausalLM", "LMHeadModel")) for a in archs) or bool(
+                getattr(cfg, "is_decoder", False))
+            cls = tr.AutoModelForCausalLM if self.causal else tr.AutoModel
+            self.model = cls.from_pretrained(path, use_safetensors=True, dtype=torch.float32, **safe).eval()
+            self.tok = tr.AutoTokenizer.from_pretrained(path, **safe)
+            self.n_layers = int(cfg.num_hidden_layers)
+            self.dim = int(cfg.hidden_size)
+            limit = int(getattr(cfg, "max_position_embeddings", 512) or 512)
+        except VecsError:
+            raise
+        except Exception as e:  # transformers, tokenizers, safetensors, torch: one line naming the folder
+            raise FormatError(f"{path}: cannot load the checkpoint: {first_line(e)}") from None
         if not getattr(self.tok, "is_fast", False):
             raise FormatError(f"{path}: needs a fast tokenizer (tokenizer.json) for character alignment")
+        if self.n_layers < 1 or self.dim < 1 or limit < 3:
+            raise FormatError(f"{path}: config.json describes no usable model "
+                              f"({self.n_layers} layers, {self.dim} dimensions, {limit} positions)")
         self.tok.padding_side = "right"
         if self.tok.pad_token is None:
             self.tok.pad_token = self.tok.eos_token or self.tok.unk_token
         self.name = name or path.name
         self.source = str(path)
         self.kind = "hf-causal" if self.causal else "hf-encoder"
-        self.n_layers = int(cfg.num_hidden_layers)
-        self.dim = int(cfg.hidden_size)
-        limit = int(getattr(cfg, "max_position_embeddings", 512) or 512)
         self.max_tokens = min(limit - 2 if cfg.model_type in ("roberta", "mpnet", "xlm-roberta") else limit, 512)
         self.default_layer = default_layer(self.n_layers, self.causal)
         self._norm = None

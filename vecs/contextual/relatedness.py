@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import os
 from dataclasses import dataclass, field
 from importlib import resources as _res
@@ -44,7 +45,9 @@ class RelatednessResult:
 
 def read_relatedness(path: str | os.PathLike) -> list[dict]:
     """Rows of a relatedness CSV: ``word``, ``sentence1``, ``sentence2``, ``score`` (extra
-    columns ignored; ``string`` — or ``string1``/``string2`` — names the exact form)."""
+    columns ignored; ``string`` — or ``string1``/``string2`` — names the exact form). A file
+    that is not such a CSV, or a score that is not a finite number, is a :class:`DatasetError`
+    naming the file (and the line)."""
     p = Path(path)
     if not p.is_file():
         raise DatasetError(f"no such file: {p}")
@@ -70,13 +73,19 @@ def read_relatedness(path: str | os.PathLike) -> list[dict]:
                 try:
                     score = float(get("score"))
                 except ValueError:
-                    raise DatasetError(f"{p.name} line {i}: score {get('score')!r} is not a number") from None
+                    raise DatasetError(f"{p.name} line {i}: score {get('score')[:40]!r} is not a number") from None
+                if not math.isfinite(score):
+                    raise DatasetError(f"{p.name} line {i}: score {get('score')[:40]!r} is not a finite number")
                 rows.append({"line": i, "word": get("word"), "sentence1": get("sentence1"),
                              "sentence2": get("sentence2"), "score": score,
                              "string1": get("string1") or get("string") or get("word"),
                              "string2": get("string2") or get("string") or get("word")})
     except UnicodeDecodeError:
         raise DatasetError(f"{p.name}: not UTF-8 text") from None
+    except csv.Error as e:  # a NUL byte, a field over the csv module's size limit, a stray quote
+        raise DatasetError(f"{p.name}: not a readable CSV file ({e})") from None
+    except OSError as e:
+        raise DatasetError(f"cannot read {p} ({e.strerror or e})") from None
     if not rows:
         raise DatasetError(f"{p.name}: no rows")
     return rows

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import lzma
 import re
 from pathlib import Path
 from typing import Callable, Iterator
 
 from vecs.errors import CorpusError
-
-COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
-
+from vecs.io.compressed import DECOMPRESSION_ERRORS, decompression_problem, open_by_suffix, suffix_kind
 
 TEXT_SUFFIXES = (".txt", ".txt.gz", ".txt.bz2", ".txt.xz")
 
@@ -67,20 +62,17 @@ def cleaner(clean: dict) -> Callable[[str, bool], str | None] | None:
 
 
 # -- reading files --------------------------------------------------------------------------
-def opener(path: Path):
-    return COMPRESSED.get(path.suffix.lower(), open)
+def _unreadable(path: Path, e: BaseException) -> CorpusError:
+    """``corrupt gzip data in PATH (...)`` or ``cannot read PATH (...)``."""
+    return CorpusError(decompression_problem(path, suffix_kind(path), e))
 
 
 def _head(path: Path, n: int = 1024) -> bytes:
     try:
-        with opener(path)(path, "rb") as f:
+        with open_by_suffix(path) as f:
             return f.read(n)
-    except (OSError, EOFError, lzma.LZMAError) as e:
-        raise CorpusError(f"{path}: cannot read ({_why(e)})") from None
-
-
-def _why(e: BaseException) -> str:
-    return str(e) or type(e).__name__
+    except DECOMPRESSION_ERRORS as e:
+        raise _unreadable(path, e) from None
 
 
 def check_file(path: Path) -> bool:
@@ -103,7 +95,7 @@ def read_lines(path: Path) -> Iterator[tuple[str, bool, int]]:
     offset = 0
     carry = b""
     try:
-        with opener(path)(path, "rb") as f:
+        with open_by_suffix(path) as f:
             while True:
                 chunk = f.readline(CHUNK)
                 if not chunk and not carry:
@@ -124,8 +116,8 @@ def read_lines(path: Path) -> Iterator[tuple[str, bool, int]]:
                 if start == 0 and text.startswith("\ufeff"):
                     text = text[1:]
                 yield text, ends, offset
-    except (OSError, EOFError, lzma.LZMAError) as e:
-        raise CorpusError(f"{path}: cannot read ({_why(e)})") from None
+    except DECOMPRESSION_ERRORS as e:
+        raise _unreadable(path, e) from None
 
 
 def _decode(path: Path, data: bytes, start: int) -> str:

@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from vecs.corpus.files import check_file, cleaner, files_of, opener, read_lines
+from vecs.corpus.files import check_file, cleaner, files_of, read_lines
 from vecs.corpus.tokenize import split_sentences, tokenize
 from vecs.errors import CorpusError
+from vecs.io.compressed import suffix_kind
 from vecs.progress import ProgressFn, report
 from vecs.util import close_names, did_you_mean
 
@@ -96,7 +97,7 @@ class Corpus:
             first = True
             lineno = 0
             last = 0.0
-            plain = opener(path) is open
+            plain = suffix_kind(path) is None
             for text, ends, offset in read_lines(path):
                 key = (doc, lineno) if self._by_line else doc
                 if ends:
@@ -247,6 +248,8 @@ def open_corpus(spec, lower: bool = True, phrases: bool = False,
     from corpora import get
 
     spec_s = os.fspath(spec)
+    if not spec_s.strip():
+        raise CorpusError("no corpus given (an empty name): give a named corpus, a text file or a folder")
     recipe = get(spec_s) if isinstance(spec, str) else None
     if recipe is not None:
         root = _resource_path(recipe.resource, progress)

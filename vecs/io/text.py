@@ -1,129 +1,100 @@
-"""Reading text vector files (word2vec text, GloVe, fastText .vec), streamed and checked line by line."""
+"""Reading text vector files (word2vec text, GloVe, fastText .vec), streamed and checked line by
+line: a header of two integers is checked against the file's size before anything is read, every
+row must have the header's (or the first row's) dimension, every value must be a finite float32."""
 
 from __future__ import annotations
 
-import os
 import re
+import warnings
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from vecs.errors import FormatError
+from vecs.io.compressed import Reader
 from vecs.progress import ProgressFn, report
 
 CHUNK = 8 << 20  # bytes per read: big enough to amortise numpy calls, small enough to stream
 
 
-_MAGIC = {b"\x1f\x8b": "gz", b"BZh": "bz2", b"\xfd7zXZ\x00": "xz"}
+_HEADER = re.compile(rb"[ \t]*([+-]?[0-9]+)[ \t]+([+-]?[0-9]+)[ \t\r]*")
 
 
-NUMERIC_TAIL = re.compile(rb"^[0-9eE+\-.naifNAIF \t\r]*$")  # what follows the word on a text line
+_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # never in text vector files
 
 
-# -- opening ----------------------------------------------------------------------------------
-class _Counting:
-    """A raw file that remembers how many bytes were read (for progress on compressed input)."""
-
-    def __init__(self, f: BinaryIO):
-        self.f = f
-        self.pos = 0
-
-    def read(self, n: int = -1) -> bytes:
-        b = self.f.read(n)
-        self.pos += len(b)
-        return b
-
-    def readinto(self, buf) -> int:
-        n = self.f.readinto(buf)
-        self.pos += n or 0
-        return n
-
-    def readable(self) -> bool:
-        return True
-
-    def close(self) -> None:
-        self.f.close()
-
-    @property
-    def closed(self) -> bool:
-        return self.f.closed
+_NONE = np.empty((0, 0), np.float32)  # no rows (never shaped by a header's dimension)
 
 
-def _compression(path: Path) -> str | None:
-    with open(path, "rb") as f:
-        head = f.read(6)
-    for magic, kind in _MAGIC.items():
-        if head.startswith(magic):
-            return kind
-    return None
-
-
-class Reader:
-    """Decompressed byte stream of ``path`` plus how far through the file on disk we are."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.size = path.stat().st_size
-        self.raw = _Counting(open(path, "rb"))
-        kind = _compression(path)
-        if kind == "gz":
-            import gzip
-
-            self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb")
-        elif kind == "bz2":
-            import bz2
-
-            self.stream = bz2.BZ2File(self.raw, mode="rb")
-        elif kind == "xz":
-            import lzma
-
-            self.stream = lzma.LZMAFile(self.raw, mode="rb")
-        else:
-            self.stream = self.raw
-        self.compressed = kind
-
-    def read(self, n: int) -> bytes:
-        try:
-            return self.stream.read(n)
-        except (OSError, EOFError, ValueError) as e:  # corrupt or truncated compressed data
-            raise FormatError(f"{self.path}: cannot decompress ({self.compressed}): {e}") from None
-
-    @property
-    def done(self) -> int:
-        return self.raw.pos
-
-    def close(self) -> None:
-        if self.stream is not self.raw:
-            self.stream.close()
-        self.raw.close()
-
-    def __enter__(self) -> "Reader":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def base_suffix(path: Path) -> str:
-    name = path.name.lower()
-    for ext in (".gz", ".bz2", ".xz"):
-        if name.endswith(ext):
-            name = name[: -len(ext)]
-    return os.path.splitext(name)[1]
-
-
-def parse_header(line: bytes) -> tuple[int, int] | None:
-    parts = line.split()
-    if len(parts) != 2:
+# -- the header -------------------------------------------------------------------------------
+def parse_header(line: bytes, path: Path | str = "", line_no: int = 1) -> tuple[int, int] | None:
+    """``(count, dim)`` if ``line`` is two integers (a word2vec header), None if it is anything
+    else. Two integers that are not a positive count and dimension raise :class:`FormatError`:
+    a first line of two integers is a header, never a GloVe row."""
+    m = _HEADER.fullmatch(line)
+    if m is None:
         return None
+    n, d = int(m.group(1)), int(m.group(2))
+    if n <= 0 or d <= 0:
+        shown = line.strip().decode("ascii", "replace")[:60]
+        bad = f"{n} vectors" if n <= 0 else f"{d} dimensions"
+        raise FormatError(f"{path}: line {line_no}: the header {shown!r} promises {bad}; a header 'COUNT DIM' "
+                          f"needs a positive count and dimension")
+    return n, d
+
+
+def check_header_fits(path: Path, n: int, d: int, r: Reader, row_bytes: int) -> None:
+    """Refuse a header that promises more than the file can hold, before anything is allocated
+    or read: ``n`` rows of at least ``row_bytes`` bytes each must fit in an uncompressed file. (A
+    compressed file is never preallocated from its header, so it is not checked here.)"""
+    if r.compressed is None and n * row_bytes > r.size:
+        raise FormatError(f"{path}: truncated, or a wrong header: the header promises {n:,} vectors of {d:,} "
+                          f"dimensions (at least {row_bytes:,} bytes each), but the file has only {r.size:,} bytes")
+
+
+def text_shape(data: bytes, d: int, whole: bool) -> str:
+    """What the bytes after a header look like: ``"rows"`` (UTF-8 lines of a word and ``d``
+    fields each), ``"text"`` (printable UTF-8, but not that shape) or ``"binary"``.
+    ``whole``: ``data`` is the rest of the file, not a prefix of it."""
+    if not whole:
+        cut = data.rfind(b"\n")
+        if cut >= 0:
+            data = data[:cut + 1]
+    if _CONTROL.search(data):
+        return "binary"
     try:
-        n, d = int(parts[0]), int(parts[1])
-    except ValueError:
-        return None
-    return (n, d) if n >= 0 and d > 0 else None
+        text = data.decode("utf-8")
+        partial = not whole and not data.endswith(b"\n")
+    except UnicodeDecodeError as e:
+        if whole or e.reason != "unexpected end of data":
+            return "binary"
+        text, partial = data[:e.start].decode("utf-8"), True
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if partial and lines:
+        lines.pop()  # a line cut in the middle: its field count is unknown
+    if lines and all(len(ln.split()) == d + 1 for ln in lines):
+        return "rows"
+    return "text"
 
 
+def binary_layout(data: bytes, n: int, d: int, whole: bool) -> bool:
+    """True if ``data`` (after the header) reads as word2vec binary records of ``d`` float32s:
+    all ``n`` of them and nothing after (``whole``), or as many as ``data`` holds."""
+    rec = 4 * d
+    pos = rows = 0
+    while rows < n:
+        sp = data.find(b" ", pos, pos + 100_000)
+        if sp < 0 or sp + 1 + rec > len(data):
+            break
+        rows += 1
+        pos = sp + 1 + rec
+    if whole:
+        return rows == n and not data[pos:].strip()
+    return rows > 0
+
+
+# -- reading ----------------------------------------------------------------------------------
 def chunks(r: Reader) -> Iterator[bytes]:
     """Decompressed data in pieces that end at a newline (or at the end of the file)."""
     tail = b""
@@ -157,7 +128,7 @@ def decode_chunk(chunk: bytes, path: Path, line0: int, fmt: str) -> str:
 
 
 def read_text(path: Path, header: bool, limit: int | None, progress: ProgressFn | None,
-               fmt: str) -> tuple[list[str], np.ndarray]:
+              fmt: str) -> tuple[list[str], np.ndarray]:
     stage = f"read {path.name}"
     words: list[str] = []
     blocks: list[np.ndarray] = []
@@ -181,12 +152,13 @@ def read_text(path: Path, header: bool, limit: int | None, progress: ProgressFn 
                 if first == len(lines):
                     line0 += len(lines)
                     continue
-                hdr = parse_header(lines[first].encode())
+                hdr = parse_header(lines[first].encode(), path, line0 + first)
                 if hdr is None:
                     raise FormatError(f"{path}: line {line0 + first}: a {fmt} file starts with a header "
                                       f"'COUNT DIM' (two integers), got {lines[first].strip()[:60]!r}; "
                                       f"for a file without header use format glove")
                 n_expected, d = hdr
+                check_header_fits(path, n_expected if limit is None else min(n_expected, limit), d, r, 2 * d + 1)
                 first += 1
             if d is None:
                 while first < len(lines) and not lines[first].strip():
@@ -230,54 +202,84 @@ def read_text(path: Path, header: bool, limit: int | None, progress: ProgressFn 
 
 def _parse_lines(lines: list[str], first: int, d: int, path: Path, line0: int,
                  want: int | None) -> tuple[list[str], np.ndarray, int]:
-    """Parse ``lines[first:]`` (at most ``want`` non-blank rows) into words and a (k, d) matrix;
-    also return the index of the first line not consumed."""
+    """Parse ``lines[first:]`` (at most ``want`` non-blank rows) into words and a (k, d) matrix
+    of finite float32s; also return the index of the first line not consumed."""
     words: list[str] = []
     rests: list[str] = []
+    at: list[int] = []  # the index in ``lines`` of each row
     i = first
     end = len(lines)
     if want is not None and want <= 0:
-        return words, np.empty((0, d), np.float32), first
+        return words, _NONE, first
     for i in range(first, end):
         line = lines[i].rstrip()
         if not line:
             continue
+        if line[0].isspace():
+            raise FormatError(f"{path}: line {line0 + i}: starts with white space, so its word is empty "
+                              f"(a line is the word, then its values)")
         w, _, rest = line.partition(" ")
         words.append(w)
         rests.append(rest)
+        at.append(i)
         if want is not None and len(words) >= want:
             i += 1
             break
     else:
         i = end
     if not words:
-        return words, np.empty((0, d), np.float32), i
+        return words, _NONE, i
     try:  # fast path: numpy's C parser, exactly one space between values
-        flat = np.loadtxt(rests, dtype=np.float32, delimiter=" ", comments=None, quotechar=None, ndmin=2)
+        with warnings.catch_warnings():  # "input contained no data": rows without values, diagnosed below
+            warnings.simplefilter("ignore", UserWarning)
+            flat = np.loadtxt(rests, dtype=np.float32, delimiter=" ", comments=None, quotechar=None, ndmin=2)
         fast = flat.shape == (len(rests), d)
     except ValueError:
         fast = False
-    if fast:
-        return words, flat, i
-    # slow path: exact diagnostics, and tolerant of tabs and repeated spaces between values
-    out = np.empty((len(words), d), dtype=np.float32)
-    row = 0
-    for j in range(first, i):
-        line = lines[j].rstrip()
-        if not line:
-            continue
-        w, _, rest = line.partition(" ")
-        vals = rest.split()
-        if len(vals) != d:
-            raise FormatError(f"{path}: line {line0 + j}: wrong dimension: {len(vals)} values after "
-                              f"{w[:40]!r}, expected {d}")
+    if not fast:
+        # slow path: exact diagnostics, and tolerant of tabs and repeated spaces between values;
+        # every row is checked before the matrix is allocated
+        split = []
+        for w, rest, j in zip(words, rests, at):
+            vals = rest.split()
+            if len(vals) != d:
+                raise FormatError(f"{path}: line {line0 + j}: wrong dimension: {len(vals)} values after "
+                                  f"{w[:40]!r}, expected {d}")
+            split.append(vals)
+        flat = np.empty((len(words), d), dtype=np.float32)
+        for row, (vals, j) in enumerate(zip(split, at)):
+            try:
+                with np.errstate(over="ignore"):
+                    flat[row] = np.array(vals, dtype=np.float64)
+            except ValueError:
+                check_numbers(path, line0 + j, vals)
+                raise  # pragma: no cover
+    bad = first_nonfinite(flat)
+    if bad is not None:
+        raise nonfinite_error(path, f"line {line0 + at[bad]}", rests[bad].split())
+    return words, flat, i
+
+
+def first_nonfinite(block: np.ndarray) -> int | None:
+    """The index of the first row of ``block`` holding a NaN or an infinity, else None."""
+    ok = np.isfinite(block).all(axis=1)
+    return None if ok.all() else int(np.argmin(ok))
+
+
+def nonfinite_error(path, where: str, vals: list[str] | np.ndarray) -> FormatError:
+    """The error for a row (``where``: ``line 5``, ``row 3 ('cat')``) holding a value that is
+    not a finite float32; ``vals`` are the row's values (text or numbers)."""
+    for k, v in enumerate(vals, 1):
         try:
-            out[row] = np.array(vals, dtype=np.float64)
-        except ValueError:
-            check_numbers(path, line0 + j, vals)
-            raise  # pragma: no cover
-        row += 1
-    return words, out, i
+            with np.errstate(over="ignore"):
+                finite = bool(np.isfinite(np.float32(float(v))))
+        except (ValueError, OverflowError):
+            finite = False
+        if not finite:
+            shown = f"({v[:40]!r})" if isinstance(v, str) else f"({float(v)})"
+            return FormatError(f"{path}: {where}: value {k} {shown} is not a finite number (NaN, infinity, "
+                               f"or beyond float32's range of ±3.4e38)")
+    return FormatError(f"{path}: {where}: a value is not a finite number")  # pragma: no cover
 
 
 def looks_like_text(b: bytes) -> bool:

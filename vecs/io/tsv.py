@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from vecs.errors import FormatError
-from vecs.io.text import Reader, check_numbers, chunks, decode_chunk, read_words
+from vecs.io.compressed import Reader
+from vecs.io.text import check_numbers, chunks, decode_chunk, first_nonfinite, nonfinite_error, read_words
 from vecs.progress import ProgressFn, report
 
 TSV_VECTORS = "vectors.tsv"
@@ -39,8 +41,10 @@ def read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tupl
             if d is None and lines:
                 d = len(lines[0].rstrip("\r").split("\t"))
             try:
-                block = np.loadtxt(lines, dtype=np.float32, delimiter="\t", comments=None, quotechar=None,
-                                   ndmin=2)
+                with warnings.catch_warnings():  # "input contained no data": blank lines, diagnosed below
+                    warnings.simplefilter("ignore", UserWarning)
+                    block = np.loadtxt(lines, dtype=np.float32, delimiter="\t", comments=None, quotechar=None,
+                                       ndmin=2)
                 ok = block.shape == (len(lines), d)
             except ValueError:
                 ok = False
@@ -51,7 +55,12 @@ def read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tupl
                         raise FormatError(f"{vec_path}: line {line0 + j}: wrong dimension: {len(vals)} "
                                           f"values, expected {d}")
                     check_numbers(vec_path, line0 + j, vals)
-                block = np.array([ln.rstrip("\r").split("\t") for ln in lines], dtype=np.float64)
+                with np.errstate(over="ignore"):
+                    block = np.array([ln.rstrip("\r").split("\t") for ln in lines],
+                                     dtype=np.float64).astype(np.float32)
+            bad = first_nonfinite(block.reshape(len(lines), d or 0))
+            if bad is not None:
+                raise nonfinite_error(vec_path, f"line {line0 + bad}", lines[bad].rstrip("\r").split("\t"))
             rows.append(block.reshape(len(lines), d or 0).astype(np.float32, copy=False))
             count += len(lines)
             line0 += len(lines)

@@ -4,8 +4,10 @@ compressed by suffix), atomically, and exporting a model with a report of what w
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -68,9 +70,9 @@ def _check_words(words: list[str], fmt: str) -> None:
             if "\n" in w or "\r" in w or not w:
                 raise FormatError(f"word {i + 1} ({w!r}) cannot be written to tsv (empty or contains a "
                                   f"line break)")
-        elif not w or any(c.isspace() for c in w):
-            raise FormatError(f"word {i + 1} ({w!r}) cannot be written in {fmt} format (empty or "
-                              f"contains whitespace)")
+        elif not w or any(c.isspace() or (fmt != "word2vec-bin" and (c < " " or c == "\x7f")) for c in w):
+            raise FormatError(f"word {i + 1} ({w!r}) cannot be written in {fmt} format (empty, or contains "
+                              f"whitespace or a control character)")
 
 
 def _open_out(path: Path, final: Path):
@@ -93,10 +95,50 @@ def _open_out(path: Path, final: Path):
 
 def _write_file(final: Path, write) -> None:
     """Call ``write(fileobj)`` on a temporary sibling of ``final`` (compressed by its name),
-    then rename it into place (:func:`vecs.util.atomic_path`)."""
-    with atomic_path(final) as tmp:
-        with _open_out(tmp, final) as f:
-            write(f)
+    then rename it into place (:func:`vecs.util.atomic_path`). An OS error (a full disk) names
+    ``final``, never the temporary file, which is removed."""
+    try:
+        with atomic_path(final) as tmp:
+            with _open_out(tmp, final) as f:
+                write(f)
+    except OSError as e:
+        if e.filename == str(final):
+            raise
+        raise OSError(e.errno, e.strerror or str(e) or type(e).__name__, str(final)) from None
+
+
+def check_target(path: str | os.PathLike, format: str, force: bool = False) -> Path:
+    """Check, before any work, that ``write_vectors`` can write ``format`` to ``path``: a file
+    name (a folder for ``tsv``), not there already unless ``force``, in a folder that takes new
+    files (missing folders are created, inside the nearest one that exists). Returns PATH."""
+    path = Path(path).expanduser()
+    check_format(format)
+    if format == "tsv":
+        if path.suffix.lower() == ".tsv" or path.is_file():
+            raise FormatError(f"{path}: for format tsv, PATH is a folder; it receives {TSV_VECTORS} and "
+                              f"{TSV_METADATA}")
+        existing = [t for t in (path / TSV_VECTORS, path / TSV_METADATA) if t.exists()]
+        if existing and not force:
+            raise StoreError(f"{existing[0]} exists; use --force to replace it")
+        folder = path
+    else:
+        if path.is_dir():
+            raise FormatError(f"{path}: is a folder; give a file name")
+        if path.exists() and not force:
+            raise StoreError(f"{path} exists; use --force to replace it")
+        folder = path.parent
+    probe = folder
+    while not probe.exists() and probe.parent != probe:  # missing folders are made inside this one
+        probe = probe.parent
+    if not probe.is_dir():
+        raise StoreError(f"cannot write {path}: {probe} is not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as e:
+        raise StoreError(f"cannot write {path}: the folder {probe} does not take new files "
+                         f"({e.strerror or e})") from None
+    return path
 
 
 def check_format(format: str) -> str:
@@ -109,23 +151,18 @@ def check_format(format: str) -> str:
 def write_vectors(space: Space, path: str | os.PathLike, format: str, force: bool = False) -> Path:
     """Write ``space`` as ``word2vec`` (text with header), ``word2vec-bin``, ``glove`` or
     ``tsv`` (PATH is a folder that receives ``vectors.tsv`` and ``metadata.tsv``). Atomic;
-    refuses to replace an existing file without ``force``. Returns PATH."""
-    path = Path(path).expanduser()
+    refuses to replace an existing file without ``force``, and a folder that takes no new
+    files before anything is written (:func:`check_target`). Returns PATH."""
     if format not in WRITE_FORMATS:
         raise FormatError(f"unknown output format {format!r}; choose one of {', '.join(WRITE_FORMATS)}")
     words = list(space.words)
     _check_words(words, format)
+    path = check_target(path, format, force)
     vectors = space.vectors
     n, d = space.shape
 
     if format == "tsv":
-        if path.suffix.lower() == ".tsv" or path.is_file():
-            raise FormatError(f"{path}: for format tsv, PATH is a folder; it receives {TSV_VECTORS} and "
-                              f"{TSV_METADATA}")
         targets = [path / TSV_VECTORS, path / TSV_METADATA]
-        existing = [t for t in targets if t.exists()]
-        if existing and not force:
-            raise StoreError(f"{existing[0]} exists; use --force to replace it")
         step = max(1, (1 << 22) // max(d, 1))
 
         def write_vec(f) -> None:
@@ -136,10 +173,6 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
         _write_file(targets[1], lambda f: f.write(("".join(w + "\n" for w in words)).encode("utf-8")))
         return path
 
-    if path.is_dir():
-        raise FormatError(f"{path}: is a folder; give a file name")
-    if path.exists() and not force:
-        raise StoreError(f"{path} exists; use --force to replace it")
     step = max(1, (1 << 22) // max(d, 1))
 
     if format == "word2vec-bin":
@@ -160,8 +193,14 @@ def write_vectors(space: Space, path: str | os.PathLike, format: str, force: boo
     return path
 
 
-def export_vectors(space: Space, path: str | os.PathLike, format: str = "word2vec", force: bool = False) -> Exported:
-    """:func:`write_vectors`, reporting what was written (``model`` is the space's name)."""
+def export_vectors(space: Space | Callable[[], Space], path: str | os.PathLike, format: str = "word2vec",
+                   force: bool = False) -> Exported:
+    """:func:`write_vectors`, reporting what was written (``model`` is the space's name).
+    ``space`` may be a function that loads it: the target is checked first (:func:`check_target`),
+    so a bad path is refused before a large model is loaded."""
+    check_target(path, format, force)
+    if callable(space):
+        space = space()
     out = write_vectors(space, path, format=format, force=force)
     files = [str(out / TSV_VECTORS), str(out / TSV_METADATA)] if format == "tsv" else [str(out)]
     return Exported(space.name, str(out), format, len(space), space.dim, files)

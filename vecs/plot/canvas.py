@@ -26,6 +26,9 @@ Projections, and why:
 
 Labels never pile up: :func:`deoverlap` moves text boxes apart in display coordinates (using each
 label's window extent from the renderer) and draws a thin leader line to a label that moved far.
+Its cost grows with the square of the number of labels, so a figure labels at most
+:data:`MAX_LABELS` points (the most important first); the others are drawn unlabelled and a note
+says so (:func:`add_note`, read back with :func:`notes`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ LIGHT_COLOUR = "#9bb7d9"
 
 ANSWER_COLOUR = "#c0392b"
 
+MAX_LABELS = 150  # labels de-overlapped in one axes: 150 take ~4 s, 400 ~35 s (and cannot all fit)
+
 GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
                  "#7f7f7f", "#bcbd22"]
 
@@ -66,24 +71,49 @@ def new_figure(w: float, h: float):
     return fig
 
 
-def save(fig: "Figure", path: str | os.PathLike) -> Path:
-    """Write ``fig`` to ``path`` (PNG, SVG or PDF, by suffix) atomically (a temporary sibling with
-    the same suffix, then a rename), without the date and software stamps, so the same figure gives
-    the same bytes. Returns the path."""
-    from vecs.util import atomic_path
-
+def check_out(path: str | os.PathLike, force: bool = False) -> Path:
+    """The image file ``path`` if a figure may be written there: a .png, .svg or .pdf name in an
+    existing folder, and no file there already unless ``force`` (:class:`PlotError` otherwise).
+    Callers check before any work; :func:`save` checks again."""
     path = Path(path).expanduser()
-    fmt = FORMATS.get(path.suffix.lower())
-    if fmt is None:
+    if FORMATS.get(path.suffix.lower()) is None:
         raise PlotError(f"cannot tell the image format of {str(path)!r}: use a .png, .svg or .pdf file name")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise PlotError(f"no such folder: {folder}")
+    if path.is_dir():
+        raise PlotError(f"{str(path)!r} is a folder, not an image file")
+    if (path.exists() or path.is_symlink()) and not force:
+        raise PlotError(f"{str(path)!r} exists already: use --force to replace it")
+    return path
+
+
+def save(fig: "Figure", path: str | os.PathLike, force: bool = False) -> Path:
+    """Write ``fig`` to ``path`` (PNG, SVG or PDF, by suffix) atomically (a temporary sibling with
+    the same suffix, then a rename), without the date and software stamps, so the same figure gives
+    the same bytes. An existing file is replaced only with ``force`` (else :class:`PlotError`, and
+    the file is left as it was). Returns the path."""
+    from vecs.util import atomic_path
+
+    path = check_out(path, force)
+    fmt = FORMATS[path.suffix.lower()]
     meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
                                                     {"CreationDate": None, "ModDate": None})
     with atomic_path(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, format=fmt, metadata=meta)
     return path
+
+
+def add_note(fig: "Figure", text: str) -> None:
+    """A small grey note at the bottom left of the figure (``gid="note"``), e.g. that some points
+    are unlabelled; :func:`notes` reads them back (the CLI prints them)."""
+    y = 0.005 + 0.025 * len(notes(fig))
+    fig.text(0.005, y, text, fontsize=7, color="0.35", ha="left", va="bottom", gid="note", parse_math=False)
+
+
+def notes(fig: "Figure") -> list[str]:
+    """The notes :func:`add_note` put on ``fig``, in order."""
+    return [t.get_text() for t in fig.texts if t.get_gid() == "note"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -104,10 +134,18 @@ def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float
     ``leader`` pixels from its point gets a thin grey leader line. ``avoid`` (data coordinates) are
     markers that labels should not cover. Call it after the layout is final (limits, tight_layout).
     Returns the number of overlapping pairs left (0 unless the axes are too small for the labels).
+    Only the first :data:`MAX_LABELS` texts are kept (callers put the important ones first): the
+    others are removed from the axes and a note says so.
     """
     texts = list(texts)
     if not texts:
         return 0
+    if len(texts) > MAX_LABELS:
+        for t in texts[MAX_LABELS:]:
+            t.remove()
+        add_note(ax.figure, f"{MAX_LABELS} of {len(texts)} labels shown (at most {MAX_LABELS} per map)")
+        texts = texts[:MAX_LABELS]
+        anchors = None if anchors is None else np.asarray(anchors)[:MAX_LABELS]
     fig = ax.figure
     r = _renderer(fig)
     ax.set_autoscale_on(False)

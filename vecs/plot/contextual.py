@@ -8,7 +8,14 @@ import numpy as np
 
 from vecs.errors import PlotError
 from vecs.linalg import unit_rows
-from vecs.plot.canvas import GROUP_COLOURS, add_label, deoverlap, frame, new_figure, pca2
+from vecs.plot import canvas
+from vecs.plot.canvas import GROUP_COLOURS, add_label, add_note, deoverlap, frame, new_figure, pca2
+
+MAX_LEGEND = 20  # sentences named in a trajectory plot's legend
+
+MAX_CELLS = 30  # a similarity heatmap annotates its cells up to this many sentences
+
+MAX_POSITIONS = 48  # positions (tokens) shown in a logit-lens grid: the last ones
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -23,7 +30,9 @@ def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labe
     vectors of all layers of all sentences together; one line per sentence through its layers
     (``ax.lines``), its points in ``ax.collections[i]``; layer numbers annotated (all of them up to
     ``max_labels`` layers, else evenly spaced ones, first and last always). ``groups`` (one name per
-    sentence) colours the sentences by sense group."""
+    sentence) colours the sentences by sense group. The legend names at most :data:`MAX_LEGEND`
+    sentences and at most :data:`~vecs.plot.canvas.MAX_LABELS` points get a layer number (notes say
+    when there are more)."""
     L, n, C = wv.vectors.shape
     if groups is not None and len(groups) != n:
         raise PlotError(f"{len(groups)} group names for {n} sentences")
@@ -46,6 +55,7 @@ def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labe
             col = GROUP_COLOURS[i % len(GROUP_COLOURS)]
         s = wv.sentences[i]
         lab = f"{i + 1}" + (f" [{groups[i]}]" if groups is not None else "") + f": {s if len(s) <= 48 else s[:47] + '…'}"
+        lab = lab if i < MAX_LEGEND else None
         ax.plot(xy[:, i, 0], xy[:, i, 1], "-", color=col, lw=1.2, alpha=0.8, zorder=2)
         ax.scatter(xy[:, i, 0], xy[:, i, 1], s=np.linspace(10, 40, L), color=col, zorder=3, label=lab)
     frame(ax, xy.reshape(-1, 2), margin=0.1)
@@ -57,12 +67,18 @@ def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labe
     ax.set_title(f"{wv.word!r} through the layers of {wv.model} (layer {wv.layers[0]} → {wv.layers[-1]})\n"
                  f"PCA of the unit vectors of every layer and sentence · explained {evr[0]:.0%} + {evr[1]:.0%}",
                  fontsize=10)
+    if n > MAX_LEGEND:
+        add_note(fig, f"the legend names the first {MAX_LEGEND} of {n} sentences")
     fig.tight_layout()
     texts, anchors = [], []
     for i in range(n):
         for k in shown:
-            texts.append(add_label(ax, xy[k, i, 0], xy[k, i, 1], str(wv.layers[k]), fontsize=7, color="0.25"))
-            anchors.append(xy[k, i])
+            if len(texts) < canvas.MAX_LABELS:
+                texts.append(add_label(ax, xy[k, i, 0], xy[k, i, 1], str(wv.layers[k]), fontsize=7, color="0.25"))
+                anchors.append(xy[k, i])
+    if len(texts) < n * len(shown):
+        add_note(fig, f"layer numbers on the first {len(texts)} of {n * len(shown)} points "
+                      f"(at most {canvas.MAX_LABELS})")
     deoverlap(ax, texts, anchors=np.array(anchors), avoid=xy.reshape(-1, 2))
     return fig
 
@@ -78,7 +94,8 @@ def similarity_plot(result, layer: int | None = None) -> "Figure":
     """The heatmap of :func:`vecs.contextual.polysemy.context_similarities`: the cosine of the word's vectors
     between every two sentences at ``layer`` (default: the model's default layer when computed,
     else the first computed layer), every cell annotated (``ax.texts``), the image in
-    ``ax.images[0]``."""
+    ``ax.images[0]``. Beyond :data:`MAX_CELLS` sentences the cells are not annotated and the figure
+    stops growing (a note says so)."""
     from vecs.errors import ContextualError
 
     if layer is None:
@@ -90,19 +107,22 @@ def similarity_plot(result, layer: int | None = None) -> "Figure":
     off = m[~np.eye(n, dtype=bool)] if n > 1 else m.ravel()
     # colour range: from the lowest cosine (rounded down to 0.1) to 1, so differences show
     vmin = float(min(np.floor(off.min() * 10) / 10, 0.9)) if off.size else 0.0
-    size = max(4.5, 1.2 + 0.75 * n)
+    size = min(max(4.5, 1.2 + 0.75 * n), 24.0)  # inches: a large n gets small cells, not a huge image
     fig = new_figure(size + 3.2, size)
     ax = fig.add_subplot()
     im = ax.imshow(m, cmap="viridis", vmin=vmin, vmax=1.0)
     fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="cosine")
-    for i in range(n):
+    for i in range(n if n <= MAX_CELLS else 0):
         for j in range(n):
             v = m[i, j]
             ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=9, parse_math=False,
                     color="black" if (v - vmin) / ((1.0 - vmin) or 1) > 0.6 else "white")
     ticks = [f"{i + 1}: {_short(s)}" for i, s in enumerate(result.sentences)]
-    ax.set_xticks(range(n), [str(i + 1) for i in range(n)])
-    ax.set_yticks(range(n), ticks, fontsize=8)
+    every = max(1, -(-n // 60))  # at most 60 tick labels
+    ax.set_xticks(range(0, n, every), [str(i + 1) for i in range(0, n, every)])
+    ax.set_yticks(range(0, n, every), ticks[::every], fontsize=8)
+    if n > MAX_CELLS:
+        add_note(fig, f"{n} sentences: cells annotated up to {MAX_CELLS}")
     std = ", standardised" if getattr(result, "standardized", False) else ""
     ax.set_title(f"{result.word!r} across sentences · {result.model} layer {layer}{std}", fontsize=10)
     fig.tight_layout()
@@ -120,11 +140,14 @@ def _tok(s: str) -> str:
 def lens_plot(result) -> "Figure":
     """The logit-lens grid of :func:`vecs.contextual.lens.logit_lens`: rows are layers (last at the
     top), columns the prompt's positions; each cell shows the top next-token guess (``ax.texts``)
-    and is coloured by its probability (``ax.images[0]``, values in ``[0, 1]``)."""
+    and is coloured by its probability (``ax.images[0]``, values in ``[0, 1]``). A prompt longer than
+    :data:`MAX_POSITIONS` tokens shows its last ones, with a note."""
     layers = list(result.layers)
-    T = len(result.tokens)
-    P = np.array([[g[0].score if g else 0.0 for g in row] for row in result.guesses], dtype=float)
-    words = [[_tok(g[0].word) if g else "" for g in row] for row in result.guesses]
+    first = max(0, len(result.tokens) - MAX_POSITIONS)  # a long prompt: its last positions
+    tokens = result.tokens[first:]
+    T = len(tokens)
+    P = np.array([[g[0].score if g else 0.0 for g in row[first:]] for row in result.guesses], dtype=float)
+    words = [[_tok(g[0].word) if g else "" for g in row[first:]] for row in result.guesses]
     nL = len(layers)
     w = max(6.0, 1.6 + 1.05 * T)
     h = max(4.0, 1.4 + 0.28 * nL)
@@ -137,7 +160,7 @@ def lens_plot(result) -> "Figure":
         for t in range(T):
             ax.text(t, k, _short(words[k][t], 12), ha="center", va="center", fontsize=fs, parse_math=False,
                     color="white" if P[k, t] > 0.55 else "black")
-    ax.set_xticks(range(T), [_short(_tok(x), 14) for x in result.tokens], rotation=30, ha="right", fontsize=8)
+    ax.set_xticks(range(T), [_short(_tok(x), 14) for x in tokens], rotation=30, ha="right", fontsize=8)
     step = 1 if nL <= 16 else 2
     ax.set_yticks(range(0, nL, step), [str(layers[k]) for k in range(0, nL, step)], fontsize=7)
     ax.set_ylabel("layer")
@@ -145,6 +168,8 @@ def lens_plot(result) -> "Figure":
     best = result.final[0] if result.final else None
     nxt = f" · next token: {_tok(best.word)!s} ({best.score:.2f})" if best else ""
     ax.set_title(f"logit lens: {result.model} on {_short(result.prompt, 50)!r}{nxt}", fontsize=10)
+    if first:
+        add_note(fig, f"the last {T} of {len(result.tokens)} positions")
     fig.tight_layout()
     return fig
 

@@ -8,8 +8,9 @@ import numpy as np
 
 from vecs.errors import PlotError
 from vecs.linalg import unit, unit_rows
-from vecs.plot.canvas import (ANSWER_COLOUR, LIGHT_COLOUR, WORD_COLOUR, add_label, arrow, deoverlap, frame, new_figure,
-                              pca2, tsne_perplexity)
+from vecs.plot import canvas
+from vecs.plot.canvas import (ANSWER_COLOUR, LIGHT_COLOUR, WORD_COLOUR, add_label, add_note, arrow,
+                              deoverlap, frame, new_figure, pca2, tsne_perplexity)
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -17,26 +18,41 @@ if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
 
 
+MAX_NEIGHBOURS = 100  # neighbours per word on a map
+
+MAX_POINTS = 5000  # points on a map (words and neighbours)
+
+
 def words_plot(space: "Space", words: Sequence[str], method: str = "pca", neighbours: int = 0,
                seed: int = 0) -> "Figure":
-    """A 2-D map of ``words`` (PCA or t-SNE of their unit vectors). ``neighbours=K`` adds each
-    word's K nearest neighbours (not already shown) in a lighter colour.
+    """A 2-D map of ``words`` (PCA or t-SNE of their unit vectors). ``neighbours=K`` (at most
+    :data:`MAX_NEIGHBOURS`) adds each word's K nearest neighbours (not already shown) in a lighter
+    colour. At most :data:`MAX_POINTS` points; at most :data:`~vecs.plot.canvas.MAX_LABELS` are
+    labelled (the words first, then the nearest neighbours of each word in turn), with a note
+    (:func:`vecs.plot.canvas.notes`) when some are not.
 
     ``ax.collections[0]``: the words; ``[1]``: the neighbours (when any)."""
     from vecs.static.query import neighbours as nearest
 
     if method not in ("pca", "tsne"):
         raise PlotError(f"unknown method {method!r}: use pca or tsne")
+    if neighbours > MAX_NEIGHBOURS:
+        raise PlotError(f"at most {MAX_NEIGHBOURS} neighbours per word on a map, got {neighbours}")
     words = list(dict.fromkeys(words))
+    if len(words) * (1 + max(0, neighbours)) > MAX_POINTS:
+        raise PlotError(f"{len(words):,} words" + (f" with {neighbours} neighbours each" if neighbours > 0 else "")
+                        + f" make more than {MAX_POINTS:,} points: too many for one map")
     space.rows(words)  # unknown words raise UnknownWord with suggestions
     extra: list[str] = []
+    priority: list[tuple[int, int]] = []  # (neighbour rank, word) of each extra: the label order
     if neighbours > 0:
         seen = set(words)
-        for w in words:
+        for i, w in enumerate(words):
             for r in nearest(space, w, k=neighbours).results:
                 if r.word not in seen:
                     seen.add(r.word)
                     extra.append(r.word)
+                    priority.append((r.rank, i))
     allw = words + extra
     if len(allw) < 2:
         raise PlotError("a map needs at least two words (or --neighbours)")
@@ -67,10 +83,14 @@ def words_plot(space: "Space", words: Sequence[str], method: str = "pca", neighb
     ax.set_yticks([])
     frame(ax, xy)
     fig.tight_layout()
-    texts = [add_label(ax, x, y, w, color=WORD_COLOUR if i < nw else "#6c89ad",
-                    fontsize=10 if i < nw else 8, fontweight="bold" if i < nw else "normal")
-             for i, (w, (x, y)) in enumerate(zip(allw, xy))]
-    deoverlap(ax, texts, anchors=xy, avoid=xy)
+    order = list(range(nw)) + [nw + j for j in sorted(range(len(extra)), key=lambda j: priority[j])]
+    labelled = order[:canvas.MAX_LABELS]
+    if len(labelled) < len(allw):
+        add_note(fig, f"{len(labelled)} of {len(allw):,} points labelled (at most {canvas.MAX_LABELS}: "
+                      "the words, then the nearest neighbours first)")
+    texts = [add_label(ax, xy[i, 0], xy[i, 1], allw[i], color=WORD_COLOUR if i < nw else "#6c89ad",
+                       fontsize=10 if i < nw else 8, fontweight="bold" if i < nw else "normal") for i in labelled]
+    deoverlap(ax, texts, anchors=xy[labelled], avoid=xy)
     return fig
 
 
@@ -186,10 +206,13 @@ def bias_plot(space: "Space", words="professions", against: "Space | None" = Non
         data.append(np.column_stack([u @ d, u @ yvec]))
     allxy = np.vstack(data)
     order = np.argsort(data[0][:, 0], kind="stable")
-    if len(have) <= 2 * labels:
+    per_end = min(labels, canvas.MAX_LABELS // 2)
+    if len(have) <= 2 * per_end:
         chosen = list(range(len(have)))
     else:
-        chosen = list(order[:labels]) + list(order[-labels:])
+        chosen = list(order[:per_end]) + list(order[-per_end:])
+        if per_end < labels:
+            add_note(fig, f"the {per_end} words at each end labelled (at most {canvas.MAX_LABELS} labels)")
     col = np.where(data[0][:, 0] >= 0, "#b03a7a", "#2b6cb0")  # the side each word is on in ``space``
     for k, (ax, sp, xy) in enumerate(zip(axes, panels, data)):
         ax.scatter(xy[:, 0], xy[:, 1], s=14, c=col, alpha=0.8, zorder=3)

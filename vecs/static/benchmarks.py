@@ -30,16 +30,15 @@ last examined one if none qualifies).
 
 from __future__ import annotations
 
-import bz2
-import gzip
 import io
-import lzma
+import math
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
 from vecs.errors import DatasetError
+from vecs.io.compressed import DECOMPRESSION_ERRORS, decompression_problem, open_by_suffix, suffix_kind
 from vecs.progress import ProgressFn
 from vecs.space import Space
 
@@ -73,14 +72,13 @@ def dataset_path(dataset: str | Path, kind: str, progress: ProgressFn | None = N
 
 
 def _read_bytes(path: Path) -> bytes:
-    opener: Callable = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}.get(path.suffix.lower(), open)
+    """The (decompressed, by suffix) bytes of a data set file; every way of failing to read it,
+    a corrupt archive included, is a :class:`DatasetError` naming the file."""
     try:
-        with opener(path, "rb") as f:
+        with open_by_suffix(path) as f:
             return f.read()
-    except OSError as e:  # unreadable, a folder, a broken archive
-        raise DatasetError(f"cannot read {path}: {e.strerror or e}") from None
-    except EOFError:
-        raise DatasetError(f"cannot read {path}: truncated archive") from None
+    except DECOMPRESSION_ERRORS as e:  # unreadable, a folder, a broken archive
+        raise DatasetError(decompression_problem(path, suffix_kind(path), e)) from None
 
 
 def _decode(raw: bytes, path: Path, line_no: int) -> str:
@@ -125,7 +123,8 @@ def read_pairs(path: Path) -> tuple[list[tuple[int, str, str, float]], int]:
     """Parse a word-pair file: ``word<TAB>word<TAB>score`` lines, ``#`` comment lines.
 
     As gensim's ``evaluate_word_pairs``: UTF-8 with universal newlines, split at tabs, the words
-    kept as they are (not stripped), the score read by ``float``, other lines skipped. One
+    kept as they are (not stripped), the score read by ``float``, other lines skipped (a score
+    of NaN or infinity is an error, naming the line: gensim would take it). One
     addition: a line that does not split into exactly three fields is retried with its empty
     fields dropped, which reads ``RG_word.tsv`` (fields separated by runs of tabs; gensim skips
     58 of its 65 lines). Lines gensim accepts are read exactly as gensim reads them.
@@ -151,6 +150,8 @@ def read_pairs(path: Path) -> tuple[list[tuple[int, str, str, float]], int]:
         except (ValueError, TypeError):
             invalid += bool(line.strip())
             continue
+        if not math.isfinite(score):
+            raise DatasetError(f"{path}: line {i + 1}: the score {sim.strip()[:40]!r} is not a finite number")
         pairs.append((i + 1, a, b, score))
     if not pairs:
         raise DatasetError(f"no word pairs in {path} (expected lines of word<TAB>word<TAB>score)")

@@ -20,6 +20,9 @@ Grammar (columns in error messages are 1-based)::
 * ``*`` multiplies a vector by a number (either side) or two numbers; ``/`` divides by a number.
   A vector times a vector, a number plus a vector and dividing by a vector are errors, and so is an
   expression that is only a number. Two words side by side are an error (join them with ``+``).
+* Numbers must be finite floats (``1e400`` is an error) and every word's weight must fit a float32
+  (``1e39 king`` is an error naming the word); parentheses nest at most :data:`MAX_DEPTH` deep.
+  Long flat expressions (a thousand terms, a thousand signs) are fine.
 
 Every expression is linear in its words, so it evaluates to a coefficient per word
 (:attr:`Evaluated.terms`); the vector is ``sum(coefficient * unit(word))`` — **unit-normalised word
@@ -38,11 +41,13 @@ vecs.errors.ExpressionError: unexpected ')' at column 8
 
 from __future__ import annotations
 
-import re
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from vecs.errors import ExpressionError
+from vecs.static.expression_tree import (Neg, Node, Number, Product, Sum, Token, Word, error_at,
+                                         tokenize)
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -50,196 +55,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
 
 
-_NUMBER = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-
-_INSIDE = "'@.-"  # allowed inside a word, never at its start or end
-
-_OPS = "+-*/()"
-
-
-def _core(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-# -- tokens ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "word", "number", "op", "end"
-    text: str  # the word (unquoted), the number's text, the operator
-    col: int  # 1-based column of its first character
-    quoted: bool = False
-
-
-def _err(message: str, col: int) -> ExpressionError:
-    e = ExpressionError(f"{message} at column {col}")
-    e.column = col  # type: ignore[attr-defined]
-    return e
-
-
-def tokenize(text: str) -> list[Token]:
-    """Split an expression into tokens (words, numbers, operators), ending with an ``end`` token."""
-    out: list[Token] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-        elif ch in _OPS:
-            out.append(Token("op", ch, i + 1))
-            i += 1
-        elif ch in "\"'":
-            end = text.find(ch, i + 1)
-            if end < 0:
-                raise _err(f"unterminated quote {ch}", i + 1)
-            word = text[i + 1 : end]
-            if not word:
-                raise _err("empty quoted word", i + 1)
-            out.append(Token("word", word, i + 1, quoted=True))
-            i = end + 1
-        elif _core(ch) or (ch == "." and i + 1 < n and text[i + 1].isdigit()):
-            j = i + 1
-            while j < n and (_core(text[j]) or (text[j] in _INSIDE and j + 1 < n and _core(text[j + 1]))
-                             or (text[j] in "+-" and text[j - 1] in "eE" and _NUMBER.fullmatch(text[i:j - 1])
-                                 and j + 1 < n and text[j + 1].isdigit())):
-                j += 1
-            run = text[i:j]
-            kind = "number" if _NUMBER.fullmatch(run) else "word"
-            out.append(Token(kind, run, i + 1))
-            i = j
-        else:
-            raise _err(f"unexpected character {ch!r}", i + 1)
-    out.append(Token("end", "", n + 1))
-    return out
-
-
-# -- syntax tree ----------------------------------------------------------------------------
-@dataclass
-class Node:
-    col: int
-
-    @property
-    def is_vector(self) -> bool:
-        raise NotImplementedError
-
-    def terms(self) -> dict[str, float]:
-        """Coefficient of every word (words in order of first appearance; zeros kept)."""
-        raise NotImplementedError
-
-    def scalar(self) -> float:
-        raise NotImplementedError
-
-    def words(self) -> list[str]:
-        """The input words, each once, in order of appearance."""
-        return list(self.terms())
-
-
-@dataclass
-class Word(Node):
-    word: str = ""
-    quoted: bool = False
-
-    is_vector = True  # type: ignore[assignment]
-
-    def terms(self) -> dict[str, float]:
-        return {self.word: 1.0}
-
-    def __str__(self) -> str:
-        if self.quoted or _NUMBER.fullmatch(self.word) or not _plain_word(self.word):
-            q = "'" if '"' in self.word else '"'
-            return f"{q}{self.word}{q}"
-        return self.word
-
-
-@dataclass
-class Number(Node):
-    value: float = 0.0
-    text: str = ""
-
-    is_vector = False  # type: ignore[assignment]
-
-    def scalar(self) -> float:
-        return self.value
-
-    def __str__(self) -> str:
-        return self.text
-
-
-@dataclass
-class Neg(Node):
-    operand: Node = field(default_factory=lambda: Number(0))
-
-    @property
-    def is_vector(self) -> bool:
-        return self.operand.is_vector
-
-    def terms(self) -> dict[str, float]:
-        return {w: -c for w, c in self.operand.terms().items()}
-
-    def scalar(self) -> float:
-        return -self.operand.scalar()
-
-    def __str__(self) -> str:
-        return f"-{_wrap(self.operand, 3)}"
-
-
-@dataclass
-class BinOp(Node):
-    op: str = "+"
-    left: Node = field(default_factory=lambda: Number(0))
-    right: Node = field(default_factory=lambda: Number(0))
-
-    @property
-    def is_vector(self) -> bool:
-        return self.left.is_vector or self.right.is_vector
-
-    def terms(self) -> dict[str, float]:
-        if self.op in "+-":
-            out = dict(self.left.terms())
-            sign = 1.0 if self.op == "+" else -1.0
-            for w, c in self.right.terms().items():
-                out[w] = out.get(w, 0.0) + sign * c
-            return out
-        if self.op == "*":
-            vec, num = (self.left, self.right) if self.left.is_vector else (self.right, self.left)
-            f = num.scalar()
-            return {w: c * f for w, c in vec.terms().items()}
-        f = self.right.scalar()  # "/": checked non-zero at parse time
-        return {w: c / f for w, c in self.left.terms().items()}
-
-    def scalar(self) -> float:
-        a, b = self.left.scalar(), self.right.scalar()
-        return {"+": a + b, "-": a - b, "*": a * b, "/": a / b if b else float("nan")}[self.op]
-
-    def __str__(self) -> str:
-        p = _PREC[self.op]
-        right = _wrap(self.right, p + 1)  # left-associative: a - (b - c) keeps its parentheses
-        return f"{_wrap(self.left, p)} {self.op} {right}"
-
-
-_PREC = {"+": 1, "-": 1, "*": 2, "/": 2}
-
-
-def _prec(node: Node) -> int:
-    if isinstance(node, BinOp):
-        return _PREC[node.op]
-    if isinstance(node, Neg):
-        return 3
-    return 4
-
-
-def _wrap(node: Node, min_prec: int) -> str:
-    return f"({node})" if _prec(node) < min_prec else str(node)
-
-
-def _plain_word(w: str) -> bool:
-    try:
-        toks = tokenize(w)
-    except ExpressionError:
-        return False
-    return len(toks) == 2 and toks[0].kind == "word" and toks[0].text == w
-
-
 # -- parser ---------------------------------------------------------------------------------
+MAX_DEPTH = 50  # parentheses inside parentheses; deeper is refused (the parser is recursive)
+
+
 def _describe(tok: Token) -> str:
     if tok.kind == "end":
         return "end of expression"
@@ -255,6 +74,7 @@ class _Parser:
         self.text = text
         self.toks = tokenize(text)
         self.pos = 0
+        self.depth = 0
 
     @property
     def tok(self) -> Token:
@@ -270,55 +90,65 @@ class _Parser:
 
     def parse(self) -> Node:
         if self.tok.kind == "end":
-            raise _err("empty expression", 1)
+            raise error_at("empty expression", 1)
         node = self.sum()
         t = self.tok
         if t.kind != "end":
             if t.kind in ("word", "number") or (t.kind == "op" and t.text == "("):
-                raise _err(f"missing operator before {_describe(t)} (join terms with + or -)", t.col)
-            raise _err(f"unexpected {_describe(t)}", t.col)
+                raise error_at(f"missing operator before {_describe(t)} (join terms with + or -)", t.col)
+            raise error_at(f"unexpected {_describe(t)}", t.col)
         if not node.is_vector:
-            raise _err("the expression has no word, only numbers", 1)
+            raise error_at("the expression has no word, only numbers", 1)
         return node
 
     def sum(self) -> Node:
-        node = self.product()
+        first = self.product()
+        items, ops = [first], []
         while self.at_op("+-"):
             op = self.take()
             right = self.product()
-            if node.is_vector != right.is_vector:
-                raise _err(f"cannot {'add' if op.text == '+' else 'subtract'} a number and a vector", op.col)
-            node = BinOp(op.col, op.text, node, right)
-        return node
+            if first.is_vector != right.is_vector:
+                raise error_at(f"cannot {'add' if op.text == '+' else 'subtract'} a number and a vector", op.col)
+            items.append(right)
+            ops.append(op.text)
+        return first if not ops else Sum(first.col, items, ops)
 
     def product(self) -> Node:
-        node = self.unary()
+        first = self.unary()
+        items, ops = [first], []
+        vector = first.is_vector
         while self.at_op("*/"):
             op = self.take()
             right = self.unary()
-            if op.text == "*" and node.is_vector and right.is_vector:
-                raise _err("cannot multiply two vectors", op.col)
+            if op.text == "*" and vector and right.is_vector:
+                raise error_at("cannot multiply two vectors", op.col)
             if op.text == "/":
                 if right.is_vector:
-                    raise _err("cannot divide by a vector", op.col)
-                if right.scalar() == 0:
-                    raise _err("division by zero", op.col)
-            node = BinOp(op.col, op.text, node, right)
-        return node
+                    raise error_at("cannot divide by a vector", op.col)
+                f = right.scalar()
+                if f == 0:
+                    raise error_at("division by zero", op.col)
+                if not math.isfinite(f):
+                    raise error_at("dividing by a number too large for a float", op.col)
+            vector = vector or right.is_vector
+            items.append(right)
+            ops.append(op.text)
+        return first if not ops else Product(first.col, items, ops)
 
     def unary(self) -> Node:
-        if self.at_op("-+"):
-            op = self.take()
-            operand = self.unary()
-            return Neg(op.col, operand) if op.text == "-" else operand
-        return self.power()
+        # a run of signs is read in a loop (1,000 minus signs are one sign, not 1,000 calls deep)
+        negate, col = False, self.tok.col
+        while self.at_op("-+"):
+            negate ^= self.take().text == "-"
+        node = self.power()
+        if not negate:
+            return node
+        return node.operand if isinstance(node, Neg) else Neg(col, node)  # -(-a) is a
 
     def power(self) -> Node:
         node = self.atom()
         if isinstance(node, Number) and (self.tok.kind == "word" or self.at_op("(")):
-            t = self.tok
-            right = self.atom()
-            node = BinOp(t.col, "*", node, right)
+            node = Product(node.col, [node, self.atom()], ["*"])
         return node
 
     def atom(self) -> Node:
@@ -328,20 +158,31 @@ class _Parser:
             return Word(t.col, t.text, t.quoted)
         if t.kind == "number":
             self.take()
-            return Number(t.col, float(t.text), t.text)
+            value = float(t.text)
+            if not math.isfinite(value):
+                raise error_at(f"number {_short(t.text)} is too large for a float", t.col)
+            return Number(t.col, value, t.text)
         if self.at_op("("):
             self.take()
             if self.at_op(")"):
-                raise _err("empty parentheses", t.col)
+                raise error_at("empty parentheses", t.col)
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise error_at(f"expression nested too deeply (limit {MAX_DEPTH} levels of parentheses)", t.col)
             inner = self.sum()
             if not self.at_op(")"):
                 close = self.tok
-                raise _err(f"expected ')' (to close the '(' of column {t.col}), found {_describe(close)}", close.col)
+                raise error_at(f"expected ')' (to close the '(' of column {t.col}), found {_describe(close)}", close.col)
             self.take()
+            self.depth -= 1
             return inner
         if t.kind == "end":
-            raise _err("unexpected end of expression", t.col)
-        raise _err(f"unexpected {_describe(t)}", t.col)
+            raise error_at("unexpected end of expression", t.col)
+        raise error_at(f"unexpected {_describe(t)}", t.col)
+
+
+def _short(s: str, n: int = 24) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"
 
 
 def parse(text: str) -> Node:
@@ -350,6 +191,10 @@ def parse(text: str) -> Node:
 
 
 # -- evaluation -----------------------------------------------------------------------------
+FLOAT32_MAX = 3.4028234663852886e38  # the largest float32
+FLOAT32_TINY = 1.1754943508222875e-38  # the smallest normal float32
+
+
 @dataclass
 class Evaluated:
     expression: str  # normalised text of the expression
@@ -359,24 +204,48 @@ class Evaluated:
     rows: list[int] = field(default_factory=list)  # the row of each word in the space
 
 
+def check_weights(terms: dict[str, float]) -> None:
+    """Every coefficient finite and within float32's range, else :class:`ExpressionError` naming
+    the word (``1e39 king``)."""
+    for w, c in terms.items():
+        if not math.isfinite(c):
+            raise ExpressionError(f"the weight of {w!r} is not a finite number ({c}): the numbers overflow")
+        if abs(c) > FLOAT32_MAX:
+            raise ExpressionError(f"the weight of {w!r} is {c:.3g}, beyond float32's range "
+                                  f"(at most {FLOAT32_MAX:.3g} in size)")
+
+
 def evaluate(space: "Space", expr: str | Node, norm: bool = True) -> Evaluated:
     """The vector an expression stands for in ``space``: ``sum(coef * unit(word))`` (raw vectors
-    with ``norm=False``). Unknown words raise :class:`~vecs.errors.UnknownWord`; an expression
-    whose words cancel out (``king - king``) raises :class:`ExpressionError`."""
+    with ``norm=False``), summed in float64 and returned as float32. Unknown words raise
+    :class:`~vecs.errors.UnknownWord`; a weight beyond float32's range, a word whose vector is zero
+    or not finite, a result that overflows float32, is too small for it or is zero (``king -
+    king``) raise :class:`ExpressionError`: the vector is always finite and non-zero."""
     import numpy as np
 
     node = parse(expr) if isinstance(expr, str) else expr
     terms = node.terms()
+    check_weights(terms)
     rows = space.rows(terms)  # UnknownWord, with suggestions
-    vec = np.zeros(space.dim, dtype=np.float32)
-    norms = space.norms if norm else None
+    where = f" in {space.name!r}" if space.name else ""
+    vec = np.zeros(space.dim, dtype=np.float64)
     for (w, c), r in zip(terms.items(), rows):
-        v = np.asarray(space.vectors[r], dtype=np.float32)
-        if norm:
-            n = norms[r]
-            v = v / n if n > 0 else v
+        v = np.asarray(space.vectors[r], dtype=np.float64)
+        if not np.isfinite(v).all():
+            raise ExpressionError(f"{w!r} has a vector that is not finite (NaN or infinity){where}")
+        n = float(np.linalg.norm(v))
+        if n == 0:
+            raise ExpressionError(f"{w!r} has a zero vector{where}: it has no direction")
         if c != 0:
-            vec += np.float32(c) * v
-    if not np.any(vec):
+            vec += c * (v / n if norm else v)
+    if not np.isfinite(vec).all():
+        raise ExpressionError(f"{node} overflows: its vector is not finite")
+    big = float(np.abs(vec).max())
+    if big == 0:
         raise ExpressionError(f"{node} is the zero vector (its words cancel out)")
-    return Evaluated(str(node), vec, list(terms), terms, rows)
+    if big > FLOAT32_MAX:
+        raise ExpressionError(f"{node} overflows float32 (a component of {big:.3g})")
+    if big < FLOAT32_TINY:
+        raise ExpressionError(f"{node} is too small for float32 (its largest component is {big:.3g}): "
+                              "use larger weights")
+    return Evaluated(str(node), vec.astype(np.float32), list(terms), terms, rows)

@@ -14,6 +14,11 @@ every word of the space (the first ``restrict`` words with ``restrict=N``). An i
 an ``expected`` word that is not an input) in the ranking the results come from, i.e. without the
 inputs when ``exclude_inputs`` is true.
 
+No query answers NaN: a word whose vector is zero or not finite has no direction, so asking about
+it is a :class:`~vecs.errors.QueryError` (:class:`~vecs.errors.ExpressionError` in an expression)
+and, as a candidate, it has no score and is never a result; an input's or the expected word's
+score is None where it is undefined (it then ranks after every word with a score).
+
 >>> import numpy as np
 >>> from vecs import Space
 >>> s = Space(["man", "woman", "king", "queen"],
@@ -27,13 +32,14 @@ inputs when ``exclude_inputs`` is true.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
 import numpy as np
 
 from vecs.errors import QueryError
-from vecs.linalg import unit, unit_rows
+from vecs.linalg import unit
+from vecs.static.query_results import (AnalogyResult, CalcResult, ExclusionEffect, NeighboursResult,  # noqa: F401
+                                       OddOneOut, Scored, WordRank)
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
@@ -45,80 +51,6 @@ Method = Literal["add", "mul", "pair"]
 METHODS = {"add": "3CosAdd", "mul": "3CosMul", "pair": "PairDirection"}
 
 _EPS = 1e-6  # 3CosMul's denominator guard, as in gensim's most_similar_cosmul
-
-
-# -- results --------------------------------------------------------------------------------
-@dataclass
-class Scored:
-    """One candidate: its rank (1-based) and score."""
-
-    word: str
-    score: float
-    rank: int
-
-
-@dataclass
-class WordRank:
-    """Where a given word (an input, or the expected answer) ranks.
-
-    ``role`` is ``a``/``b``/``c`` for analogy inputs, ``input`` for expression words, ``expected``.
-    ``rank`` is among the inputs-kept ranking for inputs (see the module docs); ``excluded`` says
-    whether the word was kept out of ``results``; ``in_candidates`` is false for a word beyond
-    ``restrict`` (its rank is then where it would slot in)."""
-
-    word: str
-    role: str
-    score: float
-    rank: int
-    excluded: bool = False
-    in_candidates: bool = True
-
-
-@dataclass
-class NeighboursResult:
-    query: str  # the word, or the normalised expression
-    results: list[Scored]
-    inputs: list[WordRank]  # each input word's rank and score, as if kept
-    exclude_inputs: bool
-    terms: dict[str, float] = field(default_factory=dict)  # coefficient of each input word
-    k: int = 10
-    model: str = ""
-    candidates: int = 0  # how many words were ranked
-
-
-@dataclass
-class CalcResult(NeighboursResult):
-    """The neighbours of a vector expression (same fields as :class:`NeighboursResult`)."""
-
-
-@dataclass
-class AnalogyResult:
-    """``a : b :: c : ?``. ``top_is_input`` names the input that would have ranked first had the
-    inputs been kept (``None`` when a real candidate is first either way)."""
-
-    a: str
-    b: str
-    c: str
-    method: str
-    results: list[Scored]
-    inputs: list[WordRank]  # a, b, c: rank and score if kept
-    exclude_inputs: bool
-    expected: WordRank | None = None
-    top_is_input: str | None = None
-    k: int = 5
-    model: str = ""
-    candidates: int = 0
-
-
-@dataclass
-class OddOneOut:
-    """``word`` is least similar to the mean of the unit vectors; ``scores`` (least similar first)
-    gives every word's cosine to that mean, ``margin`` the gap between the last two."""
-
-    word: str
-    scores: list[Scored]
-    margin: float
-    model: str = ""
 
 
 # -- ranking core ---------------------------------------------------------------------------
@@ -134,32 +66,59 @@ def _check_k(k: int) -> None:
         raise QueryError(f"k must be at least 1, got {k}")
 
 
+def _direction(space: "Space", word: str, row: int) -> np.ndarray:
+    """The unit vector (float32) of a query word; a zero vector or one that is not finite has no
+    direction: :class:`QueryError` (a query never answers NaN)."""
+    v = np.asarray(space.vectors[row], dtype=np.float32)
+    where = f" in {space.name!r}" if space.name else ""
+    if not np.isfinite(v).all():
+        raise QueryError(f"{word!r} has a vector that is not finite (NaN or infinity){where}: it has no direction")
+    n = _norm(space, row)
+    if not n > 0:
+        raise QueryError(f"{word!r} has a zero vector{where}: it has no direction")
+    return (v / n).astype(np.float32)
+
+
+def _norm(space: "Space", row: int) -> float:
+    """The stored norm of a row, or its float64 norm where float32 cannot hold it (huge values;
+    NaN for a row that is not finite)."""
+    n = space.norms[row]
+    if np.isfinite(n):
+        return n
+    v = np.asarray(space.vectors[row], dtype=np.float64)
+    return float(np.linalg.norm(v)) if np.isfinite(v).all() else float("nan")
+
+
 def _candidates(space: "Space", restrict: int | None) -> tuple[np.ndarray, np.ndarray, int]:
     n = len(space) if restrict is None else max(0, min(int(restrict), len(space)))
     if restrict is not None and int(restrict) < 1:
         raise QueryError(f"restrict must be at least 1, got {restrict}")
     vectors = np.asarray(space.vectors[:n])
     norms = np.asarray(space.norms[:n])
+    bad = np.flatnonzero(~np.isfinite(norms))
+    if len(bad):  # norms float32 cannot hold, rows that are not finite (NaN: no score)
+        norms = norms.astype(np.float64)
+        norms[bad] = [_norm(space, int(r)) for r in bad]
     return vectors, norms, n
 
 
 def _cosines(vectors: np.ndarray, norms: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """``vectors @ q / norms`` (q unit length), zero rows scoring NaN."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = vectors @ q
-        s /= norms
-    return s
+    """``vectors @ q / norms`` (q unit length); rows without a direction (zero, not finite) score NaN."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return (vectors @ q) / norms
 
 
 def _rankable(scores: np.ndarray) -> np.ndarray:
-    """NaN (zero vectors, undefined pair directions) ranks last."""
-    if np.isnan(scores).any():
-        scores = np.where(np.isnan(scores), -np.inf, scores)
+    """NaN (zero vectors, undefined pair directions) ranks last, as -inf: such a word has no score,
+    so it is never a result."""
+    bad = ~np.isfinite(scores)
+    if bad.any():
+        scores = np.where(bad, -np.inf, scores)
     return scores
 
 
 def _top(scores: np.ndarray, k: int, exclude: set[int]) -> list[int]:
-    """Rows of the k best scores (descending), skipping ``exclude``."""
+    """Rows of the k best scores (descending), skipping ``exclude`` and the rows without a score."""
     n = len(scores)
     want = min(n, k + len(exclude))
     if want <= 0:
@@ -169,13 +128,14 @@ def _top(scores: np.ndarray, k: int, exclude: set[int]) -> list[int]:
     else:
         part = np.arange(n)
     order = part[np.argsort(-scores[part], kind="stable")]
-    return [int(i) for i in order if int(i) not in exclude][:k]
+    return [int(i) for i in order if int(i) not in exclude and scores[i] != -np.inf][:k]
 
 
 def _rank_of(scores: np.ndarray, s: float, exclude_rows: Iterable[int] = ()) -> int:
     """1 + the number of candidates scoring strictly higher than s (not counting exclude_rows)."""
     if s != s:  # NaN: after everything with a score
-        return int(np.count_nonzero(~np.isneginf(scores))) + 1
+        scored = int(np.count_nonzero(~np.isneginf(scores)))
+        return scored - sum(1 for r in set(exclude_rows) if r < len(scores) and scores[r] != -np.inf) + 1
     higher = int(np.count_nonzero(scores > s))
     higher -= sum(1 for r in exclude_rows if r < len(scores) and scores[r] > s)
     return higher + 1
@@ -183,17 +143,18 @@ def _rank_of(scores: np.ndarray, s: float, exclude_rows: Iterable[int] = ()) -> 
 
 def _word_rank(space: "Space", scores: np.ndarray, score_of, word: str, row: int, role: str,
                excluded: bool, exclude_rows: Iterable[int]) -> WordRank:
-    s = float(scores[row]) if row < len(scores) else float(score_of(row))
-    if s == -np.inf:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        s = float(scores[row]) if row < len(scores) else float(score_of(row))
+    if not np.isfinite(s):
         s = float("nan")
-    return WordRank(word, role, s, _rank_of(scores, s, exclude_rows), excluded, row < len(scores))
+    rank = _rank_of(scores, s, exclude_rows)
+    return WordRank(word, role, None if s != s else s, rank, excluded, row < len(scores))
 
 
 def _results(space: "Space", scores: np.ndarray, k: int, exclude: set[int]) -> list[Scored]:
     out = []
     for i, r in enumerate(_top(scores, k, exclude)):
-        s = float(scores[r])
-        out.append(Scored(space.words[r], s if s != -np.inf else float("nan"), i + 1))
+        out.append(Scored(space.words[r], float(scores[r]), i + 1))
     return out
 
 
@@ -206,23 +167,21 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
     row = None if force_expression else _find(space, query)
     if row is not None:
         terms, text, rows = {query: 1.0}, query, {query: row}
-        if not space.norms[row] > 0:
-            raise QueryError(f"{query!r} has a zero vector: it has no neighbours")
-        q = np.asarray(space.vectors[row], dtype=np.float32) / space.norms[row]
+        q = _direction(space, query, row)
     else:
         ev = evaluate(space, query)
         terms, text, q = ev.terms, ev.expression, ev.vector
         rows = dict(zip(ev.words, ev.rows))
     # gensim: mean of the weighted unit vectors, then unit length (the mean's scale does not matter)
     total = sum(abs(c) for c in terms.values()) or 1.0
-    q = unit(q / np.float32(total), np.float32)
+    q = unit(np.asarray(q, dtype=np.float64) / total, np.float32)  # float64 first: no overflow for any total
     vectors, norms, n = _candidates(space, restrict)
     scores = _rankable(_cosines(vectors, norms, q))
     exclude = set(rows.values()) if exclude_inputs else set()
 
     def score_of(r: int) -> float:
         v = np.asarray(space.vectors[r], dtype=np.float32)
-        return float(v @ q / space.norms[r])
+        return float(v @ q / _norm(space, r))
 
     inputs = [_word_rank(space, scores, score_of, w, r, "input", exclude_inputs, ()) for w, r in rows.items()]
     return cls(text, _results(space, scores, k, exclude), inputs, exclude_inputs, dict(terms), k,
@@ -247,10 +206,11 @@ def calc(space: "Space", expression: str, k: int = 10, exclude_inputs: bool = Tr
 
 
 # -- analogies ------------------------------------------------------------------------------
-def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms: np.ndarray, method: str):
+def _analogy_scores(space: "Space", rows: list[int], units: list[np.ndarray], vectors: np.ndarray,
+                    norms: np.ndarray, method: str):
     """Scores of every candidate for a : b :: c : ? and a scorer for rows beyond the candidates."""
     ra, rb, rc = rows
-    ua, ub, uc = unit_rows(space.vectors[rows], space.norms[rows])
+    ua, ub, uc = units
     if method == "add":
         # gensim most_similar(positive=[b, c], negative=[a]): weighted mean of unit vectors, unit length
         mean = np.zeros(space.dim, dtype=np.float32)
@@ -260,7 +220,7 @@ def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms:
         scores = _cosines(vectors, norms, q)
 
         def score_of(r):
-            return float(np.asarray(space.vectors[r], dtype=np.float32) @ q / space.norms[r])
+            return float(np.asarray(space.vectors[r], dtype=np.float32) @ q / _norm(space, r))
     elif method == "mul":
         # gensim most_similar_cosmul(positive=[b, c], negative=[a]): cosines shifted to [0, 1]
         def shifted(v, n, u):
@@ -270,7 +230,7 @@ def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms:
         scores = shifted(vectors, norms, ub) * shifted(vectors, norms, uc) / (shifted(vectors, norms, ua) + _EPS)
 
         def score_of(r):
-            v, n = np.asarray(space.vectors[r], dtype=np.float32), space.norms[r]
+            v, n = np.asarray(space.vectors[r], dtype=np.float32), _norm(space, r)
             return float(shifted(v, n, ub) * shifted(v, n, uc) / (shifted(v, n, ua) + _EPS))
     else:
         # PairDirection: cos(x - c, b - a) on unit vectors; |x - c|^2 = 2 - 2 cos(x, c)
@@ -291,7 +251,7 @@ def _analogy_scores(space: "Space", rows: list[int], vectors: np.ndarray, norms:
         scores = pair(vectors, norms).astype(np.float32)
 
         def score_of(r):
-            return float(pair(np.asarray(space.vectors[r], dtype=np.float32)[None, :], np.float32(space.norms[r]))[0])
+            return float(pair(np.asarray(space.vectors[r], dtype=np.float32)[None, :], _norm(space, r))[0])
     return scores, score_of
 
 
@@ -308,9 +268,10 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
     if method not in METHODS:
         raise QueryError(f"unknown analogy method {method!r}; choose one of {', '.join(METHODS)}")
     rows = space.rows([a, b, c])  # UnknownWord with suggestions
+    units = [_direction(space, w, r) for w, r in zip((a, b, c), rows)]  # QueryError: zero, not finite
     exp_row = space.row(expected) if expected is not None else None
     vectors, norms, n = _candidates(space, restrict)
-    scores, score_of = _analogy_scores(space, rows, vectors, norms, method)
+    scores, score_of = _analogy_scores(space, rows, units, vectors, norms, method)
     scores = _rankable(np.asarray(scores, dtype=np.float32))
     exclude = set(rows) if exclude_inputs else set()
     inputs = [_word_rank(space, scores, score_of, w, r, role, exclude_inputs, ())
@@ -323,28 +284,10 @@ def analogy(space: "Space", a: str, b: str, c: str, k: int = 5, method: Method =
             exp = _word_rank(space, scores, score_of, expected, exp_row, "expected", False, exclude)
     top = None
     best_input = min(inputs, key=lambda i: i.rank)
-    if best_input.rank == 1:
+    if best_input.rank == 1 and best_input.score is not None:
         top = best_input.word
     return AnalogyResult(a, b, c, method, _results(space, scores, k, exclude), inputs, exclude_inputs, exp,
                          top, k, space.name, n)
-
-
-@dataclass
-class ExclusionEffect:
-    """One analogy answered twice: with the input words left out of the candidates (gensim's and
-    word2vec's convention) and with them kept. doctor - man + woman gives nurse only when doctor
-    is left out: ``answer_needs_exclusion`` says so."""
-
-    excluded: AnalogyResult
-    kept: AnalogyResult
-
-    @property
-    def answer_needs_exclusion(self) -> bool:
-        """The top answer with inputs left out differs from the top one with them kept, and that
-        one is an input."""
-        ex = self.excluded.results[0].word if self.excluded.results else None
-        kept = self.kept.results[0].word if self.kept.results else None
-        return ex != kept and kept in (self.kept.a, self.kept.b, self.kept.c)
 
 
 def exclusion_effect(space: "Space", a: str, b: str, c: str, k: int = 5, expected: str | None = None,
@@ -356,11 +299,10 @@ def exclusion_effect(space: "Space", a: str, b: str, c: str, k: int = 5, expecte
 
 # -- pairs and groups -----------------------------------------------------------------------
 def similarity(space: "Space", w1: str, w2: str) -> float:
-    """Cosine similarity of two words (as gensim's ``similarity``)."""
-    u1, u2 = (unit(space.vectors[r], np.float32) for r in space.rows([w1, w2]))
-    if not (u1.any() and u2.any()):  # a zero vector has no direction
-        return float("nan")
-    return float(np.dot(u1, u2))
+    """Cosine similarity of two words (as gensim's ``similarity``). A word whose vector is zero
+    or not finite has no direction: :class:`QueryError`, never NaN."""
+    u1, u2 = (_direction(space, w, r) for w, r in zip((w1, w2), space.rows([w1, w2])))
+    return float(np.clip(np.dot(u1, u2), -1.0, 1.0))
 
 
 def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
@@ -370,8 +312,11 @@ def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:
     if len(words) < 3:
         raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
     rows = space.rows(words)
-    units = unit_rows(space.vectors[rows], space.norms[rows])
-    dists = units @ unit(units.mean(axis=0), np.float32)
+    units = np.stack([_direction(space, w, r) for w, r in zip(words, rows)])  # QueryError: no direction
+    mean = units.mean(axis=0)
+    if not mean.any():
+        raise QueryError(f"the unit vectors of {', '.join(words)} cancel out: their mean has no direction")
+    dists = units @ unit(mean, np.float32)
     order = sorted(range(len(words)), key=lambda i: (float(dists[i]), words[i]))
     scores = [Scored(words[i], float(dists[i]), rank + 1) for rank, i in enumerate(order)]
     margin = scores[1].score - scores[0].score

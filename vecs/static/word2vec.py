@@ -60,12 +60,11 @@ from vecs.io.store import check_new_name, save
 from vecs.paths import cache_dir
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
+from vecs.static.sampled_loss import SampledLoss
 from vecs.util import atomic_path, atomic_write_text
 
 #: tokenised corpora kept in the cache (least recently used ones are removed)
 KEEP_CACHED = 8
-#: (word, context) pairs in the fixed sample the loss is measured on
-LOSS_PAIRS = 10_000
 
 
 def stable_hash(text: str) -> int:
@@ -164,71 +163,6 @@ class _LogProgress(logging.Handler):
             report(self.progress, "train word2vec", done, self.tokens * self.epochs, **self.state["info"])
 
 
-# -- the loss on a fixed sample -------------------------------------------------------------
-class _SampledLoss:
-    """Mean negative-sampling loss per pair on a fixed sample (see the module docstring)."""
-
-    def __init__(self, model, path: Path, window: int, seed: int):
-        rng = np.random.default_rng(seed)
-        index = model.wv.key_to_index
-        sents = _sample_sentences(path, rng)
-        self.sg = bool(model.sg)
-        centers: list[int] = []
-        contexts: list[list[int]] = []
-        for toks in sents:
-            ids = [index[t] for t in toks if t in index]
-            for i, c in enumerate(ids):
-                ctx = ids[max(0, i - window): i] + ids[i + 1: i + 1 + window]
-                if not ctx:
-                    continue
-                if self.sg:
-                    centers.extend([c] * len(ctx))
-                    contexts.extend([[x] for x in ctx])
-                else:
-                    centers.append(c)
-                    contexts.append(ctx)
-        n = len(centers)
-        pick = np.sort(rng.choice(n, size=min(n, LOSS_PAIRS), replace=False)) if n else np.array([], dtype=int)
-        self.center = np.array(centers, dtype=np.int64)[pick] if n else np.zeros(0, dtype=np.int64)
-        width = max((len(contexts[i]) for i in pick), default=1)
-        self.ctx = np.zeros((len(pick), width), dtype=np.int64)
-        self.mask = np.zeros((len(pick), width), dtype=np.float32)
-        for row, i in enumerate(pick):
-            self.ctx[row, : len(contexts[i])] = contexts[i]
-            self.mask[row, : len(contexts[i])] = 1.0
-        cum = model.cum_table
-        draws = rng.integers(0, int(cum[-1]), size=(len(pick), model.negative), dtype=np.int64)
-        self.neg = np.searchsorted(cum, draws, side="right").clip(0, len(cum) - 1)
-
-    def __call__(self, model) -> float | None:
-        if len(self.center) == 0:
-            return None
-        syn0 = model.wv.vectors
-        syn1 = model.syn1neg
-        v = (syn0[self.ctx] * self.mask[:, :, None]).sum(1) / self.mask.sum(1, keepdims=True)  # (n, d)
-        pos = np.einsum("nd,nd->n", v, syn1[self.center])  # (n,)
-        neg = np.einsum("nd,nkd->nk", v, syn1[self.neg])  # (n, k)
-        loss = np.logaddexp(0.0, -pos.astype(np.float64)) + np.logaddexp(0.0, neg.astype(np.float64)).sum(1)
-        return float(loss.mean())
-
-
-def _sample_sentences(path: Path, rng, spots: int = 64, per_spot: int = 40) -> list[list[str]]:
-    """Sentences from ``spots`` evenly spaced places in the file (cheap: no full pass)."""
-    size = path.stat().st_size
-    out: list[list[str]] = []
-    with open(path, "rb") as f:
-        for k in range(spots):
-            f.seek(size * k // spots)
-            if k:
-                f.readline()  # skip the partial line
-            for _ in range(per_spot):
-                line = f.readline()
-                if not line:
-                    break
-                out.append(line.decode("utf-8").split())
-    return out
-
-
 # -- training -------------------------------------------------------------------------------
 def _check(name: str, value, low, integer: bool = True) -> None:
     ok = isinstance(value, (int, np.integer)) and not isinstance(value, bool) if integer else isinstance(value, (int, float))
@@ -318,7 +252,7 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         report(progress, "build vocabulary", cf.tokens, cf.tokens, finished=True, vocabulary=len(model.wv))
         if len(model.wv) == 0:
             raise CorpusError(f"{corpus.source}: no word occurs {min_count} times or more (min_count={min_count})")
-        loss = _SampledLoss(model, cf.path, window, seed) if negative > 0 else None
+        loss = SampledLoss(model, cf.path, window, seed) if negative > 0 else None
 
         class Epochs(CallbackAny2Vec):
             def on_epoch_begin(self, m):

@@ -1,0 +1,81 @@
+"""Property-based tests of the benchmark readers (vecs.static.benchmarks): any bytes as an analogy
+file or a word-pair file, plain or compressed (damaged or not, the suffix matching or not),
+either parse or raise DatasetError with a one-line message naming the file; parsed analogy
+questions are four words, parsed pair scores are finite."""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from fuzzfiles import FUZZ, outcome, stored
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vecs.errors import DatasetError, VecsError
+from vecs.static.benchmarks import read_analogies, read_pairs
+
+SIMPLE = st.sampled_from(["man", "woman", "king", "queen", "Paris", "France", "日本", "KING"])
+WORD = st.one_of(SIMPLE, st.sampled_from(["a b", "", " ", "\t"]), st.text(max_size=5))
+SCORE = st.one_of(st.floats().map(repr), st.sampled_from(["nan", "inf", "-inf", "1e400", "7.5", "x", "", " 3 "]))
+ANALOGY_LINE = st.one_of(
+    st.lists(SIMPLE, min_size=4, max_size=4).map(" ".join), st.lists(SIMPLE, min_size=4, max_size=4).map(" ".join),
+    st.lists(WORD, min_size=4, max_size=4).map(" ".join),
+    WORD.map(lambda w: ": " + w), st.sampled_from([": capital-common-countries", ":", ": ", "#"]),
+    st.lists(WORD, max_size=6).map("\t".join),
+)
+PAIR_LINE = st.one_of(
+    st.tuples(SIMPLE, SIMPLE, SCORE).map("\t".join), st.tuples(SIMPLE, SIMPLE, SCORE).map("\t".join),
+    st.tuples(WORD, WORD, SCORE).map("\t".join), st.tuples(WORD, WORD, SCORE).map("\t\t".join),
+    st.just("# word1\tword2\tscore"), st.lists(st.one_of(WORD, SCORE), max_size=5).map("\t".join),
+    st.text(max_size=12),
+)
+EOL = st.sampled_from(["\n", "\n", "\r\n", "\r", "\x85", "\u2028"])
+
+
+def lines(line) -> st.SearchStrategy[bytes]:
+    text = st.lists(st.tuples(line, EOL), max_size=6).map(lambda ls: "".join(a + b for a, b in ls))
+    return st.one_of(text.map(lambda t: t.encode("utf-8", "surrogatepass")), text.map(lambda t: t.encode("utf-8",
+                     "surrogatepass")), st.binary(max_size=80))
+
+
+def _check(read, p: Path):
+    try:
+        got = read(p)
+    except VecsError as e:
+        assert isinstance(e, DatasetError), f"{type(e).__name__}: {e}"
+        assert "\n" not in str(e) and p.name in str(e), str(e)
+        outcome("typed error (DatasetError)")
+        return None
+    outcome("parsed")
+    return got
+
+
+@FUZZ
+@given(f=stored(lines(ANALOGY_LINE), suffixes=(".txt",)))
+def test_any_analogy_file_parses_or_raises_dataset_error(f):
+    data, name = f
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / name
+        p.write_bytes(data)
+        got = _check(read_analogies, p)
+        if got is not None:
+            sections, invalid = got
+            assert invalid >= 0 and any(qs for _, qs in sections)
+            assert all(len(q) == 4 and all(w and not any(c.isspace() for c in w) for w in q)
+                       for _, qs in sections for _, q in qs)
+
+
+@FUZZ
+@given(f=stored(lines(PAIR_LINE), suffixes=(".tsv", ".txt")))
+def test_any_pair_file_parses_or_raises_dataset_error(f):
+    data, name = f
+    with tempfile.TemporaryDirectory() as tmp:
+        p = Path(tmp) / name
+        p.write_bytes(data)
+        got = _check(read_pairs, p)
+        if got is not None:
+            pairs, invalid = got
+            assert pairs and invalid >= 0
+            assert all(math.isfinite(score) for _, _, _, score in pairs)
