@@ -81,10 +81,10 @@ def test_fresh_run_refused_while_an_interrupted_training_waits(tiny_corpus, monk
     def must_not_open(*a, **k):
         raise AssertionError("opened the corpus")
 
-    monkeypatch.setattr(lm_train, "open_corpus", must_not_open)
-    with pytest.raises(ModelExists, match="an interrupted training of 'w' waits .*step 2 of 6.*--resume"):
-        train_transformer(tiny_corpus, name="w", steps=6, **TINY)
-    monkeypatch.undo()
+    with monkeypatch.context() as m:  # only this part: undo() would also undo the test's VECS_HOME
+        m.setattr(lm_train, "open_corpus", must_not_open)
+        with pytest.raises(ModelExists, match="an interrupted training of 'w' waits .*step 2 of 6.*--resume"):
+            train_transformer(tiny_corpus, name="w", steps=6, **TINY)
     # --force starts over: the old side checkpoint goes, the new run finishes from step 0
     r = train_transformer(tiny_corpus, name="w", force=True, steps=3, **TINY)
     assert r.resumed_from == 0 and r.steps == 3 and not (models_dir() / ".w.checkpoint").exists()

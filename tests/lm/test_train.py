@@ -50,16 +50,16 @@ def test_name_checked_and_existing_model_refused_before_any_work(tiny_corpus, mo
     def must_not_open(*a, **k):
         raise AssertionError("opened the corpus")
 
-    monkeypatch.setattr(lm_train, "open_corpus", must_not_open)
-    with pytest.raises(StoreError, match="invalid model name"):
-        train_transformer(tiny_corpus, name="bad name", steps=2, **TINY)
-    from vecs.io.store import save
-    from vecs.space import Space
+    with monkeypatch.context() as m:  # only this part: undo() would also undo the test's VECS_HOME
+        m.setattr(lm_train, "open_corpus", must_not_open)
+        with pytest.raises(StoreError, match="invalid model name"):
+            train_transformer(tiny_corpus, name="bad name", steps=2, **TINY)
+        from vecs.io.store import save
+        from vecs.space import Space
 
-    save(Space(["a"], np.ones((1, 2), dtype=np.float32)), "taken")
-    with pytest.raises(ModelExists, match="model 'taken' exists; use --force"):
-        train_transformer(tiny_corpus, name="taken", steps=2, **TINY)
-    monkeypatch.undo()
+        save(Space(["a"], np.ones((1, 2), dtype=np.float32)), "taken")
+        with pytest.raises(ModelExists, match="model 'taken' exists; use --force"):
+            train_transformer(tiny_corpus, name="taken", steps=2, **TINY)
     r = train_transformer(tiny_corpus, name="taken", force=True, steps=2, **TINY)
     assert isinstance(r, TransformerResult) and r.name == "taken" and r.steps == 2
     from vecs.io.store import load

@@ -159,16 +159,16 @@ def test_name_checked_and_existing_model_refused_before_any_work(monkeypatch):
     def must_not_open(*a, **k):
         raise AssertionError("opened the corpus")
 
-    monkeypatch.setattr(w2v, "open_corpus", must_not_open)
-    with pytest.raises(StoreError, match="invalid model name"):
-        train_word2vec("lee", name="bad name", **SMALL)
-    from vecs.io.store import save
-    from vecs.space import Space
+    with monkeypatch.context() as m:  # only this part: undo() would also undo the test's VECS_HOME
+        m.setattr(w2v, "open_corpus", must_not_open)
+        with pytest.raises(StoreError, match="invalid model name"):
+            train_word2vec("lee", name="bad name", **SMALL)
+        from vecs.io.store import save
+        from vecs.space import Space
 
-    save(Space(["a"], np.ones((1, 2), dtype=np.float32)), "taken")
-    with pytest.raises(ModelExists, match="model 'taken' exists; use --force to replace it"):
-        train_word2vec("lee", name="taken", **SMALL)
-    monkeypatch.undo()
+        save(Space(["a"], np.ones((1, 2), dtype=np.float32)), "taken")
+        with pytest.raises(ModelExists, match="model 'taken' exists; use --force to replace it"):
+            train_word2vec("lee", name="taken", **SMALL)
     r = train_word2vec("lee", name="taken", force=True, **SMALL)
     assert load("taken").dim == r.dim == 16
 
@@ -190,12 +190,12 @@ def test_cli_train_json_collision_and_force(monkeypatch):
     def must_not_open(*a, **k):
         raise AssertionError("opened the corpus although the name is taken")
 
-    monkeypatch.setattr(w2v, "open_corpus", must_not_open)
-    r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8)
-    assert r.exit_code == 1
-    assert r.stderr.strip().splitlines() == ["error: model 'm' exists; use --force to replace it"]
-    assert np.array_equal(np.array(load("m").vectors), before)
-    monkeypatch.undo()
+    with monkeypatch.context() as m:  # only this part: undo() would also undo the test's VECS_HOME
+        m.setattr(w2v, "open_corpus", must_not_open)
+        r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8)
+        assert r.exit_code == 1
+        assert r.stderr.strip().splitlines() == ["error: model 'm' exists; use --force to replace it"]
+        assert np.array_equal(np.array(load("m").vectors), before)
 
     r = run("train", "word2vec", "lee", "--name", "m", "--dim", 8, "--epochs", 1, "--workers", 1, "--force")
     assert r.exit_code == 0, r.output
