@@ -101,6 +101,9 @@ def similarity(
                         ["dataset", "spearman", "pearson", "pairs", "oov", "coverage"], rows,
                         caption=f"pairs with a word outside the first {reps[0].restrict:,} are skipped (oov)",
                         justify={"coverage": "right"}))
+    for r in reps:
+        if r.note:
+            console.print(f"note: {r.dataset}: {r.note}", soft_wrap=True, markup=False)
 
 
 @eval_app.command("relatedness")

@@ -134,6 +134,11 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
         except OSError as e:
             raise StoreError(f"cannot write a checkpoint of {name!r} in {path.parent}: {e.strerror or e}; "
                              f"nothing was replaced") from None
+        except Exception as e:  # safetensors reports a full disk as its own SafetensorError
+            if type(e).__name__ != "SafetensorError":
+                raise
+            raise StoreError(f"cannot write a checkpoint of {name!r} in {path.parent}: "
+                             f"{str(e).splitlines()[0][:160]}; nothing was replaced") from None
         with sigint_deferred():
             replace_dir(folder, path)
     finally:
@@ -190,8 +195,12 @@ def check_weights(folder: Path, config) -> int:
 
     from vecs.lm.model import GPT
 
-    with torch.device("meta"):  # shapes without memory
-        want = {k: list(v.shape) for k, v in GPT(config).state_dict().items() if k != "lm_head.weight"}
+    try:
+        with torch.device("meta"):  # shapes without memory
+            want = {k: list(v.shape) for k, v in GPT(config).state_dict().items() if k != "lm_head.weight"}
+    except (RuntimeError, ValueError, OverflowError) as e:  # sizes whose byte counts overflow even on "meta"
+        raise StoreError(f"{folder / CONFIG_FILE}: describes a model too large to build "
+                         f"({str(e).splitlines()[0][:120]})") from None
     have = tensor_header(folder / MODEL_FILE)
     missing = [k for k in want if k not in have]
     unexpected = [k for k in have if k not in want]

@@ -28,6 +28,7 @@ class SimilarityReport:
     oov: int  # pairs skipped for an unknown word
     coverage: float  # pairs / (pairs + oov)
     invalid: int  # non-comment lines that are not "word<TAB>word<TAB>number"
+    note: str = ""  # why the correlations are undefined (NaN), when they are
 
 
 # --------------------------------------------------------------------------------------------
@@ -60,7 +61,13 @@ def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: i
         model.append(np.dot(gensim_unitvec(np.asarray(V[ra])), gensim_unitvec(np.asarray(V[rb]))))
     nan = float("nan")
     sp = sp_p = pe = pe_p = nan
-    if len(gold) >= 2:
+    note = ""
+    if len(gold) < 2:
+        note = f"the correlations are undefined: {len(gold)} pair(s) with both words known (at least 2 needed)"
+    elif len(set(gold)) < 2 or len(set(float(x) for x in model)) < 2:
+        what = "human scores" if len(set(gold)) < 2 else "cosines"
+        note = f"the correlations are undefined: the {what} of the {len(gold)} known pairs are all equal"
+    else:
         from scipy import stats
 
         with warnings.catch_warnings():
@@ -72,7 +79,7 @@ def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: i
     used = len(gold)
     return SimilarityReport(model=space.name, dataset=label, restrict=R, spearman=sp, spearman_p=sp_p,
                             pearson=pe, pearson_p=pe_p, pairs=used, oov=oov,
-                            coverage=used / (used + oov) if used + oov else 0.0, invalid=invalid)
+                            coverage=used / (used + oov) if used + oov else 0.0, invalid=invalid, note=note)
 
 
 def evaluate_similarity_all(space: Space, restrict: int | None = 300_000, case_insensitive: bool = True,
