@@ -3,6 +3,8 @@ settings, compression, and damage (truncation, a flipped byte, inserted bytes) o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import bz2
 import gzip
 import lzma
@@ -49,3 +51,19 @@ def stored(draw, content, suffixes=(".txt",)) -> tuple[bytes, str]:
 def outcome(kind: str) -> None:
     """Record what an example did (``pytest --hypothesis-show-statistics`` shows the shares)."""
     event(f"outcome: {kind}")
+
+
+def loads_or_typed_error(load, path, error: type, loaded: str = "loaded"):
+    """``load(path)``: its value, or None when it raised ``error`` (a VecsError of that kind) in one
+    line naming the file. Any other exception fails the example. Records the outcome."""
+    from vecs.errors import VecsError
+
+    try:
+        got = load(path)
+    except VecsError as e:
+        assert isinstance(e, error), f"{type(e).__name__}: {e}"
+        assert "\n" not in str(e) and Path(path).name in str(e), str(e)
+        outcome(f"typed error ({error.__name__})")
+        return None
+    outcome(loaded)
+    return got

@@ -10,12 +10,12 @@ import math
 import tempfile
 from pathlib import Path
 
-from fuzzfiles import FUZZ, outcome
+from fuzzfiles import FUZZ, loads_or_typed_error
 from hypothesis import given
 from hypothesis import strategies as st
 
 from vecs.contextual.relatedness import read_relatedness
-from vecs.errors import DatasetError, VecsError
+from vecs.errors import DatasetError
 
 HEADER = st.one_of(st.just(["word", "sentence1", "sentence2", "score"]),
                    st.just(["Word", " sentence1", "sentence2 ", "SCORE", "string", "extra"]),
@@ -46,12 +46,7 @@ def test_any_relatedness_csv_reads_or_raises_dataset_error(data, bom):
     with tempfile.TemporaryDirectory() as tmp:
         p = Path(tmp) / "rel.csv"
         p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
-        try:
-            rows = read_relatedness(p)
-        except VecsError as e:
-            assert isinstance(e, DatasetError), f"{type(e).__name__}: {e}"
-            assert "\n" not in str(e) and p.name in str(e), str(e)
-            outcome("typed error (DatasetError)")
+        rows = loads_or_typed_error(read_relatedness, p, DatasetError, "read")
+        if rows is None:
             return
-        outcome("read")
         assert rows and all(math.isfinite(r["score"]) for r in rows)

@@ -9,11 +9,11 @@ import math
 import tempfile
 from pathlib import Path
 
-from fuzzfiles import FUZZ, outcome, stored
+from fuzzfiles import FUZZ, stored, loads_or_typed_error
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vecs.errors import DatasetError, VecsError
+from vecs.errors import DatasetError
 from vecs.static.benchmarks import read_analogies, read_pairs
 
 SIMPLE = st.sampled_from(["man", "woman", "king", "queen", "Paris", "France", "日本", "KING"])
@@ -41,15 +41,7 @@ def lines(line) -> st.SearchStrategy[bytes]:
 
 
 def _check(read, p: Path):
-    try:
-        got = read(p)
-    except VecsError as e:
-        assert isinstance(e, DatasetError), f"{type(e).__name__}: {e}"
-        assert "\n" not in str(e) and p.name in str(e), str(e)
-        outcome("typed error (DatasetError)")
-        return None
-    outcome("parsed")
-    return got
+    return loads_or_typed_error(read, p, DatasetError, "parsed")
 
 
 @FUZZ
