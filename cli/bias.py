@@ -9,8 +9,8 @@ from typing import Annotated, Literal, Optional
 
 import typer
 
-from cli.options import (DEFAULT_MODEL, ForceOpt, JsonOpt, ModelOpt, NameOpt, SeedOpt, load_space, progress,
-                         top_option)
+from cli.options import DEFAULT_MODEL, ForceOpt, JsonOpt, ModelOpt, NameOpt, SeedOpt, load_space, progress, top_option
+from cli.render import Markup
 
 PairsOpt = Annotated[str, typer.Option("--pairs", metavar="definitional|FILE",
                                        help="Pairs defining the direction: a named pair list "
@@ -28,8 +28,8 @@ def _bar(score: float, scale: float, width: int = 20) -> str:
     """A centred bar: left of the axis for negative scores, right for positive."""
     n = 0 if scale <= 0 else min(width, round(abs(score) / scale * width))
     if score >= 0:
-        return " " * width + "│" + "[magenta]" + "█" * n + "[/]" + " " * (width - n)
-    return " " * (width - n) + "[cyan]" + "█" * n + "[/]" + "│" + " " * width
+        return Markup(" " * width + "│" + "[magenta]" + "█" * n + "[/]" + " " * (width - n))
+    return Markup(" " * (width - n) + "[cyan]" + "█" * n + "[/]" + "│" + " " * width)
 
 
 def _fmt_p(p: float | None) -> str | None:
@@ -63,9 +63,10 @@ def direction_cmd(
     rows = [[f"PC{i + 1}", v, "█" * round(v * 40)] for i, v in enumerate(d.explained_variance)]
     console.print(table("explained variance of the centred pairs", ["component", "share", ""], rows))
     console.print(f"share of the pairs' variance along the direction: [bold]{d.along:.1%}[/]")
-    console.print("pairs: " + ", ".join(f"{a}/{b}" for a, b in d.pairs), soft_wrap=True)
+    console.print("pairs: " + ", ".join(f"{a}/{b}" for a, b in d.pairs), soft_wrap=True, markup=False)
     if d.missing:
-        console.print("missing from the vocabulary (pairs left out): " + ", ".join(d.missing), soft_wrap=True)
+        console.print("missing from the vocabulary (pairs left out): " + ", ".join(d.missing), soft_wrap=True,
+                      markup=False)
 
 
 @bias_app.command("project")
@@ -103,7 +104,8 @@ def project_cmd(
     if top is not None and len(res.results) > 2 * top:
         console.print(f"({len(res.results) - 2 * top} words in the middle not shown; --top N)")
     if res.missing:
-        console.print(f"not in the vocabulary ({len(res.missing)}): " + ", ".join(res.missing), soft_wrap=True)
+        console.print(f"not in the vocabulary ({len(res.missing)}): " + ", ".join(res.missing), soft_wrap=True,
+                      markup=False)
 
 
 def _weat_rows(results) -> list[list]:
@@ -164,11 +166,13 @@ def weat_cmd(
                         caption="words: targets X×Y / attributes A×B used; pub.: Caliskan et al. 2017 "
                                 "(WEAT on GloVe); IAT: the original human study"))
     for r in results:
-        console.print(f"[dim]{r.test}: {r.targets[0]} vs {r.targets[1]} × {r.attributes[0]} vs {r.attributes[1]}"
-                      f" ({r.p_method} p over {r.permutations:,} of {r.partitions:,} partitions)[/]", soft_wrap=True)
+        console.print(f"{r.test}: {r.targets[0]} vs {r.targets[1]} × {r.attributes[0]} vs {r.attributes[1]}"
+                      f" ({r.p_method} p over {r.permutations:,} of {r.partitions:,} partitions)", soft_wrap=True,
+                      markup=False, style="dim")
     for r in results:
         for setname, miss in r.missing.items():
-            console.print(f"[dim]{r.test}: {setname}: missing {len(miss)}: {', '.join(miss)}[/]", soft_wrap=True)
+            console.print(f"{r.test}: {setname}: missing {len(miss)}: {', '.join(miss)}", soft_wrap=True,
+                          markup=False, style="dim")
     for s in run.skipped:
         console.print(f"{s.test}: not computed — {s.reason}", soft_wrap=True)
     agree = [r for r in results if r.sign_agrees is not None]

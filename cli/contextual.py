@@ -26,7 +26,7 @@ from cli.options import (
     progress,
     top_option,
 )
-from cli.render import console, emit_json, table
+from cli.render import Markup, console, emit_json, table
 
 
 def _read_sentences(sentences: list[str] | None, file) -> list[str]:
@@ -99,7 +99,7 @@ def context(
     cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; "
            f"* default layer {r.default_layer}")
     console.print(table(f"cosine of {word!r} between sentences", cols, rows))
-    console.print(cap, soft_wrap=True)
+    console.print(cap, soft_wrap=True, markup=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ def senses(
     cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; groups "
            + ", ".join(f"{k} ({v})" for k, v in r.groups.items()) + f"; * default layer {r.default_layer}")
     console.print(table(f"{word!r}: within- vs across-sense cosine", cols, rows))
-    console.print(cap, soft_wrap=True)
+    console.print(cap, soft_wrap=True, markup=False)
 
 
 def _senses_example(model, layer, pooling, standardize, as_json) -> None:
@@ -213,7 +213,7 @@ def lens(
                                                       "that column (final norm applied once)")
     t.add_column("layer", justify="right")
     for tok in r.tokens:
-        t.add_column(repr(tok)[1:-1] or "·", overflow="fold")
+        t.add_column(_esc(tok) or "·", overflow="fold")
     n = len(r.layers)
     shown = [i for i in range(n) if i % max(1, every) == 0 or i == n - 1]
     for i in shown:
@@ -250,7 +250,7 @@ def ffn(
         emit_json(r)
         return
     rows = [[L.layer, L.rank_before, L.rank_after, L.prob_after,
-             " ".join(_esc(g.word) for g in L.raised[:5])] for L in r.layers]
+             Markup(" ".join(_esc(g.word) for g in L.raised[:5]))] for L in r.layers]
     console.print(table(f"feed-forward lens: {r.model} on {r.prompt!r}, target {r.target!r}",
                         ["block", "rank before MLP", "rank after MLP", "p after", "tokens this MLP raised most"],
                         rows, caption=r.method))

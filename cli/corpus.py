@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cli.options import JsonOpt, progress
-from cli.render import console, emit_json, table
+from cli.render import Markup, console, emit_json, table
 
 corpus_app = typer.Typer(help="Corpora: list the named ones, count words in any.", no_args_is_help=True)
 
@@ -21,7 +21,7 @@ def list_(as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(items)
         return
-    rows = [[i.name, i.words, "[green]yes[/]" if i.installed else "no", i.licence, i.title] for i in items]
+    rows = [[i.name, i.words, Markup("[green]yes[/]") if i.installed else "no", i.licence, i.title] for i in items]
     console.print(table("Corpora", ["name", "words", "installed", "licence", "what"], rows))
     console.print("Count words with: vecs corpus show NAME|PATH   Train with: vecs train word2vec NAME --name MODEL")
 

@@ -14,7 +14,7 @@ import typer
 
 from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, ContextModelOpt, JsonOpt, ModelOpt, PoolingOpt, RestrictOpt,
                           load_space, progress)
-from cli.render import console, emit_json, fmt, table
+from cli.render import Markup, console, emit_json, fmt, table
 
 eval_app = typer.Typer(
     name="eval",
@@ -60,7 +60,7 @@ def analogies(
     if as_json:
         return emit_json(dataclasses.replace(rep, mistakes=rep.mistakes[:mistakes]))
     rows = [[s.name, s.correct, s.total, _pct(s.accuracy) if s.total else None] for s in rep.sections]
-    rows.append(["[bold]total[/]", rep.correct, rep.total, _pct(rep.accuracy) if rep.total else None])
+    rows.append([Markup("[bold]total[/]"), rep.correct, rep.total, _pct(rep.accuracy) if rep.total else None])
     caption = (f"{rep.total:,} of {rep.questions:,} questions evaluated (coverage {_pct(rep.coverage)}); "
                f"{rep.oov:,} skipped for a word not among the first {rep.restrict:,}")
     if rep.invalid:
@@ -130,7 +130,7 @@ def relatedness(
     cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "
            f"(default {r.default_layer}); best layer {r.best_layer}")
     console.print(table("Spearman per layer", ["layer", "spearman", "standardised"], rows))
-    console.print(cap, soft_wrap=True)
+    console.print(cap, soft_wrap=True, markup=False)
     console.print(f"Spearman at layer {r.layer}: {fmt(r.spearman)} (standardised {fmt(r.spearman_standardized)})")
 
 

@@ -43,7 +43,7 @@ def _results_table(title: str, results, expected: str | None = None, caption: st
     rows = []
     for r in results:
         mark = " ✓" if expected is not None and r.word == expected else ""
-        rows.append([r.rank, esc(r.word) + mark, _num(r.score)])
+        rows.append([r.rank, r.word + mark, _num(r.score)])
     return table(None, ["#", "word", "score"], rows, caption=caption)
 
 
@@ -70,10 +70,10 @@ def _show_analogy(res, expect: str | None) -> None:
     title = (f"{_short(res.a)} : {_short(res.b)} :: {_short(res.c)} : ?  ({METHODS[res.method]}"
              + (f", {esc(res.model)})" if res.model else ")"))
     console.print(_results_table(title, res.results, expected=expect))
-    rows = [[i.role, esc(i.word), i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
+    rows = [[i.role, i.word, i.rank, _num(i.score), "yes" if not i.excluded else "no"] for i in res.inputs]
     if res.expected is not None:
         e = res.expected
-        rows.append(["expected", esc(e.word), e.rank, _num(e.score), "yes" if not e.excluded else "no"])
+        rows.append(["expected", e.word, e.rank, _num(e.score), "yes" if not e.excluded else "no"])
     how = "their ranks as if kept" if res.exclude_inputs else "kept as candidates"
     console.print(f"[bold]inputs ({how})[/]")
     console.print(table(None, ["role", "word", "rank", "score", "candidate"], rows))
@@ -207,7 +207,7 @@ def odd_one_out(
     res = run(load_space(model), words)
     if as_json:
         return emit_json(res)
-    rows = [[s.rank, esc(s.word) + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
+    rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
     console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
     console.print(table(None, ["#", "word", "score"], rows))
     console.print(f"odd one out: [bold]{esc(res.word)}[/] (margin {res.margin:.4f} to the next)")

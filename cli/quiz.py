@@ -13,7 +13,7 @@ from typing import Annotated, Literal, Optional
 import typer
 
 from cli.options import DEFAULT_MODEL, JsonOpt, ModelOpt, load_space
-from cli.render import console, emit_json, err, table
+from cli.render import Markup, console, emit_json, err, table
 
 
 def _reader(answers: str | None):
@@ -36,7 +36,7 @@ def _reader(answers: str | None):
 
 
 def _mark(ok: bool | None) -> str:
-    return "[green]✓[/]" if ok else "[red]✗[/]"
+    return Markup("[green]✓[/]") if ok else Markup("[red]✗[/]")
 
 
 def _rank(rec) -> str:

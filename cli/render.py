@@ -9,9 +9,10 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
 
 from vecs.jsonify import plain
-from rich.table import Table
 
 console = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -23,17 +24,24 @@ def emit_json(obj: Any) -> None:
     sys.stdout.flush()
 
 
+class Markup(str):
+    """A table cell that holds rich markup on purpose (``Markup("[green]yes[/]")``); every other
+    cell, and every column name, is shown as the plain text it is — words and sentences come from
+    users and vocabularies, and ``[/x]`` is a word like any other."""
+
+
 def table(title: str | None, columns: list[str], rows: list[list[Any]], caption: str | None = None,
           justify: dict[str, str] | None = None) -> Table:
     """A rich table; numbers right-aligned. Print it with ``console.print``."""
-    t = Table(title=title, caption=caption, show_lines=False)
+    t = Table(title=title if title is None or isinstance(title, Markup) else escape(title),
+              caption=caption if caption is None or isinstance(caption, Markup) else escape(caption), show_lines=False)
     justify = justify or {}
     for i, c in enumerate(columns):
         sample = next((r[i] for r in rows if i < len(r) and r[i] is not None), None)
         j = justify.get(c, "right" if isinstance(sample, (int, float)) and not isinstance(sample, bool) else "left")
-        t.add_column(c, justify=j)
+        t.add_column(c if isinstance(c, Markup) else escape(c), justify=j)
     for r in rows:
-        t.add_row(*[fmt(v) for v in r])
+        t.add_row(*[v if isinstance(v, Markup) else escape(fmt(v)) for v in r])
     return t
 
 
