@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from vecs.contextual.align import WORD_RE
 from vecs.contextual.extract import word_vectors
 from vecs.contextual.gpt import GPTModel
 from vecs.contextual.lens import logit_lens
@@ -23,29 +22,10 @@ def _app():
     return app
 
 
-def test_gpt_wrapper_on_a_tiny_model():
+def test_gpt_wrapper_on_a_tiny_model(tiny_gpt):
     torch = pytest.importorskip("torch")
-    from vecs.lm.model import GPT, GPTConfig
 
-    torch.manual_seed(0)
-    cfg = GPTConfig(vocab_size=12, n_layer=2, n_head=2, n_embd=8, block_size=16)
-    words = ["<unk>", "<eos>", "the", "bank", "river", "money", "is", "a", "of", "by", "on", "we"]
-
-    class Tok:
-        def encode(self, text):
-            ids, spans = [], []
-            for m in WORD_RE.finditer(text.lower()):
-                ids.append(words.index(m.group()) if m.group() in words else 0)
-                spans.append(m.span())
-            return ids, spans
-
-        def decode(self, ids):
-            return " ".join(words[i] for i in ids)
-
-    m = GPTModel.__new__(GPTModel)
-    m.model, m.tokenizer, m.config = GPT(cfg).eval(), Tok(), cfg
-    m.name, m.source, m.kind, m.causal = "tiny", "tiny", "gpt", True
-    m.n_layers, m.dim, m.max_tokens, m.default_layer, m.device = 2, 8, 16, 1, "cpu"
+    m = tiny_gpt
     wv = word_vectors(m, ["the bank of the river", "money is a bank"], "bank", layer="all")
     assert wv.vectors.shape == (3, 2, 8)
     assert wv.alignments[1].positions == [3]
@@ -54,7 +34,7 @@ def test_gpt_wrapper_on_a_tiny_model():
     np.testing.assert_allclose(wv.vectors[:, 1], alone.vectors[:, 0], atol=1e-5)
     r = logit_lens(m, "we sat on the bank", k=2)
     with torch.inference_mode():
-        own = m.model(torch.tensor([Tok().encode("we sat on the bank")[0]]))[0][0]
+        own = m.model(torch.tensor([m.tokenizer.encode("we sat on the bank")[0]]))[0][0]
     assert [g.id for g in r.guesses[-1][-1]] == own[-1].topk(2).indices.tolist()
     assert r.tokens[-1] == "bank"
 

@@ -102,36 +102,12 @@ def test_cli_ffn_needs_a_causal_model():
 
 
 # -- the target a lens follows (issue 9: never silently <unk> or a piece) ------------------------
-def _tiny_gpt():
-    """Our GPT's adapter around a 2-layer model with a 12-word vocabulary (no download)."""
-    torch = pytest.importorskip("torch")
-    from vecs.contextual.align import WORD_RE
-    from vecs.contextual.gpt import GPTModel
-    from vecs.lm.model import GPT, GPTConfig
-
-    torch.manual_seed(0)
-    cfg = GPTConfig(vocab_size=12, n_layer=2, n_head=2, n_embd=8, block_size=16)
-    words = ["<unk>", "<eos>", "the", "bank", "river", "money", "is", "a", "of", "by", "on", "we"]
-
-    class Tok:  # the word-level tokenizer's interface: unknown words are <unk> (id 0)
-        def encode(self, text):
-            found = list(WORD_RE.finditer(text.lower()))
-            return [words.index(m.group()) if m.group() in words else 0 for m in found], [m.span() for m in found]
-
-        def decode(self, ids):
-            return " ".join(words[i] for i in ids)
-
-    m = GPTModel.__new__(GPTModel)
-    m.model, m.tokenizer, m.config = GPT(cfg).eval(), Tok(), cfg
-    m.name, m.source, m.kind, m.causal = "tiny", "tiny", "gpt", True
-    m.n_layers, m.dim, m.max_tokens, m.default_layer, m.device = 2, 8, 16, 1, "cpu"
-    return m
 
 
-def test_ffn_refuses_a_target_our_gpt_does_not_know():
+def test_ffn_refuses_a_target_our_gpt_does_not_know(tiny_gpt):
     from vecs.contextual.lens import feed_forward_lens
 
-    m = _tiny_gpt()
+    m = tiny_gpt
     with pytest.raises(ContextualError) as e:
         feed_forward_lens(m, "we sat on the", target="zzzqqq")
     assert str(e.value) == ("'zzzqqq' is not in tiny's vocabulary (it would be the unknown token '<unk>'): "
@@ -143,10 +119,10 @@ def test_ffn_refuses_a_target_our_gpt_does_not_know():
         feed_forward_lens(m, "we sat on the", target="  ")
 
 
-def test_ffn_says_which_token_of_a_several_token_target_it_follows():
+def test_ffn_says_which_token_of_a_several_token_target_it_follows(tiny_gpt):
     from vecs.contextual.lens import feed_forward_lens
 
-    r = feed_forward_lens(_tiny_gpt(), "we sat on the", target="river bank")
+    r = feed_forward_lens(tiny_gpt, "we sat on the", target="river bank")
     assert r.target == "river" and r.target_id == 4
     assert r.note == "'river bank' is more than one token: the lens follows the first, 'river'"
 

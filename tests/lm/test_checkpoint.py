@@ -16,7 +16,8 @@ from typer.testing import CliRunner  # noqa: E402
 
 from cli.main import app  # noqa: E402
 from vecs.errors import DeviceUnavailable, ModelExists, StoreError  # noqa: E402
-from vecs.lm.checkpoint import load_transformer, pick_device, sigint_deferred  # noqa: E402
+from vecs.lm.checkpoint import load_transformer, pick_device  # noqa: E402
+from vecs.swap import signals_deferred  # noqa: E402
 from vecs.lm.train import train_transformer  # noqa: E402
 from vecs.swap import leftovers
 
@@ -76,7 +77,7 @@ def test_load_errors(tiny_corpus):
 def test_ctrl_c_is_held_back_during_the_swap_then_delivered():
     done = []
     with pytest.raises(KeyboardInterrupt):
-        with sigint_deferred():
+        with signals_deferred():
             os.kill(os.getpid(), signal.SIGINT)
             done.append("swapped")  # the block finishes first
     assert done == ["swapped"]
@@ -192,7 +193,7 @@ def test_sigterm_is_held_back_during_the_swap_like_ctrl_c():
     try:
         done = []
         with pytest.raises(KeyboardInterrupt):
-            with sigint_deferred():
+            with signals_deferred():
                 os.kill(os.getpid(), signal.SIGTERM)
                 done.append("swapped")
         assert done == ["swapped"]

@@ -82,15 +82,15 @@ class HFModel(ContextModel):
         if not any(path.glob("*.safetensors")):
             raise FormatError(f"{path}: no .safetensors weights (vecs loads safetensors only, never pickle)")
         refuse_custom_code(path)
-        safe = dict(local_files_only=True, trust_remote_code=False)
         try:
-            cfg = tr.AutoConfig.from_pretrained(path, **safe)
+            cfg = tr.AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
             archs = list(getattr(cfg, "architectures", None) or [])
             self.causal = any(str(a).endswith(("ForCausalLM", "LMHeadModel")) for a in archs) or bool(
                 getattr(cfg, "is_decoder", False))
             cls = tr.AutoModelForCausalLM if self.causal else tr.AutoModel
-            self.model = cls.from_pretrained(path, use_safetensors=True, dtype=torch.float32, **safe).eval()
-            self.tok = tr.AutoTokenizer.from_pretrained(path, **safe)
+            self.model = cls.from_pretrained(path, trust_remote_code=False, use_safetensors=True, dtype=torch.float32,
+                                             local_files_only=True).eval()
+            self.tok = tr.AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
             self.n_layers = int(cfg.num_hidden_layers)
             self.dim = int(cfg.hidden_size)
             limit = int(getattr(cfg, "max_position_embeddings", 512) or 512)

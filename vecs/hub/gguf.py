@@ -31,9 +31,9 @@ def dequantise_gguf(gguf_path: str | os.PathLike, out_dir: str | os.PathLike,
     gguf_path, out_dir = Path(gguf_path), Path(out_dir)
     stage = f"dequantise {gguf_path.name}"
     report(progress, stage, 0, 3)
-    safe = dict(gguf_file=gguf_path.name, local_files_only=True, trust_remote_code=False)
     try:
-        cfg = tr.AutoConfig.from_pretrained(gguf_path.parent, **safe)
+        cfg = tr.AutoConfig.from_pretrained(gguf_path.parent, trust_remote_code=False, gguf_file=gguf_path.name,
+                                            local_files_only=True)
         model = tr.AutoModelForCausalLM.from_config(cfg, dtype=torch.float32, trust_remote_code=False)
         report(progress, stage, 1, 3)
         with contextlib.redirect_stderr(io.StringIO()):  # its own tqdm bar: we report progress ourselves
@@ -44,7 +44,8 @@ def dequantise_gguf(gguf_path: str | os.PathLike, out_dir: str | os.PathLike,
             raise FormatError(f"{gguf_path.name}: weights do not match the architecture "
                               f"(missing {sorted(set(missing) - tied)[:3]}, unexpected {list(unexpected)[:3]})")
         model.tie_weights()
-        tok = tr.AutoTokenizer.from_pretrained(gguf_path.parent, **safe)
+        tok = tr.AutoTokenizer.from_pretrained(gguf_path.parent, trust_remote_code=False, gguf_file=gguf_path.name,
+                                               local_files_only=True)
     except VecsError:
         raise
     except Exception as e:  # transformers, gguf, torch: one line naming the file

@@ -32,8 +32,6 @@ from vecs.swap import replace_dir, signals_deferred
 OPTIM_FILE, VOCAB_FILE, STATE_FILE = "optimizer.safetensors", "vocab.json", "trainer_state.json"
 SIDE_SUFFIX = ".checkpoint"
 
-#: Hold Ctrl-C and SIGTERM back while a checkpoint is swapped in, then deliver them.
-sigint_deferred = signals_deferred
 
 
 def pick_device(device: str = "auto") -> str:
@@ -139,7 +137,7 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
                 raise
             raise StoreError(f"cannot write a checkpoint of {name!r} in {path.parent}: "
                              f"{str(e).splitlines()[0][:160]}; nothing was replaced") from None
-        with sigint_deferred():
+        with signals_deferred():  # Ctrl-C and SIGTERM wait for the swap
             replace_dir(folder, path)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -24,9 +24,9 @@ from pathlib import Path
 
 from vecs.errors import ModelExists, StoreError
 from vecs.io.folder import is_transformer
-from vecs.lm.checkpoint import STATE_FILE, Checkpoint, read_checkpoint, read_json, sigint_deferred, side_path
+from vecs.lm.checkpoint import STATE_FILE, Checkpoint, read_checkpoint, read_json, side_path
+from vecs.swap import replace_dir, signals_deferred
 from vecs.util import fsync_dir
-from vecs.swap import replace_dir
 
 
 class TrainingInterrupted(KeyboardInterrupt):
@@ -121,7 +121,7 @@ def discard_side(run: Run) -> None:
 def finish(run: Run) -> None:
     """Move the finished model from the side folder into NAME (replacing an old one), Ctrl-C
     and SIGTERM held back until it is done."""
-    with sigint_deferred():
+    with signals_deferred():
         replace_dir(run.side, run.path)
         run.finished = True
 
