@@ -115,6 +115,7 @@ FLOORS = [
     ("vecs.static",),
     ("vecs.lm",),
     ("vecs.contextual",),
+    ("vecs.inside",),
     ("vecs.bias",),
     ("vecs.plot",),
     ("vecs.quiz",),

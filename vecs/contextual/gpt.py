@@ -62,6 +62,26 @@ class GPTModel(ContextModel):
     def token_text(self, token_id: int) -> str:
         return str(self.tokenizer.decode([int(token_id)]))
 
+    def encode_ids(self, text: str) -> list[int]:
+        bos = "add_bos" in inspect.signature(self.tokenizer.encode).parameters
+        ids, _ = self.tokenizer.encode(text, add_bos=True) if bos else self.tokenizer.encode(text)
+        return [int(i) for i in ids][: self.max_tokens]
+
+    def decode_ids(self, ids) -> str:
+        return str(self.tokenizer.decode([int(i) for i in ids]))
+
+    def special_ids(self) -> set[int]:
+        return {int(i) for i in (getattr(self.tokenizer, "unk_id", None), getattr(self.tokenizer, "eos_id", None))
+                if i is not None}
+
+    def stop_ids(self) -> set[int]:
+        eos = getattr(self.tokenizer, "eos_id", None)
+        return set() if eos is None else {int(eos)}
+
+    @property
+    def unknown_id(self):
+        return getattr(self.tokenizer, "unk_id", None)
+
     def mlp_modules(self) -> list:
         return [b.mlp for b in self.model.blocks]
 

@@ -185,6 +185,31 @@ class HFModel(ContextModel):
     def token_text(self, token_id: int) -> str:
         return self.tok.decode([int(token_id)])
 
+    def encode_ids(self, text: str) -> list[int]:
+        ids = self.tok(text, add_special_tokens=True, truncation=True,
+                       max_length=self.max_tokens - len(self.prefix))["input_ids"]
+        return list(self.prefix) + [int(i) for i in ids]
+
+    def decode_ids(self, ids) -> str:
+        return self.tok.decode([int(i) for i in ids])
+
+    def special_ids(self) -> set[int]:
+        return {int(i) for i in self.tok.all_special_ids} | set(self.prefix)
+
+    def raw_token(self, token_id: int) -> str:
+        return str(self.tok.convert_ids_to_tokens(int(token_id)))
+
+    def stop_ids(self) -> set[int]:
+        out = set()
+        for cfg in (self.model.config, getattr(self.model, "generation_config", None)):
+            e = getattr(cfg, "eos_token_id", None)
+            out |= {int(x) for x in (e if isinstance(e, (list, tuple)) else [e]) if x is not None}
+        if self.tok.eos_token_id is not None:
+            out.add(int(self.tok.eos_token_id))
+        vocab = self.tok.get_vocab()
+        out |= {vocab[t] for t in ("<|endoftext|>", "<|im_end|>", "<end_of_turn>", "<eos>") if t in vocab}
+        return out
+
     def show_token(self, token: str) -> str:
         try:
             return self.tok.convert_tokens_to_string([token])

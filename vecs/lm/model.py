@@ -95,6 +95,10 @@ class CausalSelfAttention(nn.Module):
         self.c_attn = nn.Linear(config.n_embd, 3 * config.n_embd, bias=config.bias)  # q, k, v at once
         self.c_proj = nn.Linear(config.n_embd, config.n_embd, bias=config.bias)
         self.resid_dropout = nn.Dropout(config.dropout)
+        self.layer_idx = 0  # set by GPT: which block this is
+        # None: the fast fused kernel. A probe (vecs.inside.probe) may set a function
+        # (module, q, k, v, mask (T, T), scaling) -> (y (B, T, H, C/H), weights) to read or edit the heads.
+        self.attention_fn = None
 
     def forward(self, x):
         B, T, C = x.size()  # (B, T, C)
@@ -103,6 +107,10 @@ class CausalSelfAttention(nn.Module):
         q = q.view(B, T, self.n_head, hs).transpose(1, 2)  # (B, H, T, C/H)
         k = k.view(B, T, self.n_head, hs).transpose(1, 2)  # (B, H, T, C/H)
         v = v.view(B, T, self.n_head, hs).transpose(1, 2)  # (B, H, T, C/H)
+        if self.attention_fn is not None:
+            mask = torch.full((T, T), float("-inf"), device=x.device).triu(1)  # (T, T): the future is hidden
+            y, _ = self.attention_fn(self, q, k, v, mask, scaling=1.0 / math.sqrt(hs))  # (B, T, H, C/H)
+            return self.resid_dropout(self.c_proj(y.reshape(B, T, C)))  # (B, T, C)
         # softmax(q k^T / sqrt(C/H)) v with the future masked out
         y = F.scaled_dot_product_attention(q, k, v, attn_mask=None, is_causal=True,
                                            dropout_p=self.dropout if self.training else 0.0)  # (B, H, T, C/H)
@@ -152,6 +160,8 @@ class GPT(nn.Module):
         self.wpe = nn.Embedding(config.block_size, config.n_embd)  # position embeddings (T_max, C)
         self.drop = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList([Block(config) for _ in range(config.n_layer)])
+        for i, block in enumerate(self.blocks):
+            block.attn.layer_idx = i
         self.ln_f = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
         self.lm_head.weight = self.wte.weight  # tied: the unembedding is the embedding matrix
