@@ -1,5 +1,5 @@
-"""Contextual embeddings on the command line: `vecs context`, `vecs senses`, `vecs lens`,
-`vecs ffn`, `vecs distill`.
+"""Contextual embeddings on the command line: `vecs context`, `vecs senses`, `vecs distill`
+(the lenses are in :mod:`cli.lens`).
 
 Nothing heavy is imported at module level: torch and transformers load inside the commands."""
 
@@ -12,21 +12,18 @@ import typer
 
 from cli.options import (
     CONTEXT_MODEL,
-    LENS_MODEL,
     ContextModelOpt,
     ForceOpt,
     JsonOpt,
     LayerOpt,
-    LensModelOpt,
     NameOpt,
     PoolingOpt,
     StandardizeOpt,
     StringOpt,
     parse_groups,
     progress,
-    top_option,
 )
-from cli.render import Markup, console, emit_json, table
+from cli.render import console, emit_json, table
 
 
 def _read_sentences(sentences: list[str] | None, file) -> list[str]:
@@ -186,88 +183,6 @@ def _senses_example(model, layer, pooling, standardize, as_json) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# vecs lens
-# --------------------------------------------------------------------------------------------
-def lens(
-    prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
-    model: LensModelOpt = LENS_MODEL,
-    top: Annotated[int, top_option("Guesses per cell.")] = 3,
-    every: Annotated[int, typer.Option("--every", help="Show every N-th layer (the first and last always).")] = 1,
-    as_json: JsonOpt = False,
-) -> None:
-    """The logit lens: the top next-token guesses at every layer for every position.
-
-    Each layer's residual stream goes through the model's final norm (once) and unembedding.
-    Example: vecs lens "The capital of Poland is"
-    """
-    from vecs.contextual.lens import logit_lens
-
-    with progress() as bars:
-        r = logit_lens(model, prompt, k=top, progress=bars)
-    if as_json:
-        emit_json(r)
-        return
-    from rich.table import Table
-
-    t = Table(title=f"logit lens: {r.model}", caption="each cell: top guesses for the next token after reading up to "
-                                                      "that column (final norm applied once)")
-    t.add_column("layer", justify="right")
-    for tok in r.tokens:
-        t.add_column(_esc(tok) or "·", overflow="fold")
-    n = len(r.layers)
-    shown = [i for i in range(n) if i % max(1, every) == 0 or i == n - 1]
-    for i in shown:
-        cells = []
-        for g in r.guesses[i]:
-            first = f"[bold]{_esc(g[0].word)}[/] {g[0].score:.2f}"
-            rest = " ".join(_esc(x.word) for x in g[1:])
-            cells.append(first + (f"\n[dim]{rest}[/]" if rest else ""))
-        t.add_row(f"{r.layers[i]}", *cells)
-    console.print(t)
-    best = r.final[0]
-    console.print(f"next token: [bold]{_esc(best.word)}[/] ({best.score:.2f})")
-
-
-def ffn(
-    prompt: Annotated[str, typer.Argument(help="The text the model reads, e.g. 'The capital of Poland is'.")],
-    target: Annotated[Optional[str], typer.Option("--target", "-t", help="The word to follow (default: the "
-                                                                          "model's own next-token guess).")] = None,
-    model: LensModelOpt = LENS_MODEL,
-    as_json: JsonOpt = False,
-) -> None:
-    """Which feed-forward layer writes the answer: the target's rank before and after each MLP.
-
-    The logit lens at the last position, just before and just after each block's MLP output is
-    added to the residual stream.
-
-    Example: vecs ffn "The capital of Poland is" --target Warsaw
-    """
-    from vecs.contextual.lens import feed_forward_lens
-
-    with progress() as bars:
-        r = feed_forward_lens(model, prompt, target=target, progress=bars)
-    if as_json:
-        emit_json(r)
-        return
-    rows = [[L.layer, L.rank_before, L.rank_after, L.prob_after,
-             Markup(" ".join(_esc(g.word) for g in L.raised[:5]))] for L in r.layers]
-    console.print(table(f"feed-forward lens: {r.model} on {r.prompt!r}, target {r.target!r}",
-                        ["block", "rank before MLP", "rank after MLP", "p after", "tokens this MLP raised most"],
-                        rows, caption=r.method))
-    L = next(x for x in r.layers if x.layer == r.best_layer)
-    console.print(f"block {L.layer}'s feed-forward layer moves {_esc(r.target)} from rank {L.rank_before:,} to "
-                  f"rank {L.rank_after:,}; the model's final rank for it: {r.final_rank:,}", soft_wrap=True)
-    if r.note:
-        console.print(f"note: {_esc(r.note)}", soft_wrap=True)
-
-
-def _esc(s: str) -> str:
-    from rich.markup import escape
-
-    return escape(repr(s)[1:-1])
-
-
-# --------------------------------------------------------------------------------------------
 # vecs distill
 # --------------------------------------------------------------------------------------------
 def distill(
@@ -304,6 +219,4 @@ def register(app: typer.Typer) -> None:
     """Add the contextual commands to ``app``."""
     app.command("context")(context)
     app.command("senses", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(senses)
-    app.command("lens")(lens)
-    app.command("ffn")(ffn)
     app.command("distill")(distill)

@@ -91,9 +91,11 @@ def main(
 
 def _register() -> None:
     # Each module must import only light things at module level (no gensim/torch/matplotlib).
-    from cli import bias, contextual, corpus, evaluate, plot, query, quiz, resources, store, tour, train
+    from cli import (attention, bias, contextual, corpus, evaluate, generate, intervene, lens, plot, query, quiz,
+                     resources, store, tour, train)
 
-    for module in (tour, resources, corpus, train, store, query, evaluate, contextual, bias, quiz, plot):
+    for module in (tour, resources, corpus, train, store, query, evaluate, contextual, lens, attention, intervene,
+                   generate, bias, quiz, plot):
         module.register(app)
 
 

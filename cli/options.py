@@ -40,7 +40,7 @@ ContextModelOpt = Annotated[str, typer.Option(
     "--model", "-m", help="minilm (default), mpnet, smollm2, one of our trained transformers, or a "
                           "Hugging Face checkpoint folder.")]
 LensModelOpt = Annotated[str, typer.Option(
-    "--model", "-m", help="A causal model: smollm2 (default) or one of our trained transformers.")]
+    "--model", "-m", help="A causal model: smollm2 (default), gemma3, one of our trained transformers, or a checkpoint folder.")]
 LayerOpt = Annotated[Optional[str], typer.Option(
     "--layer", "-l", help="A layer number (0 = embeddings, -1 = last) or 'all'. Default: the model's "
                           "documented default layer (middle-upper for encoders, middle for causal LMs).")]

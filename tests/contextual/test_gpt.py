@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from vecs.contextual.extract import word_vectors
 from vecs.contextual.gpt import GPTModel
-from vecs.contextual.lens import logit_lens
+from vecs.inside.lens import logit_lens
 from vecs.contextual.load import load_model
 
 runner = CliRunner()
@@ -53,7 +53,7 @@ def test_our_trained_transformer_end_to_end():
                         layer="all")
     assert wv.vectors.shape == (3, 2, 32) and wv.alignments[0].positions == [2]  # <eos> the government
     r = logit_lens(m, "the government said", k=2)
-    assert r.tokens[0] == "<eos>" and len(r.guesses) == 3
+    assert r.tokens[0] == "⟨eos⟩" and len(r.guesses) == 3
     res = runner.invoke(_app(), ["lens", "the government said", "--model", "tiny-gpt", "--json"])
     assert res.exit_code == 0 and json.loads(res.stdout)["layers"] == [0, 1, 2]
     res = runner.invoke(_app(), ["context", "government", "the government said", "a government",

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from vecs import Space
 from vecs.plot.canvas import count_overlaps, deoverlap, new_figure, save, tsne_perplexity
-from vecs.plot.contextual import layers_plot, lens_plot, similarity_plot
+from vecs.plot.contextual import layers_plot, similarity_plot
 from vecs.plot.static import analogy_plot, bias_plot, words_plot
 from vecs.errors import PlotError
 
@@ -280,21 +280,6 @@ def test_similarity_heatmap_cells():
 
     with pytest.raises(ContextualError):
         similarity_plot(r, layer=7)
-
-
-def test_lens_grid():
-    from vecs.contextual.lens import Guess, LensResult
-
-    tokens = ["Darwin", " wrote"]
-    guesses = [[[Guess(" the", 0.1)], [Guess(" a", 0.2)]],
-               [[Guess(",", 0.3)], [Guess(" On", 0.9)]],
-               [[Guess(" and", 0.5)], [Guess(" $x", 0.95)]]]
-    r = LensResult("fake", "Darwin wrote", tokens, [0, 1, 2], guesses, 1)
-    ax = lens_plot(r).axes[0]
-    assert np.allclose(ax.images[0].get_array(), [[0.1, 0.2], [0.3, 0.9], [0.5, 0.95]])
-    assert [t.get_text() for t in ax.texts] == [" the", " a", ",", " On", " and", " $x"]
-    assert [t.get_text() for t in ax.get_xticklabels()] == tokens
-    assert "$x" in ax.get_title()
 
 
 # -- files -----------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from cli.main import app
 from vecs import Space
 from vecs.errors import PlotError
 from vecs.plot.canvas import add_label, deoverlap, frame, new_figure, notes, save
-from vecs.plot.contextual import MAX_CELLS, MAX_LEGEND, MAX_POSITIONS, layers_plot, lens_plot, similarity_plot
+from vecs.plot.contextual import MAX_CELLS, MAX_LEGEND, layers_plot, similarity_plot
 from vecs.plot.static import MAX_NEIGHBOURS, bias_plot, words_plot
 
 runner = CliRunner()
@@ -181,17 +181,3 @@ def test_similarity_heatmap_of_many_sentences_stays_a_readable_size():
     assert fig.get_size_inches()[1] <= 24 and not fig.axes[0].texts
     assert len(fig.axes[0].get_yticklabels()) <= 60
     assert notes(fig) == [f"{n} sentences: cells annotated up to {MAX_CELLS}"]
-
-
-def test_lens_grid_of_a_long_prompt_shows_its_last_positions():
-    from vecs.contextual.lens import Guess, LensResult
-
-    T = 500
-    tokens = [f" t{i}" for i in range(T)]
-    guesses = [[[Guess(f" g{i}", 0.5)] for i in range(T)] for _ in range(3)]
-    fig = lens_plot(LensResult("fake", "long", tokens, [0, 1, 2], guesses, 1))
-    ax = fig.axes[0]
-    assert ax.images[0].get_array().shape == (3, MAX_POSITIONS)
-    assert ax.get_xticklabels()[-1].get_text() == " t499" and len(ax.texts) == 3 * MAX_POSITIONS
-    assert notes(fig) == [f"the last {MAX_POSITIONS} of {T} positions"]
-    assert fig.get_size_inches()[0] < 60

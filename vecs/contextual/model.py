@@ -223,7 +223,7 @@ class ContextModel:
         """:class:`ContextualError` unless the model has a language-model head."""
         if not self.causal:
             raise ContextualError(f"{self.name} has no causal language-model head; the logit lens needs one "
-                                  f"(try --model smollm2 or one of our trained transformers)")
+                                  f"(try --model smollm2, gemma3 or one of our trained transformers)")
 
     def decode(self, h):
         """(..., C) residual -> (..., V) float32 logits on the CPU: the final norm (once), then the

@@ -69,9 +69,11 @@ class Trace:
     def logits(self, layer: int | None = None, row: int = 0, position: int | None = None):
         """Next-token logits read off the residual at ``layer`` (default the last; the final norm
         applied once, then the unembedding): ``(T, V)``, or ``(V,)`` for one ``position``."""
+        torch = require_torch()
         layer = self.n_layers if layer is None else layer
         h = self.resid[layer, row]
-        return self.model.decode(h if position is None else h[position])
+        with torch.inference_mode():
+            return self.model.decode(h if position is None else h[position])
 
     def head_write(self, layer: int, head: int, row: int = 0):
         """``(T, C)``: what head ``head`` of block ``layer`` adds to the residual (its slice of the
@@ -228,7 +230,7 @@ class _Probe:
             z[:, :, e.head] = e.fn(z[:, :, e.head])
         if "pattern" in self.capture:
             self.pattern[layer] = weights.detach().float().cpu()
-            self.scores[layer] = scores.detach().float().cpu().clamp(min=float("-inf"))
+            self.scores[layer] = scores.detach().float().cpu()
         if "z" in self.capture:
             self.z[layer] = z.detach().float().cpu()
         return z, weights
@@ -265,16 +267,24 @@ class _Installed:
 
     def __enter__(self):
         p, an = self.probe, self.probe.an
-        if an.embed is not None:
+
+        def wanted(where: str, layer: int) -> bool:  # a hook only where something is read or changed
+            return where in p.capture or bool(p.edits_at(where, layer))
+
+        if an.embed is not None and wanted("resid", 0):
             self.handles.append(an.embed.register_forward_hook(lambda m, i, o: p._apply("resid", 0, o)))
         for i, block in enumerate(an.blocks):
-            self.handles.append(block.register_forward_hook(lambda m, inp, o, layer=i + 1: p._apply("resid", layer, o)))
+            if wanted("resid", i + 1):
+                self.handles.append(block.register_forward_hook(
+                    lambda m, inp, o, layer=i + 1: p._apply("resid", layer, o)))
         for i in range(an.n_layers if an.attn_write is not None else 0):
-            self.handles.append(an.attn_write[i].register_forward_hook(
-                lambda m, inp, o, layer=i + 1: p._apply("attn", layer, o)))
-            self.handles.append(an.mlp_write[i].register_forward_hook(
-                lambda m, inp, o, layer=i + 1: p._apply("mlp", layer, o)))
-            if an.post_norm:
+            if wanted("attn", i + 1):
+                self.handles.append(an.attn_write[i].register_forward_hook(
+                    lambda m, inp, o, layer=i + 1: p._apply("attn", layer, o)))
+            if wanted("mlp", i + 1):
+                self.handles.append(an.mlp_write[i].register_forward_hook(
+                    lambda m, inp, o, layer=i + 1: p._apply("mlp", layer, o)))
+            if an.post_norm and "attn" in p.capture:
                 self.handles.append(an.attn_write[i].register_forward_pre_hook(
                     lambda m, inp, layer=i + 1: p.pre_norm.__setitem__(layer, inp[0].detach().float().cpu())))
         _ACTIVE.probe = p

@@ -3,7 +3,8 @@
 Shown text (one rule for every table, plot and JSON of this room):
 
 * a leading space is a middle dot: `` the`` -> ``·the`` (so ``the`` and ``·the``, two different
-  tokens, never look alike); a newline is ``↵``, a tab ``⇥``; an empty token ``∅``;
+  tokens, never look alike); a newline is ``↵``, a tab ``⇥``, a no-break space ``⍽``, any other
+  blank ``␣``; an empty token ``∅``;
 * special tokens are marked with angle quotes: ``<bos>`` -> ``⟨bos⟩``, ``<|endoftext|>`` ->
   ``⟨endoftext⟩``;
 * byte pieces are merged: when one character takes several tokens (SmolLM2 spells 输 in two
@@ -30,7 +31,8 @@ def show(text: str) -> str:
         return "∅"
     stripped = text.lstrip(" ")
     lead = len(text) - len(stripped)
-    return ("·" * lead + stripped).replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍")
+    out = ("·" * lead + stripped).replace("\n", "↵").replace("\t", "⇥").replace("\r", "␍").replace("\u00a0", "⍽")
+    return out if out.strip() else "␣" * len(out)  # other blanks (ideographic space...) made visible
 
 
 def special(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Figures of contextual models: occurrences by layer, similarity across layers, the logit lens."""
+"""Figures of contextual models: occurrences by layer, similarity across layers (the logit lens is in
+:mod:`vecs.plot.lens`)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,6 @@ from vecs.plot.canvas import GROUP_COLOURS, add_label, add_note, deoverlap, fram
 MAX_LEGEND = 20  # sentences named in a trajectory plot's legend
 
 MAX_CELLS = 30  # a similarity heatmap annotates its cells up to this many sentences
-
-MAX_POSITIONS = 48  # positions (tokens) shown in a logit-lens grid: the last ones
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -130,51 +129,6 @@ def similarity_plot(result, layer: int | None = None) -> "Figure":
 
 
 # --------------------------------------------------------------------------------------------
-# vecs plot lens
-# --------------------------------------------------------------------------------------------
-def _tok(s: str) -> str:
-    r = repr(s)[1:-1]
-    return r.replace(" ", "·") if r.strip() == "" else r
-
-
-def lens_plot(result) -> "Figure":
-    """The logit-lens grid of :func:`vecs.contextual.lens.logit_lens`: rows are layers (last at the
-    top), columns the prompt's positions; each cell shows the top next-token guess (``ax.texts``)
-    and is coloured by its probability (``ax.images[0]``, values in ``[0, 1]``). A prompt longer than
-    :data:`MAX_POSITIONS` tokens shows its last ones, with a note."""
-    layers = list(result.layers)
-    first = max(0, len(result.tokens) - MAX_POSITIONS)  # a long prompt: its last positions
-    tokens = result.tokens[first:]
-    T = len(tokens)
-    P = np.array([[g[0].score if g else 0.0 for g in row[first:]] for row in result.guesses], dtype=float)
-    words = [[_tok(g[0].word) if g else "" for g in row[first:]] for row in result.guesses]
-    nL = len(layers)
-    w = max(6.0, 1.6 + 1.05 * T)
-    h = max(4.0, 1.4 + 0.28 * nL)
-    fig = new_figure(w + 1.5, h)
-    ax = fig.add_subplot()
-    im = ax.imshow(P, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto", origin="lower")
-    fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="probability of the top guess")
-    fs = 8 if nL <= 16 else 6.5
-    for k in range(nL):
-        for t in range(T):
-            ax.text(t, k, _short(words[k][t], 12), ha="center", va="center", fontsize=fs, parse_math=False,
-                    color="white" if P[k, t] > 0.55 else "black")
-    ax.set_xticks(range(T), [_short(_tok(x), 14) for x in tokens], rotation=30, ha="right", fontsize=8)
-    step = 1 if nL <= 16 else 2
-    ax.set_yticks(range(0, nL, step), [str(layers[k]) for k in range(0, nL, step)], fontsize=7)
-    ax.set_ylabel("layer")
-    ax.set_xlabel("position (the token read last)")
-    best = result.final[0] if result.final else None
-    nxt = f" · next token: {_tok(best.word)!s} ({best.score:.2f})" if best else ""
-    ax.set_title(f"logit lens: {result.model} on {_short(result.prompt, 50)!r}{nxt}", fontsize=10)
-    if first:
-        add_note(fig, f"the last {T} of {len(result.tokens)} positions")
-    fig.tight_layout()
-    return fig
-
-
-# --------------------------------------------------------------------------------------------
 # From a model to a figure: one call per `vecs plot` command
 # --------------------------------------------------------------------------------------------
 def plot_word_layers(model: str, word: str, sentences: Sequence[str], groups: Sequence[str] | None = None,
@@ -197,10 +151,3 @@ def plot_context_similarity(model: str, word: str, sentences: Sequence[str], lay
 
     r = context_similarities(model, word, list(sentences), layer=layer, standardize=standardize, progress=progress)
     return similarity_plot(r, r.layers[0]), r.layers[0]
-
-
-def plot_logit_lens(model: str, prompt: str, progress=None) -> "Figure":
-    """:func:`lens_plot` of ``model`` reading ``prompt`` (each layer's top guess)."""
-    from vecs.contextual.lens import logit_lens
-
-    return lens_plot(logit_lens(model, prompt, k=1, progress=progress))

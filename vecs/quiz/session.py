@@ -175,7 +175,8 @@ def _streak(flags: Sequence[bool]) -> int:
     return best
 
 
-def _score(flags: list[bool], typos: int = 0, hints: int = 0) -> Score:
+def tally(flags: list[bool], typos: int = 0, hints: int = 0) -> Score:
+    """A player's score from their right (True) and wrong answers, in order."""
     n = len(flags)
     c = sum(flags)
     return Score(c, n, c / n if n else 0.0, _streak(flags), typos, hints)
@@ -251,8 +252,8 @@ class Session:
         recs = self.records
         you = None
         if self.mode != "model":
-            you = _score([bool(r.correct) for r in recs], sum(r.typo for r in recs), sum(r.hints for r in recs))
-        mod = _score([bool(r.model_correct) for r in recs])  # in "you" mode too, for comparison
+            you = tally([bool(r.correct) for r in recs], sum(r.typo for r in recs), sum(r.hints for r in recs))
+        mod = tally([bool(r.model_correct) for r in recs])  # in "you" mode too, for comparison
         secs: dict[str, SectionScore] = {}
         for r in recs:
             s = secs.setdefault(r.section, SectionScore(r.section, 0, 0 if you else None, 0))

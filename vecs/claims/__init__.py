@@ -1,0 +1,1 @@
+"""The explainers' claims as checks with stated criteria (the tour runs them)."""
