@@ -24,8 +24,8 @@ INTERRUPTED = "interrupted: nothing was written; the store is unchanged"
 
 # The transformer's defaults, shown in --help without importing the trainer (kept equal to
 # vecs.lm.train.DEFAULTS by a test).
-HELP_DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps=1500,
-                     max_vocab=16000, min_count=2, seed=0, checkpoint_every=250)
+HELP_DEFAULTS = dict(layers=2, dim=128, heads=4, context=64, batch=16, lr=2e-3, steps=1500,
+                     max_vocab=8000, min_count=2, seed=0, checkpoint_every=250)
 D = HELP_DEFAULTS
 
 
@@ -81,7 +81,7 @@ def transformer(
     dim: Annotated[Optional[int], typer.Option("--dim", min=1, help=f"Width of the residual stream (default {D['dim']}).")] = None,
     heads: Annotated[Optional[int], typer.Option("--heads", min=1, help=f"Attention heads (default {D['heads']}).")] = None,
     context: Annotated[Optional[int], typer.Option("--context", min=1, help=f"Context length in tokens (default {D['context']}).")] = None,
-    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help=f"Optimizer steps in all (default {D['steps']}, about 15 min on a 2-core CPU).")] = None,
+    steps: Annotated[Optional[int], typer.Option("--steps", min=1, help=f"Optimizer steps in all (default {D['steps']}, about 3 min on an idle 2-core CPU).")] = None,
     epochs: Annotated[Optional[float], typer.Option("--epochs", help="Passes over the training tokens (instead of --steps).")] = None,
     batch: Annotated[Optional[int], typer.Option("--batch", min=1, help=f"Sequences per step (default {D['batch']}).")] = None,
     lr: Annotated[Optional[float], typer.Option("--lr", help=f"Peak learning rate (warm-up, then cosine) (default {D['lr']}).")] = None,
@@ -92,6 +92,8 @@ def transformer(
     vocab: Annotated[Optional[int], typer.Option("--vocab", min=1, help=f"Most frequent words kept, plus <unk> and <eos> (default {D['max_vocab']}).")] = None,
     min_count: Annotated[Optional[int], typer.Option("--min-count", min=1, help=f"Rarer words become <unk> (default {D['min_count']}).")] = None,
     checkpoint_every: Annotated[Optional[int], typer.Option("--checkpoint-every", min=1, help=f"Steps between checkpoints (default {D['checkpoint_every']}).")] = None,
+    record_every: Annotated[Optional[int], typer.Option("--record-every", min=1, help="Steps between two points of the loss curve (default: about every 5% of the run; see `vecs plot loss NAME`).")] = None,
+    prompt: Annotated[Optional[str], typer.Option("--prompt", help="The text whose next-word guesses are shown before and after training (default: the first words of a held-out sentence).")] = None,
     keep_case: KeepCaseOpt = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue the training of NAME from its last checkpoint (same corpus and architecture).")] = False,
     force: ForceOpt = False,
@@ -103,6 +105,10 @@ def transformer(
     store as NAME (its input embeddings answer `vecs neighbours --model NAME`); until then
     checkpoints are kept beside it, so an existing NAME is replaced (--force) only by a finished
     model. Ctrl-C (or SIGTERM) keeps the last checkpoint; `--resume` continues from it.
+
+    It shows what the model learned by predicting the next word: its top 5 next words for a
+    prompt before and after training, and the training and validation loss, kept with the
+    model every few steps (`vecs plot loss NAME` draws the curve).
     """
     from vecs.lm.train import train_transformer
 
@@ -111,7 +117,8 @@ def transformer(
             r = train_transformer(corpus, name=name, layers=layers, dim=dim, heads=heads, context=context,
                                   steps=steps, epochs=epochs, batch=batch, lr=lr, seed=seed, device=device,
                                   resume=resume, force=force, max_vocab=vocab, min_count=min_count,
-                                  checkpoint_every=checkpoint_every, lower=not keep_case, progress=progress)
+                                  checkpoint_every=checkpoint_every, record_every=record_every, prompt=prompt,
+                                  lower=not keep_case, progress=progress)
     except KeyboardInterrupt as e:  # the trainer's TrainingInterrupted says what is where now
         err.print(str(e) or f"interrupted: the model {name!r} is as it was", soft_wrap=True, markup=False)
         raise typer.Exit(130) from None
@@ -134,7 +141,38 @@ def transformer(
         ["saved", r.path],
     ]
     console.print(table(f"Transformer {r.name} on {r.corpus}", ["", "value"], rows))
+    if r.guesses_before is not None and r.guesses_after is not None:
+        _show_guesses(r.guesses_before, r.guesses_after, r.prompt_unknown)
+    if r.history is not None and r.history.points:
+        h = r.history
+        console.print(f"Loss curve ({len(h.points)} points, validation {h.points[0].val_loss:.2f} → "
+                      f"{h.points[-1].val_loss:.2f}): vecs plot loss {r.name}", soft_wrap=True, markup=False)
     console.print(f"Neighbours in its input embeddings: vecs neighbours WORD --model {r.name}")
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%" if p >= 0.01 else f"{100 * p:.2g}%"
+
+
+def _show_guesses(before, after, unknown: list[str]) -> None:
+    """The model's top next words for the prompt at the start and at the end of the run, side by side."""
+    sb, sa = f"step {before.step:,}", f"step {after.step:,}"
+    rows = [[i + 1, b.word, _pct(b.probability), a.word, _pct(a.probability)]
+            for i, (b, a) in enumerate(zip(before.guesses, after.guesses))]
+    console.print(f"The model's next word after “{after.prompt} …”", soft_wrap=True, markup=False)
+    t = table(None, ["#", sb, "p", sa, "p "], rows, justify={"p": "right", "p ": "right"})
+    for c in (t.columns[0], t.columns[2], t.columns[4]):
+        c.no_wrap = True
+    for c in (t.columns[1], t.columns[3]):
+        c.overflow = "fold"
+    console.print(t)
+    if after.expected is not None:
+        console.print(f"The text goes on with “{after.expected}”: {_pct(before.expected_probability)} "
+                      f"(rank {before.expected_rank:,}) at {sb}, {_pct(after.expected_probability)} "
+                      f"(rank {after.expected_rank:,}) at {sa}; knowing nothing gives every word "
+                      f"{_pct(after.uniform)}.", soft_wrap=True, markup=False)
+    if unknown:
+        console.print("Not in the vocabulary (read as <unk>): " + ", ".join(unknown), soft_wrap=True, markup=False)
 
 
 def register(app: typer.Typer) -> None:

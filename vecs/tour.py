@@ -30,7 +30,7 @@ SELF_TRAINED = "sotu-tour"  # the store name of the word2vec the tour trains on 
 QUICK_W2V = dict(dim=100, window=5, epochs=3, min_count=5, sg=True, seed=1)
 FULL_W2V = dict(dim=200, window=5, epochs=10, min_count=5, sg=True, seed=1)
 
-ESTIMATE = {True: "about 30 seconds", False: "about 2 minutes"}  # on a quiet 2-core machine, resources cached
+ESTIMATE = {True: "about 3 minutes", False: "about 5 minutes"}  # on a quiet 2-core machine, resources cached
 
 
 @dataclass
@@ -189,7 +189,9 @@ def _inside_steps(out: Path, progress) -> Iterator[Step]:
                 outcomes.append(c.check(models[name]))
             except VecsError as e:
                 outcomes.append(Outcome(name, None, str(e)))
-        step = Step(c.key, c.claim, c.command.format(m=LMS[0]), outcomes, criterion=c.criterion)
+        first = next((o for o in outcomes if o.held is not None), outcomes[0])
+        layer = first.data.get("layer", "LAYER")  # the commands name the layer the first model used
+        step = Step(c.key, c.claim, c.command.format(m=first.model, layer=layer), outcomes, criterion=c.criterion)
         if c.key == "darwin" and LMS[0] in models:
             step.plot = str(save(_lens_plot(models[LMS[0]], progress), out / "lens-darwin.png", force=True))
         yield step

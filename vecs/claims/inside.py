@@ -167,17 +167,20 @@ def mary(model) -> Outcome:
 
     final = logit_lens(model, MARY, k=3, positions=[-1]).final[0]
     r = find_names(model, MARY)
-    top = r.heads[0]
-    movers = [h for h in r.heads if h.weight >= 0.3 and h.effect is not None and h.effect > 0]
+    movers = sorted((h for h in r.heads if h.weight >= 0.3 and h.effect is not None and h.effect > 0),
+                    key=lambda h: -h.effect)
+    top = movers[0] if movers else r.heads[0]  # the best name mover, else the head that looks most
     held = final.shown == "·Mary" and bool(movers)
-    partly = final.shown == "·Mary" or top.weight >= 0.3
+    partly = final.shown == "·Mary" or r.heads[0].weight >= 0.3
+    effect = f", logit effect {top.effect:+.2f}" if top.effect is not None else ""
     return judged(model.name, held, partly,
                   f"the model says {final.shown} ({final.score:.2f}); head {top.name} puts {top.weight:.2f} of the "
-                  f"last position's attention on Mary (logit effect {top.effect:+.2f})"
-                  if top.effect is not None else f"head {top.name}: {top.weight:.2f} on Mary",
+                  f"last position's attention on Mary{effect}",
                   "heads with >= 0.30 on Mary that raise ·Mary: "
-                  + (", ".join(f"{h.name} ({h.weight:.2f}, {h.effect:+.2f})" for h in movers[:5]) or "none"),
-                  {"final": final.shown, "heads": [(h.name, h.weight, h.effect) for h in r.heads[:5]]})
+                  + (", ".join(f"{h.name} ({h.weight:.2f}, {h.effect:+.2f})" for h in movers[:5]) or "none")
+                  + "; most attention: " + ", ".join(f"{h.name} ({h.weight:.2f})" for h in r.heads[:3]),
+                  {"final": final.shown, "movers": [(h.name, h.weight, h.effect) for h in movers[:5]],
+                   "heads": [(h.name, h.weight, h.effect) for h in r.heads[:5]]})
 
 
 def his(model) -> Outcome:
@@ -229,11 +232,11 @@ CLAIMS = [
           "held = Warsaw is the model's answer and one MLP before the last lifts its rank 10x or more; "
           "partly = Warsaw in the top 10 and some MLP (the last included) lifts it 10x", warsaw),
     Claim("switch-off", "switch that layer off and Warsaw is gone",
-          f'vecs ablate "{POLAND}" -t Warsaw --component mlp -l LAYER -m {{m}}',
+          f'vecs ablate "{POLAND}" -t Warsaw --component mlp -l {{layer}} -m {{m}}',
           "held = with the MLP that lifts Warsaw most switched off, Warsaw leaves the top 10; "
           "partly = its probability at least halves", switch_off),
     Claim("fact", "put \"The capital of Poland is Warsaw.\" in the prompt and attention brings it back",
-          f'vecs ablate "{POLAND_FACT}" -t Warsaw --component mlp -l LAYER -m {{m}}',
+          f'vecs ablate "{POLAND_FACT}" -t Warsaw --component mlp -l {{layer}} -m {{m}}',
           "held = with that MLP still off, Warsaw is the top guess once the fact is in the prompt; "
           "partly = top 3 and better than without the fact", fact_in_prompt),
     Claim("beijing", "the same vector turns China into Beijing",
@@ -249,7 +252,7 @@ CLAIMS = [
           f'vecs attention "{HIS}" --to John --from his -m {{m}}',
           "held = some head puts >= 0.30 of his attention on John; partly = >= 0.10", his),
     Claim("sampling", "a model writes one word at a time, sometimes a less likely one, so answers vary",
-          f'vecs generate "{SAMPLE}" --samples 5 --seed 0 -m {{m}}',
+          f'vecs generate "{SAMPLE}" --samples 5 --seed 0 --max-tokens 8 -m {{m}}',
           "held = 5 samples at temperature 1 give at least 2 different answers, some tokens are not the top "
           "guess, and greedy decoding repeats exactly; partly = the answers vary", sampling),
 ]

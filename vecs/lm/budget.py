@@ -114,6 +114,16 @@ def check_fits(est: Estimate, device: str, what: str, hint: str = "") -> None:
                         + (f": {hint}" if hint else ""))
 
 
+def check_training(vocab: int, layers: int, dim: int, heads: int, context: int, batch: int, device: str) -> Estimate:
+    """Refuse a training that cannot fit (``vocab`` 2: before the vocabulary is known, a lower
+    bound); the estimate otherwise."""
+    est = train_estimate(vocab, layers, dim, heads, context, batch, device)
+    what = (f"training {layers:,} layers of width {dim:,} (context {context:,}, batch {batch:,}"
+            + (f", {vocab:,} tokens)" if vocab > 2 else ", before counting the vocabulary)"))
+    check_fits(est, device, what, hint="use a smaller --dim, --layers, --context or --batch")
+    return est
+
+
 def is_out_of_memory(e: BaseException) -> bool:
     """Whether ``e`` is an allocation failure (torch's OutOfMemoryError, a CPU allocator's
     RuntimeError, Python's MemoryError)."""

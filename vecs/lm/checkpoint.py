@@ -26,12 +26,12 @@ from vecs.errors import DeviceUnavailable, StoreError
 from vecs.extras import require_torch
 from vecs.io.folder import CONFIG_FILE, MODEL_FILE
 from vecs.jsonify import plain
+from vecs.lm.history import HISTORY_FILE
 from vecs.lm.tokenizer import WordTokenizer
 from vecs.swap import replace_dir, signals_deferred
 
 OPTIM_FILE, VOCAB_FILE, STATE_FILE = "optimizer.safetensors", "vocab.json", "trainer_state.json"
 SIDE_SUFFIX = ".checkpoint"
-
 
 
 def pick_device(device: str = "auto") -> str:
@@ -98,9 +98,10 @@ def model_tensors(model) -> dict:
 
 
 def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, state: dict,
-                    meta: dict, name: str | None = None) -> Path:
+                    meta: dict, name: str | None = None, history=None) -> Path:
     """Write the whole model folder ``path`` (its store name ``name``, default the folder's
-    name) atomically: it is written into a hidden staging sibling ``.FOLDER.ckpt-*``, then
+    name; with the loss curve ``history``, a :class:`vecs.lm.history.LossHistory`, when given)
+    atomically: it is written into a hidden staging sibling ``.FOLDER.ckpt-*``, then
     swapped in (:func:`vecs.swap.replace_dir`, Ctrl-C and SIGTERM held back during the swap),
     so ``path`` is always the previous checkpoint or this one, never half of one. A write that
     fails (a full disk) leaves no staging folder and raises :class:`StoreError`. The caller holds
@@ -129,6 +130,8 @@ def save_checkpoint(path: Path, model, tokenizer: WordTokenizer, optimizer, stat
                 save_file(tensors, str(folder / OPTIM_FILE), metadata={"format": "pt"})
                 st["optimizer"] = ometa
             _write_json(folder / STATE_FILE, plain(st))
+            if history is not None:
+                _write_json(folder / HISTORY_FILE, plain(history.to_dict()))
         except OSError as e:
             raise StoreError(f"cannot write a checkpoint of {name!r} in {path.parent}: {e.strerror or e}; "
                              f"nothing was replaced") from None

@@ -25,6 +25,13 @@ so that a long run can be interrupted and resumed.
 * **Validation**: perplexity on the held-out tokens (non-overlapping windows of ``context``
   tokens), next to an add-one-smoothed unigram model of the training split scored on exactly
   the same tokens.
+* **The loss curve**: the training and validation loss at the start, every ``record_every``
+  steps (default: about every 5% of the run) and at the end, kept beside the model in
+  ``history.json`` (:mod:`vecs.lm.history`; ``vecs plot loss NAME`` draws it), written with each
+  checkpoint, so a resumed run continues the same curve.
+* **Next-word guesses**: the model's top 5 next words for one prompt (``prompt``, or the first
+  words of a held-out sentence) at the start of the run and at its end (:mod:`vecs.lm.guesses`):
+  near-uniform noise before, the words the corpus makes likely after.
 * **Checkpoints** are model folders in the store's static Space layout (``vectors.npy``,
   ``words.txt``, ``meta.json`` with ``kind = "transformer"``: the input embeddings, so
   ``vecs neighbours --model NAME`` works) plus ``model.safetensors``, ``optimizer.safetensors``,
@@ -50,22 +57,27 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from vecs.corpus.reader import open_corpus
+from vecs.corpus.tokenize import tokenize
 from vecs.errors import CorpusError, StoreError, VecsError
 from vecs.extras import require_torch
 from vecs.io.store import store_root, validate_name
-from vecs.lm.budget import Estimate, check_fits, memory_guard, train_estimate
+from vecs.lm.budget import check_training, memory_guard
 from vecs.lm.checkpoint import load_optimizer, load_weights, pick_device, save_checkpoint
 from vecs.lm.data import build_data, unigram_perplexity
 from vecs.lm.evaluate import evaluate_lm
+from vecs.lm.guesses import NextWords, next_words, prompt_from_corpus, prompt_from_text
+from vecs.lm.history import LossHistory, LossPoint, continue_history, every_for
+from vecs.lm.optim import batch_at, lr_at, make_optimizer
 from vecs.lm.runs import Run, cannot_resume, discard_side, finish, interrupted, refuse_existing, resume_from
 from vecs.lm.tokenizer import TOKENIZER_KIND
 from vecs.progress import ProgressFn, report
 from vecs.swap import dir_lock, recover_dir
 
-#: The default configuration: trains on ``sotu`` in about 15 minutes on a 2-core CPU.
-DEFAULTS = dict(layers=4, dim=256, heads=4, context=64, batch=32, lr=2e-3, steps=1500,
-                max_vocab=16000, min_count=2, seed=0, warmup=100, checkpoint_every=250,
-                val_fraction=0.05, max_val_tokens=100_000)
+#: The default configuration: a real small GPT (2 blocks of 4 heads) that trains on ``sotu`` in
+#: about 3 minutes on an idle 2-core CPU, its loss falling all the way (bigger runs are options).
+DEFAULTS = dict(layers=2, dim=128, heads=4, context=64, batch=16, lr=2e-3, steps=1500,
+                max_vocab=8000, min_count=2, seed=0, warmup=100, checkpoint_every=250,
+                val_fraction=0.05, max_val_tokens=100_000, history_val_tokens=8192)
 LOCK_WAIT = 5.0  # seconds a training waits for another writer of the same name (a training holds it for long)
 
 
@@ -97,37 +109,10 @@ class TransformerResult:
     duration_s: float  # this run, reading and validation included
     tokens_per_s: float  # training throughput of this run
     params: dict = field(default_factory=dict)
-
-
-def _lr_at(step: int, total: int, lr: float, warmup: int) -> float:
-    if step < warmup:
-        return lr * (step + 1) / warmup
-    if total <= warmup:
-        return lr
-    progress = min(1.0, (step - warmup) / max(1, total - warmup))
-    min_lr = lr / 10
-    return min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (lr - min_lr)
-
-
-def _make_optimizer(model, lr: float, weight_decay: float, device: str):
-    torch = require_torch()
-    decay = [p for p in model.parameters() if p.dim() >= 2]
-    no_decay = [p for p in model.parameters() if p.dim() < 2]
-    groups = [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    return torch.optim.AdamW(groups, lr=lr, betas=(0.9, 0.95), eps=1e-8,
-                             fused=device.startswith("cuda") or None)
-
-
-def _batch(data, T: int, B: int, seed: int, step: int, device: str):
-    torch = require_torch()
-    g = torch.Generator().manual_seed(seed * 1_000_003 + step)
-    ix = torch.randint(len(data) - T - 1, (B,), generator=g)  # (B,)
-    offs = ix[:, None] + torch.arange(T + 1)[None, :]  # (B, T+1)
-    chunk = data[offs]  # (B, T+1)
-    x, y = chunk[:, :-1], chunk[:, 1:]  # (B, T), (B, T)
-    if device.startswith("cuda"):
-        return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(device, non_blocking=True)
-    return x, y
+    history: LossHistory | None = None  # the loss curve, resumed runs' earlier points included
+    guesses_before: NextWords | None = None  # the next-word guesses at the start of this run
+    guesses_after: NextWords | None = None  # ... and at its end
+    prompt_unknown: list[str] = field(default_factory=list)  # words of --prompt the model does not know
 
 
 def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, dim: int | None = None,
@@ -136,6 +121,7 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
                       seed: int | None = None, device: str = "auto", resume: bool = False,
                       force: bool = False, max_vocab: int | None = None, min_count: int | None = None,
                       checkpoint_every: int | None = None, warmup: int | None = None,
+                      record_every: int | None = None, prompt: str | None = None,
                       out_dir=None, lower: bool = True,
                       progress: ProgressFn | None = None) -> TransformerResult:
     """Train (or, with ``resume``, continue training) a small GPT on ``corpus`` (a
@@ -144,7 +130,10 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
     store ``models/``). An existing model ``name`` is refused before any work unless ``force``
     (replace it, once the new one has finished) or ``resume`` (continue its checkpoint). Arguments
     left at None take :data:`DEFAULTS` (or, when resuming, the checkpoint's values). ``steps`` and
-    ``epochs`` are exclusive; ``epochs`` counts passes over the training tokens.
+    ``epochs`` are exclusive; ``epochs`` counts passes over the training tokens. The loss curve
+    gets a point every ``record_every`` steps (default: about every 5% of the run; a resumed run
+    keeps its curve's); the next-word guesses are shown for ``prompt`` (default: the first words
+    of a held-out sentence).
 
     Ctrl-C (and SIGTERM, where the caller maps it to ``KeyboardInterrupt`` as the CLI does)
     raises :class:`~vecs.lm.runs.TrainingInterrupted`, whose line says what NAME and the
@@ -161,13 +150,15 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         raise VecsError("give --steps or --epochs, not both")
     for label, v in (("layers", layers), ("dim", dim), ("heads", heads), ("context", context),
                      ("steps", steps), ("batch", batch), ("max_vocab", max_vocab),
-                     ("checkpoint_every", checkpoint_every)):
+                     ("checkpoint_every", checkpoint_every), ("record_every", record_every)):
         if v is not None and v < 1:
             raise VecsError(f"--{label.replace('_', '-')} must be at least 1 (got {v})")
     if epochs is not None and not epochs > 0:
         raise VecsError(f"--epochs must be positive (got {epochs})")
     if lr is not None and not lr > 0:
         raise VecsError(f"--lr must be positive (got {lr})")
+    if prompt is not None and not tokenize(prompt, lower):
+        raise VecsError(f"--prompt {prompt!r} has no words")
     path = out / name
     run = Run(name, path, existed=os.path.lexists(path))
     refuse_existing(run, force, resume)
@@ -175,13 +166,15 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         _check_shape(dim or DEFAULTS["dim"], heads or DEFAULTS["heads"])
     dev = pick_device(device)
     if not resume:  # a lower bound (the vocabulary is not known yet): what cannot fit is refused now
-        _check_memory(2, layers, dim, heads, context, batch, dev)
+        check_training(2, layers or DEFAULTS["layers"], dim or DEFAULTS["dim"], heads or DEFAULTS["heads"],
+                       context or DEFAULTS["context"], batch or DEFAULTS["batch"], dev)
     with dir_lock(path, timeout=LOCK_WAIT), dir_lock(run.side, timeout=LOCK_WAIT):
         try:
             return _train(run, corpus, layers=layers, dim=dim, heads=heads, context=context, steps=steps,
                           epochs=epochs, batch=batch, lr=lr, seed=seed, dev=dev, resume=resume, force=force,
                           max_vocab=max_vocab, min_count=min_count, checkpoint_every=checkpoint_every,
-                          warmup=warmup, lower=lower, progress=progress, t_start=t_start)
+                          warmup=warmup, record_every=record_every, prompt=prompt, lower=lower,
+                          progress=progress, t_start=t_start)
         except KeyboardInterrupt:
             raise interrupted(run) from None
 
@@ -191,18 +184,9 @@ def _check_shape(dim: int, heads: int) -> None:
         raise VecsError(f"--dim ({dim}) must be a multiple of --heads ({heads})")
 
 
-def _check_memory(vocab, layers, dim, heads, context, batch, dev) -> Estimate:
-    layers, dim = layers or DEFAULTS["layers"], dim or DEFAULTS["dim"]
-    heads, context, batch = heads or DEFAULTS["heads"], context or DEFAULTS["context"], batch or DEFAULTS["batch"]
-    est = train_estimate(vocab, layers, dim, heads, context, batch, dev)
-    what = (f"training {layers:,} layers of width {dim:,} (context {context:,}, batch {batch:,}"
-            + (f", {vocab:,} tokens)" if vocab > 2 else ", before counting the vocabulary)"))
-    check_fits(est, dev, what, hint="use a smaller --dim, --layers, --context or --batch")
-    return est
-
-
 def _train(run: Run, corpus, *, layers, dim, heads, context, steps, epochs, batch, lr, seed, dev, resume, force,
-           max_vocab, min_count, checkpoint_every, warmup, lower, progress, t_start) -> TransformerResult:
+           max_vocab, min_count, checkpoint_every, warmup, record_every, prompt, lower, progress,
+           t_start) -> TransformerResult:
     torch = require_torch()
     from vecs.lm.model import GPT, GPTConfig
 
@@ -261,7 +245,7 @@ def _train(run: Run, corpus, *, layers, dim, heads, context, steps, epochs, batc
         steps = max(1, math.ceil(epochs * len(data.train) / (batch * context)))
     steps = steps or DEFAULTS["steps"]
     warmup = min(warmup, max(1, steps // 10))
-    est = _check_memory(tokenizer.vocab_size, layers, dim, heads, context, batch, dev)
+    est = check_training(tokenizer.vocab_size, layers, dim, heads, context, batch, dev)
     run.steps, run.checkpoint_every = steps, checkpoint_every
 
     with memory_guard(f"training {name!r}", est, dev, hint="use a smaller --dim, --layers, --context or --batch"):
@@ -277,12 +261,19 @@ def _train(run: Run, corpus, *, layers, dim, heads, context, steps, epochs, batc
             if ckpt is not None:
                 load_weights(model, ckpt.folder)
             model.to(dev)
-            opt = _make_optimizer(model, lr, 0.1, dev)
+            opt = make_optimizer(model, lr, 0.1, dev)
             if ckpt is not None:
                 load_optimizer(opt, ckpt, dev)
+            history = continue_history(ckpt.folder if ckpt is not None else None, start_step,
+                                       record_every or every_for(steps),
+                                       max(1, min(DEFAULTS["history_val_tokens"], len(data.val) - 1)),
+                                       keep_every=record_every is None)
         except StoreError as e:
             raise cannot_resume(name, e) from None
+        shown = (prompt_from_text(prompt, tokenizer, context) if prompt is not None
+                 else prompt_from_corpus(data.val, tokenizer, context, mid_sentence=not data.val_documents))
         result = _loop(run, model, opt, data, corp, dict(
+            history=history, prompt=shown,
             layers=layers, dim=dim, heads=heads, context=context, batch=batch, lr=lr, seed=seed, warmup=warmup,
             steps=steps, max_vocab=max_vocab, min_count=min_count, checkpoint_every=checkpoint_every,
             start_step=start_step, replaces=replaces, run_id=(ckpt.state.get("run") if ckpt else None)),
@@ -315,7 +306,7 @@ def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
                                 "layers": a["layers"], "dim": a["dim"], "heads": a["heads"], "context": context,
                                 "vocabulary": tokenizer.vocab_size, "tokenizer": TOKENIZER_KIND,
                                 "device": dev, **(extra or {})}}
-        save_checkpoint(run.side, model, tokenizer, opt, state, meta, name=name)
+        save_checkpoint(run.side, model, tokenizer, opt, state, meta, name=name, history=hist)
 
     stage = f"train {name}"
     model.train()
@@ -323,13 +314,33 @@ def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
     ema = None
     tok_per_step = batch * context
     start_step = step = run.step = a["start_step"]
-    t_train = t_last = time.perf_counter()
+    hist, shown = a["history"], a["prompt"]
+    hist.name = name
+    val_ids = data.val[: hist.val_tokens + 1]
+    t_train = time.perf_counter()
+    t_eval = [0.0]  # seconds spent on the curve's validations (not training throughput)
+
+    def record(at: int, train_loss: float) -> float:
+        t0 = time.perf_counter()
+        v, _ = evaluate_lm(model, val_ids, context, batch=max(batch, 32), device=dev)
+        hist.points.append(LossPoint(at, train_loss, v))
+        hist.pending_sum, hist.pending_steps = 0.0, 0
+        t_eval[0] += time.perf_counter() - t0
+        return v
+
+    before = next_words(model, shown, tokenizer, start_step, dev) if shown is not None else None
+    last_val = hist.points[-1].val_loss if hist.points else None
+    if not hist.points:  # the start of the curve: the loss before any update
+        with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
+            _, loss0 = model(*batch_at(train_t, context, batch, seed, step, dev))
+        last_val = record(step, float(loss0))
+    t_last = time.perf_counter()
     step_last, rate = start_step, 0.0
     while step < steps:
-        cur_lr = _lr_at(step, steps, a["lr"], a["warmup"])
+        cur_lr = lr_at(step, steps, a["lr"], a["warmup"])
         for g in opt.param_groups:
             g["lr"] = cur_lr
-        x, y = _batch(train_t, context, batch, seed, step, dev)  # (B, T), (B, T)
+        x, y = batch_at(train_t, context, batch, seed, step, dev)  # (B, T), (B, T)
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=autocast):
             _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
@@ -342,14 +353,20 @@ def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
         if not math.isfinite(lv):
             raise VecsError(f"training diverged at step {step} (loss {lv}); try a smaller --lr")
         ema = lv if ema is None else 0.95 * ema + 0.05 * lv
+        hist.pending_sum += lv
+        hist.pending_steps += 1
+        if step % hist.every == 0 or step == steps:
+            last_val = record(step, hist.pending_sum / hist.pending_steps)
         now = time.perf_counter()
         if now - t_last >= 1.0 or step == steps or step - start_step == 1:
             rate = (step - step_last) * tok_per_step / max(now - t_last, 1e-9)
             t_last, step_last = now, step
-        report(progress, stage, step, steps, loss=ema, ppl=math.exp(min(ema, 50)), tokens_per_s=rate, lr=cur_lr)
+        report(progress, stage, step, steps, loss=ema, ppl=math.exp(min(ema, 50)), tokens_per_s=rate, lr=cur_lr,
+               **({"val_loss": last_val} if last_val is not None else {}))
         if step % a["checkpoint_every"] == 0 and step < steps:
             checkpoint(step)
-    train_seconds = time.perf_counter() - t_train
+    train_seconds = time.perf_counter() - t_train - t_eval[0]
+    after = next_words(model, shown, tokenizer, step, dev) if shown is not None else None
     steps_run = step - start_step
     report(progress, stage, step, max(steps, step), finished=True,
            **({"loss": ema, "ppl": math.exp(min(ema, 50))} if ema is not None else {}))
@@ -371,5 +388,6 @@ def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
         final_loss=ema, val_loss=val_loss, val_perplexity=val_ppl, unigram_perplexity=uni_ppl,
         duration_s=0.0,
         tokens_per_s=steps_run * tok_per_step / train_seconds if steps_run and train_seconds > 0 else 0.0,
-        params=params,
+        params=params, history=hist, guesses_before=before, guesses_after=after,
+        prompt_unknown=shown.unknown if shown is not None else [],
     )
