@@ -6,8 +6,9 @@ Cases (each side computes the same answer, checked identical before timing):
                 `output_hidden_states=True` + the final norm + the unembedding by hand;
   * attention — every head's pattern at every layer: vecs `probe.run(capture=pattern)` vs
                 `output_attentions=True` (eager attention);
-  * generate  — 32 greedy tokens: vecs `generation(temperature=0)` (which also ranks every token
-                and keeps runners-up) vs `model.generate(do_sample=False)`;
+  * generate  — up to 32 greedy tokens (both stop at the model's end tokens): vecs
+                `generation(temperature=0)` (which also ranks every token and keeps runners-up) vs
+                `model.generate(do_sample=False)`;
   * ablate    — the target's rank with each MLP switched off, a sweep over layers: vecs `ablate`
                 vs a loop of forward passes with a hook zeroing one MLP each.
 
@@ -28,6 +29,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 PROMPT = "What is Charles Darwin's most famous book? Darwin wrote"
 POLAND = "The capital of Poland is"
+STORY = "Once upon a time, in a small village by the sea,"  # long enough an answer for 32 tokens
 
 
 def timed(f):
@@ -79,14 +81,14 @@ def plain_generate(m, ids, n):
 
     with torch.inference_mode():
         out = m.model.generate(ids, attention_mask=torch.ones_like(ids), max_new_tokens=n, do_sample=False,
-                               min_new_tokens=n, pad_token_id=m.tok.pad_token_id)
+                               eos_token_id=sorted(m.stop_ids()), pad_token_id=m.tok.pad_token_id)
     return out[0, ids.shape[1]:].tolist()
 
 
 def vecs_generate(m, n):
     from vecs.inside.generate import generation
 
-    g = generation(m, PROMPT, max_tokens=n, temperature=0)
+    g = generation(m, STORY, max_tokens=n, temperature=0)
     return [s.id for s in g.steps]
 
 
@@ -123,12 +125,13 @@ def bench_model(name: str, runs: int) -> list[dict]:
     m = load_model(name)
     ids = torch.tensor([m.encode_ids(PROMPT)])
     pids = torch.tensor([m.encode_ids(POLAND)])
+    sids = torch.tensor([m.encode_ids(STORY)])
     tid = find_target(m, "Warsaw").id
     n_gen = 32
     cases = {
         "lens": (lambda: vecs_lens(m), lambda: plain_lens(m, ids).tolist()),
         "attention": (lambda: vecs_attention(m), lambda: plain_attention(m, ids)),
-        "generate": (lambda: vecs_generate(m, n_gen), lambda: plain_generate(m, ids, n_gen)),
+        "generate": (lambda: vecs_generate(m, n_gen), lambda: plain_generate(m, sids, n_gen)),
         "ablate": (lambda: vecs_ablate(m), lambda: plain_ablate(m, pids, tid)),
     }
     rows = []
@@ -137,9 +140,8 @@ def bench_model(name: str, runs: int) -> list[dict]:
         _, b = timed(theirs)
         if case == "attention":
             same = bool(torch.allclose(a, b, atol=1e-4))
-        elif case == "generate":
-            k = min(len(a), len(b))  # vecs stops at an end token; transformers was told not to
-            same = a[:k] == b[:k] and k > 0
+        elif case == "generate":  # both stop at the same end tokens: the same tokens, the same work
+            same = a == b
         else:
             same = a == b
         t_ours, t_theirs = [], []
@@ -148,7 +150,8 @@ def bench_model(name: str, runs: int) -> list[dict]:
             t_theirs.append(timed(theirs)[0])
         mo, mt = statistics.median(t_ours), statistics.median(t_theirs)
         rows.append({"model": name, "case": case, "vecs_s": round(mo, 4), "plain_s": round(mt, 4),
-                     "ratio": round(mo / mt, 3), "same_answers": same, "runs": runs})
+                     "ratio": round(mo / mt, 3), "same_answers": same, "runs": runs,
+                     "vecs_all_s": [round(t, 4) for t in t_ours], "plain_all_s": [round(t, 4) for t in t_theirs]})
         print(f"{name:8} {case:10} vecs {mo:8.3f} s   plain {mt:8.3f} s   vecs/plain {mo / mt:5.2f}x   "
               f"answers {'identical' if same else 'DIFFER'}", flush=True)
     return rows
