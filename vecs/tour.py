@@ -30,7 +30,7 @@ SELF_TRAINED = "sotu-tour"  # the store name of the word2vec the tour trains on 
 QUICK_W2V = dict(dim=100, window=5, epochs=3, min_count=5, sg=True, seed=1)
 FULL_W2V = dict(dim=200, window=5, epochs=10, min_count=5, sg=True, seed=1)
 
-ESTIMATE = {True: "about 3 minutes", False: "about 5 minutes"}  # on a quiet 2-core machine, resources cached
+ESTIMATE = {True: "about a minute", False: "about 2 minutes"}  # on a quiet 2-core machine, resources cached
 
 
 @dataclass
