@@ -14,7 +14,8 @@ from cli.render import Markup
 
 PairsOpt = Annotated[str, typer.Option("--pairs", metavar="definitional|FILE",
                                        help="Pairs defining the direction: a named pair list "
-                                            "(definitional, equalize) or a file of two words per line.")]
+                                            "(definitional, equalize; in Chinese zh-definitional, zh-equalize) "
+                                            "or a file of two words per line.")]
 
 bias_app = typer.Typer(
     name="bias",
@@ -75,7 +76,8 @@ def project_cmd(
         metavar="[WORDS...|FILE]", help="Words to project, or one file of words (default: --list professions).")] = None,
     list_: Annotated[Optional[str], typer.Option(
         "--list", metavar="NAME|FILE",
-        help="A named list (professions, neutral-professions, gender-specific, specific-seed) or a file.")] = None,
+        help="A named list (professions, neutral-professions, gender-specific, specific-seed; in Chinese "
+             "zh-professions, zh-gender-specific) or a file.")] = None,
     pairs: PairsOpt = "definitional",
     top: Annotated[Optional[int], top_option("Show only the N highest and N lowest.")] = None,
     model: ModelOpt = DEFAULT_MODEL,

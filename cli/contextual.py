@@ -11,8 +11,6 @@ from typing import Annotated, Optional
 import typer
 
 from cli.options import (
-    CONTEXT_MODEL,
-    ContextModelOpt,
     ForceOpt,
     JsonOpt,
     LayerOpt,
@@ -23,7 +21,12 @@ from cli.options import (
     parse_groups,
     progress,
 )
-from cli.render import console, emit_json, table
+from cli.render import console, emit_json, err, table
+
+# the contextual model, chosen by the word when not given (vecs.contextual.polysemy.choose_model)
+AutoModelOpt = Annotated[Optional[str], typer.Option(
+    "--model", "-m", help="minilm (the default; gemma3 for a Chinese or other unspaced word), mpnet, smollm2, "
+                          "gemma3, one of our trained transformers, or a Hugging Face checkpoint folder.")]
 
 
 def _read_sentences(sentences: list[str] | None, file) -> list[str]:
@@ -47,7 +50,19 @@ def _read_sentences(sentences: list[str] | None, file) -> list[str]:
 
 
 def _alignment_rows(alignments) -> list[list]:
-    return [[a.sentence, a.text, " ".join(a.tokens), len(a.tokens)] for a in alignments]
+    return [[a.sentence, a.text, f"{a.start}–{a.end}", " ".join(a.shown or a.tokens), len(a.tokens)]
+            for a in alignments]
+
+
+ALIGNMENT_COLUMNS = ["#", "form", "chars", "tokens", "n"]
+
+
+def _notes(r) -> None:
+    """The model choice (dim, stdout) and each token warning (one line each, stderr)."""
+    if r.model_note:
+        console.print(r.model_note, style="dim", soft_wrap=True, markup=False, highlight=False)
+    for w in r.warnings:
+        err.print(f"warning: {w}", soft_wrap=True, markup=False)
 
 
 def _short(s: str, n: int = 70) -> str:
@@ -61,7 +76,7 @@ def context(
     word: Annotated[str, typer.Argument(help="The word to follow across the sentences.")],
     sentences: Annotated[Optional[list[str]], typer.Argument(help="Sentences containing the word "
                                                                   "(or --file, or stdin, one per line).")] = None,
-    model: ContextModelOpt = CONTEXT_MODEL,
+    model: AutoModelOpt = None,
     layer: LayerOpt = None,
     pooling: PoolingOpt = "mean",
     standardize: StandardizeOpt = False,
@@ -70,13 +85,20 @@ def context(
                                                                            "repeats in a sentence (1 = first).")] = None,
     file: Annotated[Optional[str], typer.Option("--file", help="Read sentences from a file, one per line "
                                                                "('-' for stdin).")] = None,
-    show_tokens: Annotated[bool, typer.Option("--show-tokens", help="Show how the word splits into tokens.")] = False,
+    show_tokens: Annotated[bool, typer.Option("--show-tokens", help="Show how the word splits into tokens (always "
+                                                                    "shown for unspaced words and when a "
+                                                                    "warning is given).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Cosine similarity of WORD's vectors across sentences, layer by layer.
 
     Example: vecs context bank "I paid at the bank." "We sat on the river bank." --layer all
+
+    A word in a script without spaces is found by its characters: vecs context 输 "这场足球比赛中，输了"
+    "我想在这个单元格中输入数据" (gemma3 by default for such words). A word the model reads as
+    unknown tokens or byte pieces is reported; an entirely unknown one is an error.
     """
+    from vecs.contextual.align import unspaced
     from vecs.contextual.polysemy import context_similarities
 
     sents = _read_sentences(sentences, file)
@@ -87,9 +109,10 @@ def context(
         emit_json(r)
         return
     n = len(r.sentences)
+    _notes(r)
     console.print(table(None, ["#", "sentence"], [[i + 1, _short(s, 100)] for i, s in enumerate(r.sentences)]))
-    if show_tokens:
-        console.print(table("word → tokens", ["#", "form", "tokens", "n"], _alignment_rows(r.alignments)))
+    if show_tokens or r.warnings or unspaced(word):
+        console.print(table(f"word → {r.model} tokens", ALIGNMENT_COLUMNS, _alignment_rows(r.alignments)))
     pairs = [(a, b) for a in range(1, n + 1) for b in range(a + 1, n + 1)]
     rows = [[f"{a}–{b}"] + [r.score(L, a, b) for L in r.layers] for a, b in pairs]
     cols = ["pair"] + [f"L{L}" + ("*" if L == r.default_layer else "") for L in r.layers]
@@ -105,16 +128,18 @@ def context(
 def senses(
     ctx: typer.Context,
     word: Annotated[Optional[str], typer.Argument(help="The word; then --group NAME sentences... per sense.")] = None,
-    model: ContextModelOpt = CONTEXT_MODEL,
+    model: AutoModelOpt = None,
     layer: Annotated[str, typer.Option("--layer", "-l", help="'all' (default) or one layer number.")] = "all",
     pooling: PoolingOpt = "mean",
     standardize: StandardizeOpt = False,
     string: StringOpt = None,
     file: Annotated[Optional[str], typer.Option("--file", help="A JSON file mapping each group name to a list of "
                                                                "sentences.")] = None,
-    example: Annotated[bool, typer.Option("--example", "--demo", help="Run the shipped example set: homonyms "
-                                                                      "(bank, bat, pitcher) vs polysemes (magazine, "
-                                                                      "paper, school).")] = False,
+    example: Annotated[bool, typer.Option("--example", "--demo", help="Without a word: the shipped example set, "
+                                                                      "homonyms (bank, bat, pitcher) vs polysemes "
+                                                                      "(magazine, paper, school). With a word: its "
+                                                                      "shipped sense groups (杨柳: plant, farewell, "
+                                                                      "name).")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Within-sense versus across-sense similarity of WORD, layer by layer, and the gap.
@@ -126,27 +151,35 @@ def senses(
                        --group river "We sat on the bank." "The river bank flooded."
 
     vecs senses --example shows that across-sense similarity is lower for homonyms than for
-    polysemes.
+    polysemes; vecs senses 杨柳 --example runs the shipped sentences of one word (the plant, the
+    farewell of Tang and Song poems, a person's name; gemma3 by default for a Chinese word).
     """
+    from vecs.contextual.polysemy import example_groups
     from vecs.contextual.polysemy import senses as run_senses
     from vecs.errors import ContextualError
 
-    if example:
-        if word is not None or ctx.args:
-            raise ContextualError("--example takes no word or groups")
+    if example and word is None:
+        if ctx.args:
+            raise ContextualError("--example takes no groups")
         return _senses_example(model, layer, pooling, standardize, as_json)
     if word is None:
         raise ContextualError("give a word and --group NAME sentences..., or --example")
-    sentences, labels = parse_groups(list(ctx.args), "senses", required=True)
-    groups: dict[str, list[str]] = {}
-    for sentence, group in zip(sentences, labels or []):
-        groups.setdefault(group, []).append(sentence)
+    if example:
+        if ctx.args:
+            raise ContextualError("--example WORD takes no groups (they are shipped)")
+        groups = example_groups(word)
+    else:
+        sentences, labels = parse_groups(list(ctx.args), "senses", required=True)
+        groups = {}
+        for sentence, group in zip(sentences, labels or []):
+            groups.setdefault(group, []).append(sentence)
     with progress() as bars:
         r = run_senses(model, word, groups, layer=layer, pooling=pooling, standardize=standardize, string=string,
                        file=file, progress=bars)
     if as_json:
         emit_json(r)
         return
+    _notes(r)
     names = list(r.groups)
     rows = [[f"L{x.layer}" + ("*" if x.layer == r.default_layer else ""), x.within, x.across, x.gap]
             + [x.groups[n] for n in names] for x in r.layers]
@@ -155,6 +188,8 @@ def senses(
            + ", ".join(f"{k} ({v})" for k, v in r.groups.items()) + f"; * default layer {r.default_layer}")
     console.print(table(f"{word!r}: within- vs across-sense cosine", cols, rows))
     console.print(cap, soft_wrap=True, markup=False)
+    b = r.best
+    console.print(f"Largest gap at layer {b.layer}: within {b.within:.3f}, across {b.across:.3f}.", markup=False)
 
 
 def _senses_example(model, layer, pooling, standardize, as_json) -> None:
@@ -165,6 +200,8 @@ def _senses_example(model, layer, pooling, standardize, as_json) -> None:
     if as_json:
         emit_json(r)
         return
+    for w in (x for res in r.words for x in res.warnings):
+        err.print(f"warning: {w}", soft_wrap=True, markup=False)
     cols = ["word", "kind"] + [f"L{x.layer}" + ("*" if x.layer == r.default_layer else "") for x in r.words[0].layers]
     rows = [[w.word, w.kind] + [x.across for x in w.layers] for w in r.words]
     rows.append(["mean", "homonyms"] + [x.homonym_across for x in r.layers])

@@ -36,8 +36,8 @@ def _num(x: float) -> float | None:
 @eval_app.command("analogies")
 def analogies(
     dataset: Annotated[str, typer.Option(
-        "--dataset", "-d", help="google, msr, or a file: ': section' lines, then 'a b c d' lines "
-                                "(a is to b as c is to d).")] = "google",
+        "--dataset", "-d", help="google, msr, zh-analogy-dev (Chinese), or a file: ': section' lines, then "
+                                "'a b c d' lines (a is to b as c is to d).")] = "google",
     method: Annotated[Literal["add", "mul"], typer.Option(
         "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul).")] = "add",
     restrict: RestrictOpt = 300_000,
@@ -79,8 +79,8 @@ def analogies(
 @eval_app.command("similarity")
 def similarity(
     dataset: Annotated[str, typer.Option(
-        "--dataset", "-d", help="ws353, simlex, men, rw, mturk771, rg65, all, or a file of "
-                                "word<TAB>word<TAB>score lines ('#' comments).")] = "all",
+        "--dataset", "-d", help="ws353, simlex, men, rw, mturk771, rg65, all, zh-similarity-dev (Chinese), "
+                                "or a file of word<TAB>word<TAB>score lines ('#' comments).")] = "all",
     restrict: RestrictOpt = 300_000,
     model: ModelOpt = DEFAULT_MODEL,
     as_json: JsonOpt = False,

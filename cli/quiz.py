@@ -168,7 +168,7 @@ def _show_sections(qset, model: str, as_json: bool) -> None:
 
 def quiz(
     dataset: Annotated[Optional[str], typer.Option(
-        "--dataset", "-d", help="google (the default), msr, or a file in the Google format (': section' lines, "
+        "--dataset", "-d", help="google (the default), msr, zh-analogy-dev (Chinese, with -m zh-vectors), or a file in the Google format (': section' lines, "
                                 "then 'a b c d' lines).")] = None,
     section: Annotated[Optional[str], typer.Option("--section", help="Only this section (a unique prefix will do); "
                                                                      "see --sections.")] = None,

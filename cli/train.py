@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from cli.corpus import SegmentOpt, UserDictOpt, segment_note
 from cli.options import ForceOpt, JsonOpt, NameOpt, SeedOpt
 from cli.render import console, emit_json, err, progress_bars, table
 
@@ -46,6 +47,8 @@ def word2vec(
     seed: SeedOpt = 1,
     phrases: Annotated[bool, typer.Option("--phrases", help="Join frequent word pairs first (new_york).")] = False,
     keep_case: KeepCaseOpt = False,
+    segment: SegmentOpt = None,
+    user_dict: UserDictOpt = None,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -58,10 +61,12 @@ def word2vec(
         with progress_bars() as progress:
             r = train_word2vec(corpus, name=name, force=force, dim=dim, window=window, epochs=epochs,
                                min_count=min_count, sg=sg, negative=negative, sample=sample, workers=workers,
-                               seed=seed, lower=not keep_case, phrases=phrases, progress=progress)
+                               seed=seed, lower=not keep_case, phrases=phrases, progress=progress,
+                               segment=segment, user_dict=user_dict)
     except KeyboardInterrupt:
         err.print(INTERRUPTED)
         raise typer.Exit(130) from None
+    segment_note(r.space.meta["corpus"].get("note", ""))
     if as_json:
         return emit_json(r.summary())
     loss = f", loss {r.initial_loss:.3f} → {r.loss:.3f}" if r.loss is not None else ""
@@ -70,7 +75,9 @@ def word2vec(
         f"{r.words:,} words × {r.dim} dims in {r.duration_s:.1f} s "
         f"(training {r.train_s:.1f} s, {r.words_per_s:,.0f} words/s{loss})", soft_wrap=True)
     console.print(f"saved to {r.path}", soft_wrap=True)
-    console.print(f"try: vecs neighbours war --model {r.name}", soft_wrap=True)
+    words = r.space.words
+    example = next((w for w in ("war", "北京") if w in r.space.index), words[min(100, len(words) - 1)])
+    console.print(f"try: vecs neighbours {example} --model {r.name}", soft_wrap=True)
 
 
 @train_app.command("transformer")

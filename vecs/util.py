@@ -105,6 +105,48 @@ def edit_distance(a: str, b: str) -> int:
     return d[la][lb]
 
 
+def unspaced_char(c: str) -> bool:
+    """Whether the character ``c`` belongs to a script written without spaces between words
+    (CJK ideographs and radicals, kana, hangul, full-width forms) — the same ranges as
+    :func:`vecs.inside.tokens.unspaced`, for one character.
+
+    >>> unspaced_char("柳"), unspaced_char("a"), unspaced_char("ｱ")
+    (True, False, True)
+    """
+    o = ord(c)
+    return (0x2E80 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF
+            or 0xFF00 <= o <= 0xFFEF or 0x20000 <= o <= 0x2FA1F)
+
+
+def has_unspaced(text: str) -> bool:
+    """Whether any character of ``text`` is in a script without spaces (:func:`unspaced_char`).
+
+    >>> has_unspaced("the 杨柳 tree"), has_unspaced("willow")
+    (True, False)
+    """
+    return any(unspaced_char(c) for c in text)
+
+
+def common_run(a: str, b: str) -> int:
+    """The length of the longest run of characters ``a`` and ``b`` share (longest common
+    substring): 杨柳 and 杨柳树 share two, 杨树 and 杨柳树 one.
+
+    >>> common_run("杨柳树", "柳树"), common_run("杨柳树", "杨树"), common_run("abc", "xyz")
+    (2, 1, 0)
+    """
+    best = 0
+    prev = [0] * (len(b) + 1)
+    for ca in a:
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best = cur[j]
+        prev = cur
+    return best
+
+
 def close_names(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
     """The candidates spelled most like ``name`` (best first, a case variant before all), at most ``n``.
 

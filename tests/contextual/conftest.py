@@ -44,3 +44,10 @@ def tiny_gpt():
     m.name, m.source, m.kind, m.causal = "tiny", "tiny", "gpt", True
     m.n_layers, m.dim, m.max_tokens, m.default_layer, m.device = 2, 8, 16, 1, "cpu"
     return m
+
+
+@pytest.fixture(scope="session")
+def gemma3():
+    from vecs.contextual.load import load_model
+
+    return load_model("gemma3")

@@ -34,7 +34,8 @@ def test_senses_arguments():
                       (["-g", "x", "a bank", "--bogus"], "unknown option '--bogus' (see vecs senses --help)")):
         assert msg in fails(["senses", "bank", *args, "-m", "no-such-model"]), args
     assert "no sentences given" in fails(["senses", "bank", "-m", "no-such-model"])
-    assert "--example takes no word" in fails(["senses", "bank", "--example"])
+    assert "takes no groups" in fails(["senses", "bank", "--example", "-g", "x", "a bank", "-m", "no-such-model"])
+    assert "no shipped examples for 'zebra'" in fails(["senses", "zebra", "--example", "-m", "no-such-model"])
     assert "give a word" in fails(["senses"])
 
 

@@ -108,3 +108,13 @@ def test_byte_12_flipped_gives_the_typed_error_not_zlib_error_or_lzma_error(tmp_
     p.write_bytes(bytes(data))
     with pytest.raises(CorpusError, match=f"corrupt {name} data in {p}"):
         list(open_corpus(p).sentences())
+
+
+def test_strip_tags_keeps_the_given_words():
+    from vecs.corpus.files import strip_tags
+
+    assert strip_tags("迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w") == "迈向 充满 希望 的 新 世纪 ——"
+    assert strip_tags("19980101-01-001-001/m  迈向/v  充满/v") == "迈向 充满"  # the line's id goes
+    assert strip_tags("通过/p  [中央/n  人民/n  广播/vn  电台/n]nt  ，/w") == "通过 中央 人民 广播 电台 ，"
+    assert strip_tags("１/m  张/q  （/w  [/w  ]/w  //w  1/2/m") == "１ 张 （ [ ] / 1/2"
+    assert strip_tags("untagged words stay") == "untagged words stay"

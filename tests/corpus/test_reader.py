@@ -227,3 +227,40 @@ def test_an_empty_corpus_spec_is_an_error_not_the_current_folder(tmp_path, monke
         r = run(*args)
         assert r.exit_code == 1 and r.stderr.strip().startswith("error: no corpus given"), (args, r.stderr)
         assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.output
+
+
+# -- peoples-daily ----------------------------------------------------------------------------
+PD_LINES = ("19980101-01-001-001/m  迈向/v  充满/v  希望/n  的/u  新/a  世纪/n  ——/w  （/w  附/v  图片/n  １/m  张/q  ）/w\n"
+            "\n"
+            "19980101-01-001-002/m  通过/p  [中央/n  人民/n  广播/vn  电台/n]nt  ，/w  向/p  １９９８年/t  致以/v  问候/vn  。/w"
+            "  我们/r  欢迎/v  ！/w\n"
+            "＊/w  ＊/w  ＊/w\n")
+
+
+def test_peoples_daily_recipe_strips_tags_and_keeps_the_segmentation(tmp_path):
+    p = tmp_path / "199801.txt"
+    p.write_text(PD_LINES, encoding="utf-8")
+    recipe = recipes()["peoples-daily"]
+    assert recipe.segment == "space" and recipe.documents == "line" and recipe.clean["pos_tags"]
+    assert "MIT" in recipe.licence and "unclear" in recipe.licence and recipe.words > 1_000_000
+    c = Corpus("peoples-daily", [p], p, recipe=recipe)
+    assert [(d.name, d.sentences) for d in c.documents()] == [
+        ("199801.txt:1", [["迈向", "充满", "希望", "的", "新", "世纪", "附", "图片", "1", "张"]]),
+        ("199801.txt:3", [["通过", "中央", "人民", "广播", "电台", "向", "1998年", "致以", "问候"], ["我们", "欢迎"]]),
+    ]  # the empty line and the line of separators give no document
+
+
+@pytest.mark.real
+def test_peoples_daily_recipe_real():
+    from vecs.corpus.files import read_lines
+    from vecs.corpus.stats import corpus_stats
+
+    c = open_corpus("peoples-daily")
+    assert [p.name for p in c.files] == ["199801.txt"] and c.segmenter.mode == "space"
+    assert sum(1 for _, ends, _ in read_lines(c.files[0]) if ends) == 19_484
+    s = corpus_stats(c, top=5)
+    # 11 of the 19,484 lines are only separators (＊ ＊ ＊, …… ……): no words, no document
+    assert s.documents == 19_473 and s.tokens == 950_337 and s.vocabulary == 54_546
+    assert [w.word for w in s.top[:3]] == ["的", "在", "了"]
+    first = next(iter(c.sentences()))
+    assert first[:6] == ["迈向", "充满", "希望", "的", "新", "世纪"]

@@ -44,3 +44,23 @@ def test_split_sentences():
     # closing quotes stay with their sentence
     assert split_sentences('He said "Go." Then he went.') == ['He said "Go."', "Then he went."]
     assert split_sentences("   ") == []
+
+
+def test_cjk_sentences_end_after_full_stops_without_spaces():
+    assert split_sentences("他说：“好。”然后走了！真的？是的｡ It rained. Then") == [
+        "他说：“好。”", "然后走了！", "真的？", "是的｡", "It rained.", "Then"]
+    assert split_sentences("。。。") == ["。。。"]  # kept; it has no token, so the corpus skips it
+
+
+def test_full_width_forms_and_ideographic_space_are_folded():
+    assert tokenize("ＡＢＣ１２３　Ｄｅｆ，３．１４") == ["abc123", "def", "3.14"]
+    assert tokenize("ＡＢＣ", lower=False) == ["ABC"]
+    # CJK punctuation separates like ASCII punctuation; a run of Chinese characters is one token here
+    assert tokenize("这场足球比赛中，输。《人民日报》、“杨柳”…") == ["这场足球比赛中", "输", "人民日报", "杨柳"]
+
+
+def test_token_spans_point_into_the_full_width_text():
+    from vecs.corpus.tokenize import token_spans
+
+    text = "ＡＢＣ１２３，输"
+    assert token_spans(text) == [("abc123", (0, 6)), ("输", (7, 8))]

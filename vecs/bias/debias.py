@@ -162,9 +162,9 @@ def debias_model(model: str | Space, name: str, method: str = "hard", pairs=None
     check_new_name(name, force)
     space = model if isinstance(model, Space) else resolve(model, progress=progress)
     new = hard_debias(space, pairs=pairs, equalize=equalize, specific=specific, name=name, progress=progress)
-    path = save(new, name, force=force)
     d = direction(space, pairs)
-    before, after = direct_bias(space, d=d), direct_bias(new, d=d)
+    before, after = direct_bias(space, d=d), direct_bias(new, d=d)  # measured before anything is saved
+    path = save(new, name, force=force)
     prov = new.meta["provenance"]
     return Debiased(name=name, path=str(path), source=space.name, method=method, neutralised=prov["neutralised"],
                     equalised_pairs=prov["equalised_pairs"], lists=prov["lists"],

@@ -194,10 +194,17 @@ def neutral_professions() -> list[str]:
 
 
 def direct_bias(space: Space, words=None, d=None, c: float = 1.0) -> DirectBias:
-    """Bolukbasi's DirectBias: mean over ``words`` (default: the gender-neutral professions) in
-    the vocabulary of ``|cos(w, direction)| ** c``."""
+    """Bolukbasi's DirectBias: mean over ``words`` (default: the gender-neutral professions, in
+    Chinese ``zh-professions`` when the direction's pairs are Chinese) in the vocabulary of
+    ``|cos(w, direction)| ** c``."""
     dr = resolve_direction(space, d)
-    words = neutral_professions() if words is None else words_spec(words)
+    if words is None:  # the professions in the language of the direction's pairs
+        from vecs.util import has_unspaced
+
+        chinese = any(has_unspaced(w) for pair in dr.pairs for w in pair)
+        words = words_spec("zh-professions") if chinese else neutral_professions()
+    else:
+        words = words_spec(words)
     have, missing = split_present(space, words)
     if not have:
         raise BiasError(f"none of the {len(words)} words is in {space.name or 'the model'!r}")

@@ -1,8 +1,9 @@
 """Word lists for the bias probes: named lists from the ``bolukbasi`` resource, and user files.
 
 A *list* spec is a name (``professions``, ``neutral-professions``, ``gender-specific``,
-``specific-seed``) or a file with one word per line. A *pairs* spec is a name
-(``definitional``, ``equalize``) or a file with two words per line (separated by spaces, tabs or
+``specific-seed``; in Chinese ``zh-professions``, ``zh-gender-specific``) or a file with one word
+per line. A *pairs* spec is a name (``definitional``, ``equalize``; ``zh-definitional``,
+``zh-equalize``) or a file with two words per line (separated by spaces, tabs or
 a comma). In files, blank lines and lines starting with ``#`` are skipped. A pairs file with a
 line that is not exactly two words is an error (:class:`~vecs.errors.DatasetError`).
 
@@ -30,12 +31,16 @@ LIST_NAMES = {
     "gender-specific": "Bolukbasi et al.'s gender-specific words (specific_full)",
     "specific-seed": "Bolukbasi et al.'s seed gender-specific words",
     "gender-specific-all": "gender-specific words plus the words of the definitional and equalize pairs",
+    "zh-professions": "74 Chinese profession names, none gender-specific (医生, 护士, 工程师, 教师, 秘书, 司机...)",
+    "zh-gender-specific": "Chinese gender-specific words with the words of the zh pairs (他, 她, 太太, 妇女...)",
 }
 
 
 PAIR_NAMES = {
     "definitional": "Bolukbasi et al.'s ten definitional pairs (woman/man, she/he, ...)",
     "equalize": "Bolukbasi et al.'s equalize pairs (spokeswoman/spokesman, ...)",
+    "zh-definitional": "ten Chinese definitional pairs, female first (她/他, 女人/男人, 母亲/父亲, 王后/国王...)",
+    "zh-equalize": "Chinese equalize pairs (妈妈/爸爸, 奶奶/爷爷, 公主/王子, 新娘/新郎...)",
 }
 
 
@@ -63,6 +68,19 @@ def bolukbasi() -> dict:
     return g
 
 
+@lru_cache(maxsize=1)
+def chinese() -> dict:
+    """The Chinese lists shipped in ``vecs/data/zh_bias.json`` (written by the vecs authors after
+    Bolukbasi et al.: ``definitional``, ``equalize`` pairs, ``gender_specific``, ``professions``),
+    plus ``gender_specific_all``: the gender-specific words and every word of the pairs."""
+    from importlib import resources
+
+    g = json.loads(resources.files("vecs").joinpath("data", "zh_bias.json").read_text(encoding="utf-8"))
+    pair_words = [w for key in ("definitional", "equalize") for pair in g[key] for w in pair]
+    g["gender_specific_all"] = _dedupe(list(g["gender_specific"]) + pair_words)
+    return g
+
+
 def _read_lines(path: Path) -> list[tuple[int, str]]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -87,6 +105,8 @@ def _split_lines(path: Path):
 def load_list(spec: str) -> list[str]:
     """The words of a named list or of a file (one word per line; a line with several words is
     taken whole only if it has no spaces, so ``new_york`` works and ``new york`` is an error)."""
+    if spec in ("zh-professions", "zh-gender-specific"):
+        return list(chinese()["professions" if spec == "zh-professions" else "gender_specific_all"])
     if spec in LIST_NAMES:
         g = bolukbasi()
         key = {"professions": "profession_names", "neutral-professions": "neutral_profession_names",
@@ -112,6 +132,8 @@ def load_list(spec: str) -> list[str]:
 
 def load_pairs(spec: str) -> list[tuple[str, str]]:
     """Pairs from a name (``definitional``, ``equalize``) or a file of two words per line."""
+    if spec in ("zh-definitional", "zh-equalize"):
+        return [(a, b) for a, b in chinese()[spec[3:]]]
     if spec in PAIR_NAMES:
         g = bolukbasi()
         key = {"definitional": "definitional_pairs", "equalize": "equalize_pairs"}[spec]

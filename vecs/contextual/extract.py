@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 
-from vecs.contextual.align import Alignment, Target, find_word
+from vecs.contextual.align import (
+    Alignment,
+    Target,
+    check_known,
+    find_word,
+    inspect_tokens,
+    token_warnings,
+    unknown_forms,
+)
 from vecs.contextual.load import load_model
 from vecs.contextual.model import check_pooling
 from vecs.errors import ContextualError
@@ -37,6 +45,8 @@ class Extraction:
     alignments: list[Alignment]
     token_mean: np.ndarray  # (len(layers), C) over all non-special tokens of the sentences
     token_std: np.ndarray  # (len(layers), C)
+    warnings: list[str] = field(default_factory=list)  # unknown tokens, byte pieces... (token_warnings)
+    model_name: str = ""
 
     def at(self, layer: int, standardized: bool = False) -> np.ndarray:
         """(n, C): the vectors at one layer (z-scored with ``standardized``)."""
@@ -45,8 +55,10 @@ class Extraction:
     def subset(self, items: Sequence[int]) -> Extraction:
         """The extraction of ``items`` only (token statistics kept: they are the sample's)."""
         idx = list(items)
-        return Extraction(self.layers, self.vectors[:, idx], [self.alignments[i] for i in idx], self.token_mean,
-                          self.token_std)
+        aligns = [self.alignments[i] for i in idx]
+        model = self.model_name
+        return Extraction(self.layers, self.vectors[:, idx], aligns, self.token_mean, self.token_std,
+                          token_warnings(aligns, model), model)
 
 
 def _index(layers: list[int], layer: int) -> int:
@@ -73,6 +85,7 @@ def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int],
         by_text.setdefault(it.sentence, []).append(i)
     bs = max(1, int(batch_size))
     stage = "contextual vectors"
+    unknown = unknown_forms(model)
     for b0 in range(0, len(texts), bs):
         chunk = texts[b0 : b0 + bs]
         acts = model.batch(chunk).keep(layers)  # (L', B, T, C)
@@ -89,15 +102,21 @@ def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int],
                 if not pos:
                     raise ContextualError(f"sentence {i + 1} is longer than {model.name}'s window of "
                                           f"{model.max_tokens} tokens before the target word")
+                toks = acts.token_strings(r, pos)
+                shown, n_unk, n_bytes, n_shared = inspect_tokens(it.sentence, it.start, it.end, acts.tokens[r],
+                                                                 acts.spans[r], pos, unknown)
+                a = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end, toks, pos, shown, n_unk,
+                              n_bytes, n_shared)
+                check_known(a, model.name)  # an entirely unknown word has nothing to measure
+                aligns[i] = a
                 out[:, i] = acts.word(r, pos, pooling=pooling).numpy()  # (L', C)
-                aligns[i] = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end,
-                                      acts.token_strings(r, pos), pos)
         report(progress, stage, min(b0 + bs, len(texts)), len(texts))
     report(progress, stage, len(texts), len(texts), finished=True)
     count = max(count, 1)
     mean = s1 / count
     std = np.sqrt(np.maximum(s2 / count - mean * mean, 0.0))
-    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32))
+    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32),
+                      token_warnings(aligns, model.name), model.name)
 
 
 @dataclass
@@ -115,6 +134,7 @@ class WordVectors:
     token_mean: np.ndarray  # (len(layers), C), for standardize()
     token_std: np.ndarray
     default_layer: int = 0
+    warnings: list[str] = field(default_factory=list)  # unknown tokens, byte pieces... (token_warnings)
 
     def at(self, layer: int, standardized: bool = False) -> np.ndarray:
         """(n, C): the vectors at one layer (z-scored with ``standardized``)."""
@@ -160,7 +180,7 @@ def word_vectors(model, sentences: Sequence[str], target: str, occurrence: int |
     layers = model.resolve_layers(layer)
     ex = extract(model, items, layers, pooling, batch_size, progress)
     return WordVectors(target, model.name, pooling, layers, sentences, ex.alignments, ex.vectors,
-                       ex.token_mean, ex.token_std, model.default_layer)
+                       ex.token_mean, ex.token_std, model.default_layer, ex.warnings)
 
 
 def template_space(model, words: Sequence[str], layer=None, template: str = "This is a {word}.",
@@ -185,4 +205,6 @@ def template_space(model, words: Sequence[str], layer=None, template: str = "Thi
     ex = extract(model, items, layers, pooling, batch_size, progress)
     meta = {"kind": "contextual-template", "source": f"{model.name} layer {layers[0]}", "layer": layers[0],
             "params": {"template": template, "pooling": pooling, "model": model.source}}
+    if ex.warnings:
+        meta["warnings"] = ex.warnings
     return Space(words, ex.vectors[0], name=f"{model.name}-L{layers[0]}", meta=meta)

@@ -22,13 +22,29 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from vecs.contextual.align import Target, find_word
+from vecs.contextual.align import Target, find_word, unspaced
 from vecs.contextual.extract import extract, word_vectors
 from vecs.contextual.load import load_model
-from vecs.contextual.model import check_pooling
+from vecs.contextual.model import DEFAULT_MODEL, check_pooling
 from vecs.errors import ContextualError, DatasetError
 from vecs.linalg import cosine_matrix
 from vecs.progress import ProgressFn
+
+
+CJK_MODEL = "gemma3"  # the default for a word in a script without spaces (whole Chinese words in its vocabulary)
+
+
+def choose_model(word: str, model=None) -> tuple[object, str]:
+    """``(model, note)``: ``model`` when one is given; else :data:`CJK_MODEL` for a word in a
+    script written without spaces (the default encoder, minilm, maps many Chinese characters to
+    [UNK]: 杨, 柳 and 输 among them) and :data:`DEFAULT_MODEL` otherwise. ``note`` says why
+    when the choice was made here."""
+    if model is not None:
+        return model, ""
+    if unspaced(word or ""):
+        return CJK_MODEL, (f"model {CJK_MODEL} chosen for {word!r}: the default {DEFAULT_MODEL} has no token for many "
+                           f"Chinese characters (they become [UNK]); choose another with -m")
+    return DEFAULT_MODEL, ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -55,6 +71,8 @@ class ContextResult:
     alignments: list  # contextual.Alignment
     pairs: list[Pair]  # every pair at every layer
     matrices: list[list[list[float]]]  # per layer, n x n
+    warnings: list[str] = field(default_factory=list)  # unknown tokens, byte pieces... (align.token_warnings)
+    model_note: str = ""  # why this model, when it was chosen for the word (choose_model)
 
     def score(self, layer: int, a: int, b: int) -> float:
         return self.matrices[self.layers.index(layer)][a - 1][b - 1]
@@ -64,8 +82,9 @@ def context_similarities(model, word: str, sentences: Sequence[str], layer=None,
                          standardize: bool = False, string: str | None = None, occurrence: int | None = None,
                          batch_size: int = 32, progress: ProgressFn | None = None) -> ContextResult:
     """Pairwise cosine similarities of ``word``'s vectors in ``sentences`` at each requested layer
-    (None: the model's default layer; ``"all"``)."""
+    (None: the model's default layer; ``"all"``). ``model`` None: :func:`choose_model`."""
     check_pooling(pooling)
+    model, note = choose_model(word, model)
     sentences = list(sentences or [])
     if not sentences:
         raise ContextualError("no sentences given")
@@ -80,7 +99,7 @@ def context_similarities(model, word: str, sentences: Sequence[str], layer=None,
         for a, b in itertools.combinations(range(len(sentences)), 2):
             pairs.append(Pair(L, a + 1, b + 1, word, float(m[a, b])))
     return ContextResult(word, wv.model, pooling, bool(standardize), wv.layers, wv.default_layer, sentences,
-                         wv.alignments, pairs, mats)
+                         wv.alignments, pairs, mats, wv.warnings, note)
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,6 +125,13 @@ class SensesResult:
     layers: list[SenseLayer]
     alignments: list = field(default_factory=list)
     kind: str = ""  # "homonym" / "polyseme" for the shipped examples
+    warnings: list[str] = field(default_factory=list)  # unknown tokens, byte pieces... (align.token_warnings)
+    model_note: str = ""  # why this model, when it was chosen for the word (choose_model)
+
+    @property
+    def best(self) -> SenseLayer:
+        """The layer with the largest gap (within - across)."""
+        return max(self.layers, key=lambda x: x.gap)
 
     def at(self, layer: int) -> SenseLayer:
         for s in self.layers:
@@ -119,8 +145,9 @@ def senses(model, word: str, groups: Mapping[str, Sequence[str]] | None = None, 
            file: str | os.PathLike | None = None, progress: ProgressFn | None = None) -> SensesResult:
     """Mean cosine within each sense group and across groups, per layer, and the gap. ``groups``
     maps a sense name to its sentences; ``file`` (a JSON object of the same shape, see
-    :func:`read_groups`) adds to them."""
+    :func:`read_groups`) adds to them. ``model`` None: :func:`choose_model`."""
     check_pooling(pooling)
+    model, note = choose_model(word, model)
     groups = {str(k): list(v) for k, v in (groups or {}).items()}
     if file is not None:
         for k, v in read_groups(file).items():
@@ -142,7 +169,8 @@ def senses(model, word: str, groups: Mapping[str, Sequence[str]] | None = None, 
                       string=string, progress=progress)
     out = _sense_layers(wv, labels, list(groups), standardize)
     return SensesResult(word, wv.model, pooling, bool(standardize), wv.default_layer,
-                        {k: len(v) for k, v in groups.items()}, out, wv.alignments)
+                        {k: len(v) for k, v in groups.items()}, out, wv.alignments, warnings=wv.warnings,
+                        model_note=note)
 
 
 def read_groups(path: str | os.PathLike) -> dict[str, list[str]]:
@@ -177,10 +205,28 @@ def _sense_layers(ex, labels: list[str], names: list[str], standardized: bool) -
     return out
 
 
-def load_examples() -> dict:
-    """The shipped example set (``vecs/data/senses.json``): word -> {kind, senses: {name: [...]}}."""
-    text = _res.files("vecs").joinpath("data/senses.json").read_text(encoding="utf-8")
+EXAMPLE_FILES = ("senses.json", "senses_zh.json")  # the first is the homonym/polyseme claim's set
+
+
+def load_examples(name: str = "senses.json") -> dict:
+    """A shipped example set (``vecs/data/senses.json``, the English homonyms and polysemes;
+    ``senses_zh.json``, Chinese words): word -> {kind, senses: {name: [...]}, sources...}."""
+    text = _res.files("vecs").joinpath("data", name).read_text(encoding="utf-8")
     return {k: v for k, v in json.loads(text).items() if not k.startswith("_")}
+
+
+def example_words() -> list[str]:
+    """Every word with shipped example sentences, in every language."""
+    return [w for name in EXAMPLE_FILES for w in load_examples(name)]
+
+
+def example_groups(word: str) -> dict[str, list[str]]:
+    """The shipped sense groups of ``word`` (``vecs senses --example 杨柳``)."""
+    for name in EXAMPLE_FILES:
+        entry = load_examples(name).get(word)
+        if entry is not None:
+            return {k: list(v) for k, v in entry["senses"].items()}
+    raise ContextualError(f"no shipped examples for {word!r}; words with examples: {', '.join(example_words())}")
 
 
 @dataclass
@@ -229,7 +275,7 @@ def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool 
         sl = _sense_layers(part, labels, list(entry["senses"]), standardize)
         r = SensesResult(w, model.name, pooling, bool(standardize), model.default_layer,
                          {k: len(v) for k, v in entry["senses"].items()}, sl, part.alignments,
-                         kind=entry.get("kind", ""))
+                         kind=entry.get("kind", ""), warnings=part.warnings)
         results.append(r)
     layers = []
     for k, sl in enumerate(results[0].layers):

@@ -33,6 +33,27 @@ def _bracket_note(m: re.Match) -> str:
     return inner
 
 
+_LINE_ID = re.compile(r"\d{8}-\d{2}-\d{3}-\d{3}/m")
+_COMPOUND_END = re.compile(r"\][A-Za-z]+$")
+
+
+def strip_tags(line: str) -> str:
+    """A line of ``word/TAG`` tokens (People's Daily style) as its words: ``迈向/v  充满/v`` ->
+    ``迈向 充满``; a line id (``19980101-01-001-001/m``) dropped; a bracketed compound
+    ``[中央/n  人民/n  广播/vn  电台/n]nt`` kept as its words. The segmentation is kept as given."""
+    out = []
+    for tok in line.split():
+        if _LINE_ID.fullmatch(tok):
+            continue
+        if tok.startswith("[") and not tok.startswith("[/"):
+            tok = tok[1:]
+        tok = _COMPOUND_END.sub("", tok)
+        word = tok.rsplit("/", 1)[0] if "/" in tok[1:] else tok
+        if word:
+            out.append(word)
+    return " ".join(out)
+
+
 def cleaner(clean: dict) -> Callable[[str, bool], str | None] | None:
     """A function (line, first_nonempty_line) -> cleaned line or None (drop), or None if the
     recipe cleans nothing."""
@@ -40,13 +61,16 @@ def cleaner(clean: dict) -> Callable[[str, bool], str | None] | None:
     salutation = bool(clean.get("drop_salutation"))
     labels = tuple(clean.get("speaker_labels") or ())
     drops = tuple(clean.get("drop_lines_starting") or ())
-    if not (notes or salutation or labels or drops):
+    tags = bool(clean.get("pos_tags"))
+    if not (notes or salutation or labels or drops or tags):
         return None
 
     def clean_line(line: str, first: bool) -> str | None:
         s = line.strip()
         if drops and s.startswith(drops):
             return None
+        if tags:
+            s = strip_tags(s)
         if notes and "[" in s:
             s = " ".join(_BRACKET.sub(_bracket_note, s).split())
         for lab in labels:

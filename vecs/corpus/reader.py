@@ -2,8 +2,10 @@
 
 Tokenisation (:func:`tokenize`), in this order:
 
-1. the text is put in Unicode NFC form (so a decomposed "naı̈ve" equals the precomposed one) and
-   the typographic apostrophes ``’`` (U+2019) and ``ʼ`` (U+02BC) become ``'``;
+1. the typographic apostrophes ``’`` (U+2019) and ``ʼ`` (U+02BC) become ``'``, full-width and
+   half-width forms their NFKC form (``ＡＢＣ１２３，！`` -> ``ABC123,!``), the ideographic space a
+   space, and the text is put in Unicode NFC form (so a decomposed "naı̈ve" equals the
+   precomposed one);
 2. it is lower-cased with :meth:`str.lower` unless ``lower=False``;
 3. tokens are the matches of ``W+('W+|(?<=\\d)[.,]\\d+)*``, where ``W`` is any Unicode letter,
    digit or underscore (``\\w``) or combining mark (so Devanagari, Thai... words stay whole): a
@@ -14,12 +16,17 @@ So apostrophes *inside* a word are kept (``don't``, ``nation's``, ``o'clock``) a
 edges are dropped (``'tis`` → ``tis``, ``states'`` → ``states``); hyphens, dashes, slashes and all
 other punctuation separate words (``well-being`` → ``well``, ``being``); numbers are kept as
 tokens (``1990s``, ``4th``, ``1,000``); underscores join (``new_york`` stays one token, which is
-how phrases are written).
+how phrases are written). CJK punctuation (，。！？；：“”‘’（）《》、…) is punctuation like any other.
+
+Segmentation (:mod:`vecs.corpus.segment`): the rule above keeps a run of Chinese characters as
+one token; the segmenter (``segment``: ``auto`` by default, ``space``, ``jieba``, ``char``, or a
+recipe's own) cuts such runs into words (jieba) or characters, and leaves other text to the rule.
 
 Sentences: a line break always ends a sentence; inside a line, a sentence ends after ``.``, ``!``
 or ``?`` (and any closing quotes or brackets) followed by white space, unless the next text starts
 with a lower-case letter or the full stop ends a common abbreviation (``Mr.``, ``Dr.``, ``Gen.``,
-``Jan.`` ...) or a single capital (``D.`` in "Dwight D. Eisenhower", ``U.S.``). Sentences with
+``Jan.`` ...) or a single capital (``D.`` in "Dwight D. Eisenhower", ``U.S.``); a sentence also
+ends after ``。``, ``！`` or ``？`` (and any closing quotes or brackets), space or not. Sentences with
 no token are skipped. Lines longer than 1 MB are processed in pieces of about 1 MB cut at a space.
 
 Documents: a file is one document, except for recipes that say ``documents = "line"`` (the lee
@@ -36,7 +43,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from vecs.corpus.files import check_file, cleaner, files_of, read_lines
-from vecs.corpus.tokenize import split_sentences, tokenize
+from vecs.corpus.segment import Segmenter
+from vecs.corpus.tokenize import split_sentences
 from vecs.errors import CorpusError
 from vecs.io.compressed import suffix_kind
 from vecs.progress import ProgressFn, report
@@ -65,7 +73,7 @@ class Corpus:
     document with :meth:`documents`). Every call to :meth:`sentences` starts a fresh pass."""
 
     def __init__(self, name: str, files: list[Path], root: Path, *, recipe=None, source: str = "",
-                 lower: bool = True, phrases: bool = False):
+                 lower: bool = True, phrases: bool = False, segmenter: Segmenter | None = None):
         self.name = name
         self.files = files
         self.root = root
@@ -73,6 +81,7 @@ class Corpus:
         self.source = source or str(root)
         self.lower = lower
         self.phrases = phrases
+        self.segmenter = segmenter if segmenter is not None else Segmenter(recipe.segment if recipe else "auto")
         self.size = sum(p.stat().st_size for p in files)  # bytes on disk
         self._phraser = None
         self._fingerprint: str | None = None
@@ -80,7 +89,8 @@ class Corpus:
         self._by_line = recipe is not None and recipe.documents == "line"
 
     def __repr__(self) -> str:
-        return f"Corpus({self.name!r}, files={len(self.files)}, lower={self.lower}, phrases={self.phrases})"
+        return (f"Corpus({self.name!r}, files={len(self.files)}, lower={self.lower}, phrases={self.phrases}, "
+                f"segment={self.segmenter.mode!r})")
 
     def _doc_name(self, path: Path) -> str:
         try:
@@ -123,10 +133,11 @@ class Corpus:
             raise CorpusError(f"{self.source}: no text (nothing but blank lines)")
 
     def _tokenised(self, progress: ProgressFn | None = None) -> Iterator[tuple[object, list[str]]]:
-        lower = self.lower
+        lower, seg = self.lower, self.segmenter
+        seg.used.clear()  # counts of this pass
         any_token = False
         for key, s in self._raw(progress):
-            toks = tokenize(s, lower)
+            toks = seg(s, lower)
             if toks:
                 any_token = True
                 yield key, toks
@@ -233,8 +244,8 @@ def _resource_path(name: str, progress: ProgressFn | None) -> Path:
     return path(name, progress=progress)
 
 
-def open_corpus(spec, lower: bool = True, phrases: bool = False,
-                progress: ProgressFn | None = None) -> Corpus:
+def open_corpus(spec, lower: bool = True, phrases: bool = False, progress: ProgressFn | None = None,
+                segment: str | None = None, user_dict=None) -> Corpus:
     """A :class:`Corpus` for a named corpus (a recipe: ``sotu``, ``lee``; fetched on first use)
     or a path: a text file (``.gz``, ``.bz2``, ``.xz`` decompressed on the fly) or a folder,
     whose ``.txt`` files (compressed or not) are read recursively in sorted order. A recipe name
@@ -242,7 +253,11 @@ def open_corpus(spec, lower: bool = True, phrases: bool = False,
 
     Files are checked when opened (missing, empty, binary, not UTF-8 at the start); a UTF-8
     error further in, or a corpus without a single token, raises :class:`CorpusError` during the
-    first pass."""
+    first pass.
+
+    ``segment`` (``auto``, ``space``, ``jieba``, ``char``; None: the recipe's, else ``auto``) and
+    ``user_dict`` (a jieba user dictionary) choose the :class:`~vecs.corpus.segment.Segmenter`;
+    both are checked before any file is opened."""
     if isinstance(spec, Corpus):
         return spec
     from corpora import get
@@ -251,6 +266,7 @@ def open_corpus(spec, lower: bool = True, phrases: bool = False,
     if not spec_s.strip():
         raise CorpusError("no corpus given (an empty name): give a named corpus, a text file or a folder")
     recipe = get(spec_s) if isinstance(spec, str) else None
+    segmenter = Segmenter(segment or (recipe.segment if recipe is not None else "auto"), user_dict)
     if recipe is not None:
         root = _resource_path(recipe.resource, progress)
         files = files_of(root, recipe.pattern)
@@ -273,4 +289,4 @@ def open_corpus(spec, lower: bool = True, phrases: bool = False,
     if not any(nonempty):
         what = "file is empty" if root.is_file() else f"folder has only empty files ({len(files)})"
         raise CorpusError(f"{root}: no text (the {what})")
-    return Corpus(name, files, root, recipe=recipe, source=source, lower=lower, phrases=phrases)
+    return Corpus(name, files, root, recipe=recipe, source=source, lower=lower, phrases=phrases, segmenter=segmenter)

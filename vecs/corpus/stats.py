@@ -25,14 +25,20 @@ class CorpusStats:
     tokens: int
     vocabulary: int
     top: list[WordCount] = field(default_factory=list)
+    segment: str = "auto"  # the segmenter's mode
+    segmented: dict = field(default_factory=dict)  # sentences cut each way: space, jieba, char
+    note: str = ""
 
 
 def corpus_stats(corpus, top: int = 20, progress: ProgressFn | None = None, lower: bool = True,
-                 phrases: bool = False) -> CorpusStats:
+                 phrases: bool = False, segment: str | None = None, user_dict=None) -> CorpusStats:
     """Counts over one pass: documents, sentences, tokens, vocabulary size and the ``top`` most
     frequent words (ties broken by first occurrence). ``corpus`` is a :class:`Corpus` or a spec
-    that :func:`open_corpus` opens with ``lower`` and ``phrases``."""
-    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress)
+    that :func:`open_corpus` opens with ``lower``, ``phrases``, ``segment`` and ``user_dict``.
+    ``segmented`` counts the sentences cut each way; ``note`` is the segmenter's note (jieba
+    missing) or ''."""
+    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress, segment=segment,
+                         user_dict=user_dict)
     counts: Counter = Counter()
     docs = sents = 0
     cur = object()
@@ -46,4 +52,5 @@ def corpus_stats(corpus, top: int = 20, progress: ProgressFn | None = None, lowe
         name=corpus.name, source=corpus.source, files=len(corpus.files), documents=docs, sentences=sents,
         tokens=sum(counts.values()), vocabulary=len(counts),
         top=[WordCount(w, c) for w, c in counts.most_common(top)],
+        segment=corpus.segmenter.mode, segmented=dict(corpus.segmenter.used), note=corpus.segmenter.note,
     )

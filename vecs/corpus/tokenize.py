@@ -7,10 +7,26 @@ import unicodedata
 
 
 #: Bumped whenever tokenisation or sentence splitting changes (part of cache keys).
-TOKENIZER_VERSION = "1"
+TOKENIZER_VERSION = "2"
 
 
 _APOSTROPHES = {ord("\u2019"): "'", ord("\u02bc"): "'"}
+
+
+def _full_width() -> dict[int, str]:
+    """Full-width and half-width forms (U+FF01-U+FFEE: ＡＢＣ１２３，！) -> their NFKC form
+    (ABC123,!), and the ideographic space U+3000 -> a space."""
+    table = {0x3000: " "}
+    for cp in range(0xFF01, 0xFFEF):
+        folded = unicodedata.normalize("NFKC", chr(cp))
+        if folded != chr(cp):
+            table[cp] = folded
+    return table
+
+
+#: What every non-ASCII text goes through, one character at a time, before NFC: typographic
+#: apostrophes and full-width forms folded.
+FOLD = {**_full_width(), **_APOSTROPHES}
 
 
 def _marks_class() -> str:
@@ -38,6 +54,12 @@ def _token_re() -> re.Pattern:
     return TOKEN_RE
 
 
+def fold(text: str) -> str:
+    """``text`` with :data:`FOLD` applied, then in NFC form (the first step of :func:`tokenize`)."""
+    text = text.translate(FOLD)
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
 def tokenize(text: str, lower: bool = True) -> list[str]:
     """Split ``text`` into word tokens (see the module docstring for the exact rule).
 
@@ -46,9 +68,7 @@ def tokenize(text: str, lower: bool = True) -> list[str]:
     """
     if text.isascii():
         return _ASCII_TOKEN_RE.findall(text.lower() if lower else text)
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    text = text.translate(_APOSTROPHES)
+    text = fold(text)
     return _token_re().findall(text.lower() if lower else text)
 
 
@@ -81,7 +101,7 @@ def token_spans(text: str, lower: bool = True) -> list[tuple[str, tuple[int, int
     chars: list[str] = []
     origin: list[int] = []
     for i, c in enumerate(text):
-        t = c.translate(_APOSTROPHES)
+        t = c.translate(FOLD)
         t = t.lower() if lower else t
         chars.append(t)
         origin.extend([i] * len(t))
@@ -89,7 +109,7 @@ def token_spans(text: str, lower: bool = True) -> list[tuple[str, tuple[int, int
     out = []
     for m in _token_re().finditer(mapped):
         a, b = origin[m.start()], origin[m.end() - 1] + 1
-        piece = unicodedata.normalize("NFC", text[a:b]).translate(_APOSTROPHES)
+        piece = fold(text[a:b])
         out.append((piece.lower() if lower else piece, (a, b)))
     expected = tokenize(text, lower)
     if [t for t, _ in out] != expected and len(out) == len(expected):
@@ -104,6 +124,28 @@ def split_sentences(line: str) -> list[str]:
     ['Mr. Smith went to Washington D.C. in Jan. 1800.', 'He spoke! e.g. this.', 'Did he?']
     """
     line = line.strip()
+    if _CJK_END.search(line):
+        return [p for s in _split_spaced(line) for p in _split_cjk(s)]
+    return _split_spaced(line)
+
+
+# A CJK sentence ends after 。！？ (or the half-width ｡), and any closing quotes or brackets,
+# whether or not a space follows.
+_CJK_END = re.compile("[\u3002\uff01\uff1f\uff61]+[\u201d\u2019\u300d\u300f\uff09\u300b\u3009\u3011\u3015\"')\\]]*")
+
+
+def _split_cjk(text: str) -> list[str]:
+    out, start = [], 0
+    for m in _CJK_END.finditer(text):
+        piece = text[start:m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    rest = text[start:].strip()
+    return out + [rest] if rest else out
+
+
+def _split_spaced(line: str) -> list[str]:
     if "." not in line and "!" not in line and "?" not in line:
         return [line] if line else []
     pieces = _BOUNDARY.split(line)

