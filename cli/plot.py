@@ -94,18 +94,22 @@ def bias(
     against: Annotated[Optional[str], typer.Option("--against", metavar="MODEL", help="A second model (e.g. "
                                                   "the debiased one) shown beside, on the same axes.")] = None,
     labels: Annotated[int, typer.Option("--labels", min=0, help="Label this many words at each end.")] = 12,
+    pairs: Annotated[Optional[str], typer.Option("--pairs", metavar="definitional|FILE", help="Pairs defining the "
+                     "direction (default definitional; in Chinese zh-definitional) or a file of two words per "
+                     "line.")] = None,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("bias")] = None,
     force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
-    """Words along the bias direction (x) and their main other variation (y)."""
+    """Words along the bias direction (x) and their main other variation (y). In Chinese:
+    `vecs plot bias -m zh-vectors --list zh-professions --pairs zh-definitional`."""
     from vecs.plot.static import bias_plot
 
     out = _out(out, "bias", force)
     space = load_space(model)
     other = load_space(against) if against else None
-    fig = bias_plot(space, words, against=other, labels=labels, seed=seed)
+    fig = bias_plot(space, words, against=other, labels=labels, seed=seed, pairs=pairs)
     _done(fig, out, "bias", as_json, force)
 
 

@@ -24,8 +24,9 @@ their last layers specialising in predicting the next token (the logit lens). Th
 checked on our own development set of sense pairs (``vecs/data/relatedness_dev.csv``, see
 ``vecs eval relatedness dev``), where it picks the best layer of both encoders.
 
-Word-to-token alignment works on character spans: the target occurrence (found by text, whole
-word, case-insensitive; ``occurrence`` picks the n-th, counting from 1; ``string`` names an
+Word-to-token alignment works on character spans: the target occurrence (found by text,
+case-insensitive, a whole word in spaced scripts and any run of its characters in scripts written
+without spaces, such as Chinese — see :mod:`vecs.contextual.align`; ``occurrence`` picks the n-th, counting from 1; ``string`` names an
 inflected form such as ``broke`` for the word ``break``) owns every token whose span overlaps
 it; its vector is the ``mean`` (default), ``first``, ``last`` or ``sum`` of those tokens.
 
