@@ -309,7 +309,8 @@ _add(Resource(
 _add(Resource(
     "zh-vectors", "vectors",
     "Chinese word vectors: 129,691 words x 75d (PaddleNLP TokenEmbedding, as shipped by cnsyn); "
-    "read from its joblib pickle without unpickling",
+    "read from its joblib pickle without unpickling; rows are not in frequency order, so --restrict N "
+    "keeps an arbitrary N",
     "package (cnsyn): Apache-2.0; vectors: from a PaddleNLP TokenEmbedding, which one and how it became 75d "
     "not stated (PaddleNLP's Chinese vectors come from Chinese-Word-Vectors, Li et al. 2018) — "
     "their own terms unclear",
