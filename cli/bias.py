@@ -60,13 +60,13 @@ def direction_cmd(
     from cli.render import console, table
 
     console.print(f"[bold]Bias direction[/] ({d.method}, {len(d.pairs)} pairs, {d.model}): "
-                  f"positive = {d.positive} side, negative = {d.negative} side", soft_wrap=True)
+                  f"positive = {d.positive} side, negative = {d.negative} side")
     rows = [[f"PC{i + 1}", v, "█" * round(v * 40)] for i, v in enumerate(d.explained_variance)]
     console.print(table("explained variance of the centred pairs", ["component", "share", ""], rows))
     console.print(f"share of the pairs' variance along the direction: [bold]{d.along:.1%}[/]")
-    console.print("pairs: " + ", ".join(f"{a}/{b}" for a, b in d.pairs), soft_wrap=True, markup=False)
+    console.print("pairs: " + ", ".join(f"{a}/{b}" for a, b in d.pairs), markup=False)
     if d.missing:
-        console.print("missing from the vocabulary (pairs left out): " + ", ".join(d.missing), soft_wrap=True,
+        console.print("missing from the vocabulary (pairs left out): " + ", ".join(d.missing),
                       markup=False)
 
 
@@ -106,7 +106,7 @@ def project_cmd(
     if top is not None and len(res.results) > 2 * top:
         console.print(f"({len(res.results) - 2 * top} words in the middle not shown; --top N)")
     if res.missing:
-        console.print(f"not in the vocabulary ({len(res.missing)}): " + ", ".join(res.missing), soft_wrap=True,
+        console.print(f"not in the vocabulary ({len(res.missing)}): " + ", ".join(res.missing),
                       markup=False)
 
 
@@ -169,18 +169,18 @@ def weat_cmd(
                                 "(WEAT on GloVe); IAT: the original human study"))
     for r in results:
         console.print(f"{r.test}: {r.targets[0]} vs {r.targets[1]} × {r.attributes[0]} vs {r.attributes[1]}"
-                      f" ({r.p_method} p over {r.permutations:,} of {r.partitions:,} partitions)", soft_wrap=True,
+                      f" ({r.p_method} p over {r.permutations:,} of {r.partitions:,} partitions)",
                       markup=False, style="dim")
     for r in results:
         for setname, miss in r.missing.items():
-            console.print(f"{r.test}: {setname}: missing {len(miss)}: {', '.join(miss)}", soft_wrap=True,
+            console.print(f"{r.test}: {setname}: missing {len(miss)}: {', '.join(miss)}",
                           markup=False, style="dim")
     for s in run.skipped:
-        console.print(f"{s.test}: not computed — {s.reason}", soft_wrap=True)
+        console.print(f"{s.test}: not computed — {s.reason}")
     agree = [r for r in results if r.sign_agrees is not None]
     if agree:
         n_ok = sum(r.sign_agrees for r in agree)
-        console.print(f"signs agree with Caliskan et al. for {n_ok} of {len(agree)} covered tests", soft_wrap=True)
+        console.print(f"signs agree with Caliskan et al. for {n_ok} of {len(agree)} covered tests")
 
 
 @bias_app.command("debias")
@@ -210,12 +210,10 @@ def debias_cmd(
         return emit_json(out)
     from cli.render import console
 
-    console.print(f"[bold]{out.name}[/]: {out.method}-debiased copy of {out.source} written to {out.path}",
-                  soft_wrap=True)
+    console.print(f"[bold]{out.name}[/]: {out.method}-debiased copy of {out.source} written to {out.path}")
     console.print(f"neutralised {out.neutralised:,} words, equalised {out.equalised_pairs} pairs; direct bias over "
-                  f"{out.professions} professions {out.direct_bias_before:.4f} → {out.direct_bias_after:.2g}",
-                  soft_wrap=True)
-    console.print(f"compare them: vecs bias audit {out.name} --against {out.source}", soft_wrap=True)
+                  f"{out.professions} professions {out.direct_bias_before:.4f} → {out.direct_bias_after:.2g}")
+    console.print(f"compare them: vecs bias audit {out.name} --against {out.source}")
 
 
 def _audit_rows(report) -> tuple[list[str], list[list]]:
@@ -280,10 +278,14 @@ def audit_cmd(
     cols, rows = _audit_rows(rep)
     console.print(table("Bias audit", cols, rows))
     for s in rep.findings:
-        console.print(f"• {s}", soft_wrap=True)
+        console.print(f"• {s}")
     for n in rep.notes:
-        console.print(f"[dim]note: {n}[/]", soft_wrap=True)
+        console.print(f"[dim]note: {n}[/]")
 
 
 def register(app: typer.Typer) -> None:
+    from cli.render import reflow
+
+    for f in (direction_cmd, project_cmd, weat_cmd, debias_cmd, audit_cmd):
+        f.__doc__ = reflow(f.__doc__)
     app.add_typer(bias_app, name="bias", rich_help_panel="Bias")

@@ -21,7 +21,7 @@ from cli.options import (
     parse_groups,
     progress,
 )
-from cli.render import console, emit_json, err, table
+from cli.render import console, emit_json, err, reflow, table
 
 # the contextual model, chosen by the word when not given (vecs.contextual.polysemy.choose_model)
 AutoModelOpt = Annotated[Optional[str], typer.Option(
@@ -60,9 +60,9 @@ ALIGNMENT_COLUMNS = ["#", "form", "chars", "tokens", "n"]
 def _notes(r) -> None:
     """The model choice (dim, stdout) and each token warning (one line each, stderr)."""
     if r.model_note:
-        console.print(r.model_note, style="dim", soft_wrap=True, markup=False, highlight=False)
+        console.print(r.model_note, style="dim", markup=False, highlight=False)
     for w in r.warnings:
-        err.print(f"warning: {w}", soft_wrap=True, markup=False)
+        err.print(f"warning: {w}", markup=False)
 
 
 def _short(s: str, n: int = 70) -> str:
@@ -119,7 +119,7 @@ def context(
     cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; "
            f"* default layer {r.default_layer}")
     console.print(table(f"cosine of {word!r} between sentences", cols, rows))
-    console.print(cap, soft_wrap=True, markup=False)
+    console.print(cap, markup=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -147,8 +147,8 @@ def senses(
     Each --group NAME starts a new group; the sentences after it (up to the next --group) belong
     to it:
 
-      vecs senses bank --group money "I paid at the bank." "The bank lent us money."
-                       --group river "We sat on the bank." "The river bank flooded."
+      vecs senses bank --group money "I paid at the bank." "It lent us money."
+                       --group river "We sat on the bank." "The bank flooded."
 
     vecs senses --example shows that across-sense similarity is lower for homonyms than for
     polysemes; vecs senses 杨柳 --example runs the shipped sentences of one word (the plant, the
@@ -187,7 +187,7 @@ def senses(
     cap = (f"{r.model}, pooling {r.pooling}, standardised: {'yes' if r.standardized else 'no'}; groups "
            + ", ".join(f"{k} ({v})" for k, v in r.groups.items()) + f"; * default layer {r.default_layer}")
     console.print(table(f"{word!r}: within- vs across-sense cosine", cols, rows))
-    console.print(cap, soft_wrap=True, markup=False)
+    console.print(cap, markup=False)
     b = r.best
     console.print(f"Largest gap at layer {b.layer}: within {b.within:.3f}, across {b.across:.3f}.", markup=False)
 
@@ -201,7 +201,7 @@ def _senses_example(model, layer, pooling, standardize, as_json) -> None:
         emit_json(r)
         return
     for w in (x for res in r.words for x in res.warnings):
-        err.print(f"warning: {w}", soft_wrap=True, markup=False)
+        err.print(f"warning: {w}", markup=False)
     cols = ["word", "kind"] + [f"L{x.layer}" + ("*" if x.layer == r.default_layer else "") for x in r.words[0].layers]
     rows = [[w.word, w.kind] + [x.across for x in w.layers] for w in r.words]
     rows.append(["mean", "homonyms"] + [x.homonym_across for x in r.layers])
@@ -209,7 +209,8 @@ def _senses_example(model, layer, pooling, standardize, as_json) -> None:
     rows.append(["lower for homonyms?", ""] + [x.holds for x in r.layers])
     cap = (f"{r.model}, standardised: {'yes' if r.standardized else 'no'}; * default layer {r.default_layer}. "
            f"Homonym senses are unrelated, so their vectors should be further apart.")
-    console.print(table("across-sense cosine per layer (lower = senses kept apart)", cols, rows, caption=cap))
+    console.print(table("across-sense cosine per layer (lower = senses kept apart)", cols, rows, caption=cap,
+                        key=2))
     if r.holds_at_default is None:
         console.print(f"The claim holds at {r.layers_holding} of {len(r.layers)} layers shown "
                       f"(the default layer {r.default_layer} was not computed).")
@@ -228,7 +229,10 @@ def distill(
     name: NameOpt,
     layer: LayerOpt = None,
     pooling: PoolingOpt = "mean",
-    max_sentences: Annotated[int, typer.Option("--max-sentences", help="Read at most this many sentences.")] = 20000,
+    max_sentences: Annotated[Optional[int], typer.Option(
+        "--sentences", "--max-sentences", min=0, metavar="N",
+        help="Average over N sentences sampled from the corpus (default 3,000; 0 = every sentence). A run "
+             "likely to take over a minute says how long first.")] = None,
     min_count: Annotated[int, typer.Option("--min-count", help="Keep words seen at least this often.")] = 2,
     max_words: Annotated[Optional[int], typer.Option("--max-words", help="Keep at most this many words.")] = None,
     force: ForceOpt = False,
@@ -239,14 +243,22 @@ def distill(
     Bommasani et al. (2020): the result is a Space, so neighbours, analogies, evaluations and
     bias probes work on it like on word2vec. With --layer all, one model per layer: NAME-L0,
     NAME-L1..."""
-    from vecs.contextual.distill import distill_models
+    from vecs.contextual.distill import DEFAULT_SENTENCES, distill_models
 
-    with progress() as bars:
-        r = distill_models(model, corpus, name, layer=layer, pooling=pooling, max_sentences=max_sentences,
-                           min_count=min_count, max_words=max_words, force=force, progress=bars)
+    try:
+        with progress() as bars:
+            r = distill_models(model, corpus, name, layer=layer, pooling=pooling,
+                               max_sentences=DEFAULT_SENTENCES if max_sentences is None else max_sentences,
+                               min_count=min_count, max_words=max_words, force=force, progress=bars)
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing was saved; the store is unchanged", markup=False)
+        raise typer.Exit(130) from None
     if as_json:
         emit_json(r)
         return
+    if r.sentences < r.corpus_sentences:
+        console.print(f"Averaged over {r.sentences:,} sentences sampled from the {r.corpus_sentences:,} of "
+                      f"{r.corpus} (--sentences N for more, 0 for all).", markup=False, highlight=False)
     console.print(table(f"distilled from {r.model} over {r.corpus}", ["name", "layer", "words", "dim"],
                         [[m.name, m.layer, m.words, m.dim] for m in r.models]))
 
@@ -254,6 +266,8 @@ def distill(
 # --------------------------------------------------------------------------------------------
 def register(app: typer.Typer) -> None:
     """Add the contextual commands to ``app``."""
+    for f in (context, senses, distill):
+        f.__doc__ = reflow(f.__doc__)
     app.command("context")(context)
     app.command("senses", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(senses)
     app.command("distill")(distill)

@@ -14,7 +14,7 @@ import typer
 
 from cli.options import (CONTEXT_MODEL, DEFAULT_MODEL, ContextModelOpt, JsonOpt, ModelOpt, PoolingOpt, RestrictOpt,
                           load_space, progress)
-from cli.render import Markup, console, emit_json, fmt, table
+from cli.render import Markup, console, emit_json, fmt, reflow, table
 
 eval_app = typer.Typer(
     name="eval",
@@ -103,7 +103,7 @@ def similarity(
                         justify={"coverage": "right"}))
     for r in reps:
         if r.note:
-            console.print(f"note: {r.dataset}: {r.note}", soft_wrap=True, markup=False)
+            console.print(f"note: {r.dataset}: {r.note}", markup=False)
 
 
 @eval_app.command("relatedness")
@@ -130,9 +130,11 @@ def relatedness(
     cap = (f"{r.model} on {r.dataset}: {r.pairs} pairs, {r.skipped} skipped; * headline layer {r.layer} "
            f"(default {r.default_layer}); best layer {r.best_layer}")
     console.print(table("Spearman per layer", ["layer", "spearman", "standardised"], rows))
-    console.print(cap, soft_wrap=True, markup=False)
+    console.print(cap, markup=False)
     console.print(f"Spearman at layer {r.layer}: {fmt(r.spearman)} (standardised {fmt(r.spearman_standardized)})")
 
 
 def register(app: typer.Typer) -> None:
+    for f in (analogies, similarity, relatedness):
+        f.__doc__ = reflow(f.__doc__)
     app.add_typer(eval_app, name="eval", rich_help_panel="Evaluate")

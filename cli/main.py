@@ -63,7 +63,7 @@ app = typer.Typer(
     name="vecs",
     help="Word embeddings you can see: fetch, train and question word vectors.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (typer imports its completion code anyway)
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -91,12 +91,30 @@ def main(
 
 def _register() -> None:
     # Each module must import only light things at module level (no gensim/torch/matplotlib).
-    from cli import (attention, bias, contextual, corpus, evaluate, generate, intervene, lens, plot, query, quiz,
-                     resources, store, tour, train)
+    from cli import (attention, bias, cache, contextual, corpus, evaluate, generate, intervene, lens, plot, query, quiz,
+                     resources, shell, store, tour, train)
 
-    for module in (tour, resources, corpus, train, store, query, evaluate, contextual, lens, attention, intervene,
-                   generate, bias, quiz, plot):
+    for module in (tour, resources, cache, corpus, train, store, query, shell, evaluate, contextual, lens, attention,
+                   intervene, generate, bias, quiz, plot):
         module.register(app)
+    _reflow_help(app)
+
+
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Every help text as paragraphs rich can wrap (typer keeps the line breaks of the later ones)."""
+    from cli.render import reflow
+
+    for c in typer_app.registered_commands:
+        c.help = reflow(c.help)
+        if c.callback is not None and c.callback.__doc__:
+            c.callback.__doc__ = reflow(c.callback.__doc__)
+    for g in typer_app.registered_groups:
+        g.help = reflow(g.help)
+        if g.typer_instance is not None:
+            _reflow_help(g.typer_instance)
+    cb = typer_app.registered_callback
+    if cb is not None and cb.callback is not None and cb.callback.__doc__:
+        cb.callback.__doc__ = reflow(cb.callback.__doc__)
 
 
 _register()

@@ -69,7 +69,8 @@ def top_option(default_help: str) -> object:
 def out_option(kind: str) -> object:
     """``-o/--out`` for an image: PNG, SVG or PDF by suffix."""
     return typer.Option("--out", "-o", metavar="FILE",
-                        help=f"Where to write the image (.png, .svg or .pdf). Default: vecs-{kind}.png here.")
+                        help=f"Where to write the image (.png, .svg or .pdf; .html: an interactive page). "
+                        f"Default: vecs-{kind}.png here.")
 
 
 def load_space(spec: str):

@@ -19,18 +19,28 @@ from cli.render import console, emit_json
 
 ImageForceOpt = Annotated[bool, typer.Option("--force", help="Replace the image file if it exists already.")]
 
-plot_app = typer.Typer(help="Draw embedding spaces into image files (PNG, SVG, PDF).", no_args_is_help=True,
+plot_app = typer.Typer(help="Draw embedding spaces into image files (PNG, SVG, PDF), or into interactive "
+                       "web pages (a file name ending in .html: hover, zoom, 3-D word maps; opens offline).",
+                       no_args_is_help=True,
                        rich_markup_mode="rich")
 
 
-def _out(out: str | None, kind: str, force: bool) -> str:
+def _out(out: str | None, kind: str, force: bool, html: bool = True) -> str:
     """The image file (``vecs-KIND.png`` here by default), checked before any work: a known suffix,
-    an existing folder, no file there already unless ``--force``."""
+    an existing folder, no file there already unless ``--force``; ``.html`` only where the command
+    draws an interactive figure (``html``)."""
+    from vecs.errors import PlotError
     from vecs.plot.canvas import check_out
 
     path = out or f"vecs-{kind}.png"
     check_out(path, force)
+    if not html and _html(path):
+        raise PlotError(f"`vecs plot {kind}` draws images only: use a .png, .svg or .pdf file name")
     return path
+
+
+def _html(out: str) -> bool:
+    return out.lower().endswith(".html")
 
 
 def _done(fig, out: str, kind: str, as_json: bool, force: bool, **info) -> None:
@@ -49,20 +59,28 @@ def _done(fig, out: str, kind: str, as_json: bool, force: bool, **info) -> None:
 @plot_app.command("words")
 def words(
     words: Annotated[list[str], typer.Argument(metavar="WORD...", help="The words to map.")],
-    method: Annotated[Literal["pca", "tsne"], typer.Option("--method", help="pca or tsne (of unit vectors).")] = "pca",
+    method: Annotated[Literal["pca", "tsne", "umap"], typer.Option("--method", help="pca, tsne or umap (of unit "
+                                                                   "vectors; seeded).")] = "pca",
     neighbours: Annotated[int, typer.Option("--neighbours", "-k", min=0, metavar="K",
                                             help="Add each word's K nearest neighbours, in a lighter colour.")] = 0,
     model: ModelOpt = DEFAULT_MODEL,
+    dims: Annotated[int, typer.Option("--dims", min=2, max=3, help="3: a 3-D map you can turn (to a .html "
+                                      "file).")] = 2,
     seed: SeedOpt = 0,
     out: Annotated[Optional[str], out_option("words")] = None,
     force: ImageForceOpt = False,
     as_json: JsonOpt = False,
 ):
-    """A 2-D map of words (PCA or t-SNE), optionally with their neighbours."""
+    """A map of words (PCA, t-SNE or UMAP), optionally with their neighbours. To a .html file it is
+    interactive: hover a word to see its nearest neighbours; `--dims 3` for 3-D."""
+    from vecs.errors import PlotError
     from vecs.plot.static import words_plot
 
     out = _out(out, "words", force)
-    fig = words_plot(load_space(model), words, method=method, neighbours=neighbours, seed=seed)
+    if dims == 3 and not _html(out):
+        raise PlotError("a 3-D map is interactive: write it to a .html file (-o map.html)")
+    fig = words_plot(load_space(model), words, method=method, neighbours=neighbours, seed=seed, html=_html(out),
+                     dims=dims)
     _done(fig, out, "words", as_json, force)
 
 
@@ -82,7 +100,7 @@ def analogy(
     from vecs.plot.static import analogy_plot
 
     out = _out(out, "analogy", force)
-    fig = analogy_plot(load_space(model), a, b, c, d, seed=seed)
+    fig = analogy_plot(load_space(model), a, b, c, d, seed=seed, html=_html(out))
     _done(fig, out, "analogy", as_json, force)
 
 
@@ -109,7 +127,7 @@ def bias(
     out = _out(out, "bias", force)
     space = load_space(model)
     other = load_space(against) if against else None
-    fig = bias_plot(space, words, against=other, labels=labels, seed=seed, pairs=pairs)
+    fig = bias_plot(space, words, against=other, labels=labels, seed=seed, pairs=pairs, html=_html(out))
     _done(fig, out, "bias", as_json, force)
 
 
@@ -134,7 +152,7 @@ def layers(
     sentences, groups = parse_groups(list(ctx.args), "plot layers")
     out = _out(out, "layers", force)
     with progress() as bars:
-        fig = plot_word_layers(model, word, sentences, groups, seed=seed, progress=bars)
+        fig = plot_word_layers(model, word, sentences, groups, seed=seed, progress=bars, html=_html(out))
     _done(fig, out, "layers", as_json, force)
 
 
@@ -153,7 +171,7 @@ def similarity(
     """The heatmap of `vecs context`: cosine of WORD between every two sentences."""
     from vecs.plot.contextual import plot_context_similarity
 
-    out = _out(out, "similarity", force)
+    out = _out(out, "similarity", force, html=False)
     with progress() as bars:
         fig, shown = plot_context_similarity(model, word, sentences, layer=layer, standardize=standardize,
                                              progress=bars)
@@ -176,7 +194,7 @@ def lens(
 
     out = _out(out, "lens", force)
     with progress() as bars:
-        fig = plot_logit_lens(model, prompt, target=target, progress=bars)
+        fig = plot_logit_lens(model, prompt, target=target, progress=bars, html=_html(out))
     _done(fig, out, "lens", as_json, force)
 
 
@@ -190,7 +208,7 @@ def loss(
     """The loss curve of one of our transformers: training and validation loss over the steps."""
     from vecs.plot.loss import plot_loss
 
-    out = _out(out, "loss", force)
+    out = _out(out, "loss", force, html=False)
     fig, h = plot_loss(name)
     last = h.points[-1]
     _done(fig, out, "loss", as_json, force, model=h.name, points=len(h.points), step=last.step,
@@ -216,7 +234,7 @@ def ablate(
     """Bars of `vecs ablate`: the change in the target's log-probability with each part switched off."""
     from vecs.plot.intervene import plot_ablate
 
-    out = _out(out, "ablate", force)
+    out = _out(out, "ablate", force, html=False)
     with progress() as bars:
         fig, r = plot_ablate(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
                              progress=bars)
@@ -240,7 +258,7 @@ def patch(
     """The causal-tracing heatmap of `vecs patch`: layers x positions, token labels."""
     from vecs.plot.intervene import plot_patch
 
-    out = _out(out, "patch", force)
+    out = _out(out, "patch", force, html=False)
     with progress() as bars:
         fig, r = plot_patch(model, clean, corrupt, target, component=component, restored=restored, progress=bars)
     _done(fig, out, "patch", as_json, force, best_layer=r.best.layer, best_position=r.best.position)
@@ -264,7 +282,7 @@ def attention(
 
     out = _out(out, "attention", force)
     with progress() as bars:
-        fig, p = plot_attention(model, prompt, layer=layer, head=head, progress=bars)
+        fig, p = plot_attention(model, prompt, layer=layer, head=head, progress=bars, html=_html(out))
     _done(fig, out, "attention", as_json, force, model=p.model, layer=p.layer, heads=p.heads)
 
 

@@ -5,11 +5,13 @@ Only light imports here: the library (numpy) is imported inside each command."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Annotated, Literal, Optional
 
 import typer
 from rich.markup import escape as esc
 
+from cli.batch import emit, hinted, looks_like_expression, read_queries
 from cli.options import DEFAULT_MODEL, JsonOpt, KeepInputsOpt, ModelOpt, RestrictOpt, load_space, top_option
 from cli.render import console, emit_json, fmt, table
 
@@ -39,7 +41,7 @@ def _rank_text(r) -> str:
 
 
 def _results_table(title: str, results, expected: str | None = None, caption: str | None = None):
-    console.print(f"[bold]{title}[/]", soft_wrap=True)
+    console.print(f"[bold]{title}[/]")
     rows = []
     for r in results:
         mark = " ✓" if expected is not None and r.word == expected else ""
@@ -50,7 +52,7 @@ def _results_table(title: str, results, expected: str | None = None, caption: st
 def _show_inputs(inputs, exclude_inputs: bool, label: str = "inputs") -> None:
     how = "as if kept" if exclude_inputs else "kept"
     parts = ", ".join(f"[bold]{esc(i.word)}[/] {_rank_text(i)}" for i in inputs)
-    console.print(f"{label} ({how}): {parts}", soft_wrap=True)
+    console.print(f"{label} ({how}): {parts}")
 
 
 def _show_ranked(res, show_inputs: bool) -> None:
@@ -61,7 +63,7 @@ def _show_ranked(res, show_inputs: bool) -> None:
         top = min(res.inputs, key=lambda i: i.rank)
         if top.rank == 1 and res.exclude_inputs:
             console.print(f"note: the input [bold]{esc(top.word)}[/] is itself nearest to {_short(res.query)}; "
-                          "inputs are left out of the list (--keep-inputs keeps them).", soft_wrap=True)
+                          "inputs are left out of the list (--keep-inputs keeps them).")
 
 
 def _show_analogy(res, expect: str | None) -> None:
@@ -96,40 +98,76 @@ def _show_analogy(res, expect: str | None) -> None:
                          + (f" (score {e.score:.4f})" if _num(e.score) is not None else "")
                          + " — not the answer here.")
     for n in notes:
-        console.print(n, soft_wrap=True)
+        console.print(n)
 
 
 # -- commands -------------------------------------------------------------------------------
+FileOpt = Annotated[Optional[Path], typer.Option(
+    "--file", metavar="FILE", help="Read the queries from FILE, one per line (answered in one process; "
+                                   "with --json one JSON object per line). '-' as the only argument, or a "
+                                   "pipe, reads them from stdin.")]
+
+BATCH_HELP = ("Several queries per call: [bold]echo cat | vecs {cmd}[/], [bold]vecs {cmd} - < queries.txt[/] "
+              "or [bold]--file queries.txt[/] ({line} per line); the model is loaded once and with --json each "
+              "answer is one JSON line.")
+
+
+def _split(lines: list[str], n: int | None, what: str) -> list[list[str]]:
+    """Each line's words (exactly ``n`` of them, or at least 3 with ``n`` None)."""
+    from vecs.errors import QueryError
+
+    out = []
+    for i, line in enumerate(lines, 1):
+        parts = line.split()
+        if (n is not None and len(parts) != n) or (n is None and len(parts) < 3):
+            want = f"{n} words" if n is not None else "at least 3 words"
+            raise QueryError(f"line {i} ({line[:60]!r}): {what} needs {want}, got {len(parts)}")
+        out.append(parts)
+    return out
+
+
 def neighbours(
-    query: Annotated[list[str], typer.Argument(metavar="WORD_OR_EXPR", help="A word, or an "
-                                               "expression; several arguments are joined into one.")],
+    query: Annotated[Optional[list[str]], typer.Argument(
+        metavar="WORD_OR_EXPR", help="Words (each answered in turn) or one expression; '-' reads stdin.")] = None,
     top: Annotated[int, top_option("How many words to show.")] = 10,
     model: ModelOpt = DEFAULT_MODEL,
     keep_inputs: KeepInputsOpt = False,
     restrict: RestrictOpt = None,
+    file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
     """The nearest words to a word or to a vector expression (cosine).
 
-    [bold]vecs neighbours cat[/] · [bold]vecs neighbours king - man + woman[/]
+    [bold]vecs neighbours cat[/] · [bold]vecs neighbours cat dog[/] · [bold]vecs neighbours king - man + woman[/]
     """
-    from vecs.static.query import neighbours as run
+    from vecs.static.query import neighbours_many
 
-    text = query[0] if len(query) == 1 else " ".join(query)
-    res = run(load_space(model), text, k=top, exclude_inputs=not keep_inputs, restrict=restrict)
-    if as_json:
-        return emit_json(res)
-    single = len(res.terms) == 1 and next(iter(res.terms.values())) == 1.0
-    _show_ranked(res, show_inputs=not single)
+    args = list(query or [])
+    lines, batch = read_queries(args, file, "words")
+    if not batch:
+        if len(args) > 1 and not looks_like_expression(args):
+            lines, batch = args, True
+        else:
+            lines = [args[0] if len(args) == 1 else " ".join(args)]
+    with hinted():
+        results = neighbours_many(load_space(model), lines, k=top, exclude_inputs=not keep_inputs,
+                                  restrict=restrict, keep_errors=batch)
+    if not batch:
+        res = results[0]
+        if as_json:
+            return emit_json(res)
+        single = len(res.terms) == 1 and next(iter(res.terms.values())) == 1.0
+        return _show_ranked(res, show_inputs=not single)
+    emit(results, lines, as_json, lambda r: _show_ranked(r, show_inputs=len(r.terms) != 1))
 
 
-neighbours.__doc__ += "\n\n" + EXPRESSION_HELP
+neighbours.__doc__ += "\n\n" + EXPRESSION_HELP + "\n\n" + BATCH_HELP.format(cmd="neighbours", line="a word")
 
 
 def analogy(
-    a: Annotated[str, typer.Argument(metavar="A", help="a in a : b :: c : ?")],
-    b: Annotated[str, typer.Argument(metavar="B", help="b")],
-    c: Annotated[str, typer.Argument(metavar="C", help="c")],
+    a: Annotated[Optional[str], typer.Argument(metavar="A", help="a in a : b :: c : ? ('-' reads stdin)")] = None,
+    b: Annotated[Optional[str], typer.Argument(metavar="B", help="b")] = None,
+    c: Annotated[Optional[str], typer.Argument(metavar="C", help="c")] = None,
     top: Annotated[int, top_option("How many candidates to show.")] = 5,
     method: Annotated[Literal["add", "mul", "pair"], typer.Option(
         "--method", help="add: 3CosAdd (gensim most_similar), mul: 3CosMul (most_similar_cosmul), "
@@ -139,6 +177,7 @@ def analogy(
                                                   help="The answer you expect: its rank is reported.")] = None,
     model: ModelOpt = DEFAULT_MODEL,
     restrict: RestrictOpt = None,
+    file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
     """Solve a : b :: c : ? ([bold]man king woman[/] → queen), showing where the inputs rank.
@@ -146,71 +185,121 @@ def analogy(
     a, b and c are left out (as in gensim) unless --keep-inputs, but their ranks if kept are shown.
 
     A note says when one of them would have come first; --expect D reports D's rank."""
+    from vecs.errors import QueryError
     from vecs.static.query import analogy as run
+    from vecs.static.query import each
 
-    res = run(load_space(model), a, b, c, k=top, method=method, exclude_inputs=not keep_inputs, expected=expect,
-              restrict=restrict)
-    if as_json:
-        return emit_json(res)
-    _show_analogy(res, expect)
+    args = [x for x in (a, b, c) if x is not None]
+    lines, batch = read_queries(args, file, "analogies")
+    if not batch and len(args) != 3:
+        raise QueryError(f"analogy needs three words A B C (a : b :: c : ?), got {len(args)}")
+    items = [tuple(x) for x in _split(lines, 3, "an analogy")] if batch else [tuple(args)]
+    with hinted():
+        results = each(run, load_space(model), items, keep_errors=batch, k=top, method=method,
+                       exclude_inputs=not keep_inputs, expected=expect, restrict=restrict)
+    if not batch:
+        return emit_json(results[0]) if as_json else _show_analogy(results[0], expect)
+    emit(results, lines, as_json, lambda r: _show_analogy(r, expect))
+
+
+analogy.__doc__ += "\n\n" + BATCH_HELP.format(cmd="analogy", line="'a b c'")
 
 
 def calc(
-    expression: Annotated[str, typer.Argument(metavar="EXPR", help="e.g. \"biggest - big + small\"")],
+    expression: Annotated[Optional[list[str]], typer.Argument(
+        metavar="EXPR", help="e.g. \"biggest - big + small\" (several arguments are joined); '-' reads stdin.")] = None,
     top: Annotated[int, top_option("How many words to show.")] = 10,
     keep_inputs: KeepInputsOpt = False,
     model: ModelOpt = DEFAULT_MODEL,
     restrict: RestrictOpt = None,
+    file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
     """Vector arithmetic: the words nearest to an expression, and where its own words rank."""
     from vecs.static.expression import parse
-    from vecs.static.query import calc as run
+    from vecs.static.query import neighbours_many
 
-    parse(expression)  # a syntax error is reported before any model is loaded
-    res = run(load_space(model), expression, k=top, exclude_inputs=not keep_inputs, restrict=restrict)
-    if as_json:
-        return emit_json(res)
-    _show_ranked(res, show_inputs=True)
+    args = list(expression or [])
+    lines, batch = read_queries(args, file, "expressions")
+    if not batch:
+        lines = [" ".join(args)]
+        parse(lines[0])  # a syntax error is reported before any model is loaded
+    with hinted():
+        results = neighbours_many(load_space(model), lines, k=top, exclude_inputs=not keep_inputs,
+                                  restrict=restrict, keep_errors=batch, expression=True)
+    if not batch:
+        return emit_json(results[0]) if as_json else _show_ranked(results[0], show_inputs=True)
+    emit(results, lines, as_json, lambda r: _show_ranked(r, show_inputs=True))
 
 
-calc.__doc__ += "\n\n" + EXPRESSION_HELP
+calc.__doc__ += "\n\n" + EXPRESSION_HELP + "\n\n" + BATCH_HELP.format(cmd="calc", line="an expression")
 
 
 def similarity(
-    w1: Annotated[str, typer.Argument(metavar="W1")],
-    w2: Annotated[str, typer.Argument(metavar="W2")],
+    words: Annotated[Optional[list[str]], typer.Argument(
+        metavar="W1 W2", help="Two words (or pairs of them: W1 W2 W3 W4...); '-' reads stdin.")] = None,
     model: ModelOpt = DEFAULT_MODEL,
+    file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
     """Cosine similarity of two words."""
-    from vecs.static.query import similarity as run
+    from vecs.errors import QueryError
+    from vecs.static.query import each, similarity_of
 
-    space = load_space(model)
-    s = run(space, w1, w2)
-    if as_json:
-        return emit_json({"words": [w1, w2], "score": s, "model": space.name})
-    console.print(f"{esc(w1)} · {esc(w2)}: [bold]{s:.4f}[/]" + (f"  ({esc(space.name)})" if space.name else ""))
+    args = list(words or [])
+    lines, batch = read_queries(args, file, "word pairs")
+    if not batch:
+        if len(args) % 2:
+            raise QueryError(f"similarity needs two words (or pairs of them), got {len(args)}")
+        lines, batch = [f"{x} {y}" for x, y in zip(args[::2], args[1::2])], len(args) > 2
+    pairs = [tuple(p) for p in _split(lines, 2, "a similarity")]
+    with hinted():
+        results = each(similarity_of, load_space(model), pairs, keep_errors=batch)
+
+    def show(r) -> None:
+        console.print(f"{esc(r.words[0])} · {esc(r.words[1])}: [bold]{r.score:.4f}[/]"
+                      + (f"  ({esc(r.model)})" if r.model else ""))
+
+    if not batch:
+        return emit_json(results[0]) if as_json else show(results[0])
+    emit(results, lines, as_json, show)
+
+
+similarity.__doc__ += "\n\n" + BATCH_HELP.format(cmd="similarity", line="'w1 w2'")
 
 
 def odd_one_out(
-    words: Annotated[list[str], typer.Argument(metavar="WORDS", help="At least 3 words.")],
+    words: Annotated[Optional[list[str]], typer.Argument(metavar="WORDS", help="At least 3 words; '-' reads "
+                                                                              "stdin.")] = None,
     model: ModelOpt = DEFAULT_MODEL,
+    file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
     """The word that fits least: the one least similar to the mean of all (gensim's doesnt_match)."""
     from vecs.errors import QueryError
+    from vecs.static.query import each
     from vecs.static.query import odd_one_out as run
 
-    if len(words) < 3:  # before loading a model
-        raise QueryError(f"odd one out needs at least 3 words, got {len(words)}")
-    res = run(load_space(model), words)
-    if as_json:
-        return emit_json(res)
-    rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
-    console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
-    console.print(table(None, ["#", "word", "score"], rows))
-    console.print(f"odd one out: [bold]{esc(res.word)}[/] (margin {res.margin:.4f} to the next)")
+    args = list(words or [])
+    lines, batch = read_queries(args, file, "word groups")
+    if not batch and len(args) < 3:  # before loading a model
+        raise QueryError(f"odd one out needs at least 3 words, got {len(args)}")
+    groups = [(g,) for g in _split(lines, None, "odd one out")] if batch else [(args,)]
+    with hinted():
+        results = each(run, load_space(model), groups, keep_errors=batch)
+
+    def show(res) -> None:
+        rows = [[s.rank, s.word + (" ← odd one out" if i == 0 else ""), s.score] for i, s in enumerate(res.scores)]
+        console.print("[bold]cosine to the mean of the unit vectors, least similar first[/]")
+        console.print(table(None, ["#", "word", "score"], rows))
+        console.print(f"odd one out: [bold]{esc(res.word)}[/] (margin {res.margin:.4f} to the next)")
+
+    if not batch:
+        return emit_json(results[0]) if as_json else show(results[0])
+    emit(results, lines, as_json, show)
+
+
+odd_one_out.__doc__ += "\n\n" + BATCH_HELP.format(cmd="odd-one-out", line="'w1 w2 w3...'")
 
 
 def register(app: typer.Typer) -> None:

@@ -87,8 +87,8 @@ def _play(session, out, ask, echo: bool) -> bool:
                 msg = f"  [red]✗ wrong[/] — the answer is [bold]{escape(q.d)}[/]"
                 if g.reason:
                     msg += f" ({escape(g.reason)}, not a typo)"
-            out.print(msg, soft_wrap=True)
-            out.print(_model_line(rec, versus), soft_wrap=True)
+            out.print(msg)
+            out.print(_model_line(rec, versus))
             if versus:
                 you_pts += bool(rec.correct)
                 model_pts += bool(rec.model_correct)
@@ -190,7 +190,7 @@ def quiz(
     history: Annotated[bool, typer.Option("--history", help="Show past quizzes and exit.")] = False,
     sections: Annotated[bool, typer.Option("--sections", help="List the sections of the dataset and exit.")] = False,
 ):
-    """An analogy quiz: Paris : France :: Berlin : ?
+    """An analogy quiz: father : mother :: king : ?
 
     Type the answer (case does not matter; a one-letter typo is accepted and pointed out),
     [bold]hint[/] for the model's top five. Answers may come from stdin or --answers FILE.
@@ -224,7 +224,11 @@ def quiz(
     what = f"section {qset.section}" if qset.section else qset.dataset
     out.print(f"[bold]{len(session.questions)} question(s)[/] from {what}, model {space.name}, seed {session.seed}; "
               f"{qset.skipped:,} of {qset.total:,} question(s) skipped (a word {space.name} does not know)",
-              soft_wrap=True)
+              )
+    if qset.sections_note():
+        from rich.markup import escape
+
+        out.print(escape(qset.sections_note()))
     if mode != "model":
         out.print("[dim]type the missing word; 'hint' shows the model's top 5; Ctrl-C ends the quiz[/]")
     interrupted = _play(session, out, ask, echo)
@@ -261,14 +265,14 @@ def _next_word_round(session, rec, out, pts: list[int]) -> None:
     m = session.model.name
     goes_on = f"the text goes on: [italic]{escape(rec.expected + rec.rest)}[/]"
     if rec.correct:
-        out.print(f"  [green]✓ right[/] — {goes_on}", soft_wrap=True)
+        out.print(f"  [green]✓ right[/] — {goes_on}")
     else:
-        out.print(f"  [red]✗[/] the next word was [bold]{escape(rec.expected)}[/] — {goes_on}", soft_wrap=True)
+        out.print(f"  [red]✗[/] the next word was [bold]{escape(rec.expected)}[/] — {goes_on}")
     if rec.guess is not None:
-        out.print(f"  your word   {_placed(rec.guess, m)}", soft_wrap=True)
-    out.print(f"  the real one {_placed(rec.truth, m)}", soft_wrap=True)
+        out.print(f"  your word   {_placed(rec.guess, m)}")
+    out.print(f"  the real one {_placed(rec.truth, m)}")
     top = "  ".join(f"{escape(t)} {_p(p)}" for t, p in zip(rec.model_top, rec.model_top_probabilities))
-    out.print(f"  {escape(m)}'s top 5: {top} {_mark(rec.model_correct)}", soft_wrap=True)
+    out.print(f"  {escape(m)}'s top 5: {top} {_mark(rec.model_correct)}")
     pts[0] += bool(rec.correct)
     pts[1] += bool(rec.model_correct)
     out.print(f"  [dim]score: you {pts[0]} – {escape(m)} {pts[1]}[/]")
@@ -323,7 +327,7 @@ def _show_next_word(s, out) -> None:
            + (" · interrupted" if s.interrupted else ""))
     _score_table(s, out, cap)
     out.print(f"versus: {escape(VERSUS_RULE)}; rank: among all the model's tokens (1 = its top guess)",
-              soft_wrap=True)
+              )
 
 
 def _next_word(model: str, corpus: str, n: int, seed, answers, as_json: bool) -> None:
@@ -335,9 +339,9 @@ def _next_word(model: str, corpus: str, n: int, seed, answers, as_json: bool) ->
         session = NextWordSession(model, corpus, n=n, seed=seed, progress=bars)
     out = err if as_json else console
     out.print(f"[bold]{len(session.questions)} sentence(s)[/] from {session.corpus}, model {session.model.name}, "
-              f"seed {session.seed}", soft_wrap=True)
+              f"seed {session.seed}")
     out.print(f"[dim]type the next word; 'hint' shows the model's top 5; Ctrl-C ends the quiz. "
-              f"Versus: {VERSUS_RULE}[/]", soft_wrap=True)
+              f"Versus: {VERSUS_RULE}[/]")
     interrupted = _play_next_word(session, out, ask, echo)
     summary = session.summary(interrupted=interrupted)
     path = record(summary)

@@ -9,8 +9,6 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 from vecs.jsonify import plain
 
@@ -31,18 +29,37 @@ class Markup(str):
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], caption: str | None = None,
-          justify: dict[str, str] | None = None) -> Table:
-    """A rich table; numbers right-aligned. Print it with ``console.print``."""
-    t = Table(title=title if title is None or isinstance(title, Markup) else escape(title),
-              caption=caption if caption is None or isinstance(caption, Markup) else escape(caption), show_lines=False)
+          justify: dict[str, str] | None = None, secondary: tuple[str, ...] = (), key: int = 1):
+    """A rich renderable table that fits the width it is printed at (``cli.fit.Fitted``): numbers
+    right-aligned, numbers and one-word cells never cut, ``secondary`` columns moved under their
+    row when short of room, pages of columns repeating the first ``key``. Print it with
+    ``console.print``."""
+    from cli.fit import Cell, Col, Fitted
+
+    def cell(v: Any) -> Cell:
+        return Cell(v, markup=True) if isinstance(v, Markup) else Cell(fmt(v))
+
     justify = justify or {}
+    cols = []
     for i, c in enumerate(columns):
         sample = next((r[i] for r in rows if i < len(r) and r[i] is not None), None)
         j = justify.get(c, "right" if isinstance(sample, (int, float)) and not isinstance(sample, bool) else "left")
-        t.add_column(c if isinstance(c, Markup) else escape(c), justify=j)
-    for r in rows:
-        t.add_row(*[v if isinstance(v, Markup) else escape(fmt(v)) for v in r])
-    return t
+        cols.append(Col(Cell(c, markup=isinstance(c, Markup)), j, c in secondary,
+                        [cell(r[i] if i < len(r) else "") for r in rows]))
+    return Fitted(None if title is None else cell(title), None if caption is None else cell(caption), cols, key)
+
+
+def reflow(doc: str | None) -> str | None:
+    """A command's docstring as typer shows it best: each paragraph one line, so rich wraps it at
+    the terminal's width (typer keeps the line breaks of every paragraph after the first). A
+    paragraph with an indented line (an example) is kept as written."""
+    import inspect
+
+    if not doc:
+        return doc
+    paras = inspect.cleandoc(doc).split("\n\n")
+    return "\n\n".join(p if any(ln.startswith(" ") for ln in p.splitlines()) else " ".join(p.split("\n"))
+                         for p in paras)
 
 
 def fmt(v: Any) -> str:
@@ -76,14 +93,27 @@ def progress_bars(transient: bool = False) -> Iterator[Any]:
         from rich.progress import (BarColumn, Progress, SpinnerColumn, TaskProgressColumn, TextColumn,
                                    TimeElapsedColumn, TimeRemainingColumn)
 
-        prog = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(),
+        from rich.table import Column
+
+        # at 80 columns the bar keeps a readable width and the times stay whole; the figures wrap
+        prog = Progress(SpinnerColumn(), TextColumn("[bold]{task.description}", table_column=Column(
+                            no_wrap=True, overflow="ellipsis", max_width=32)),
+                        BarColumn(bar_width=None, table_column=Column(ratio=1, min_width=8)),
                         TaskProgressColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
-                        TextColumn("{task.fields[info]}"), console=err, transient=transient)
+                        TextColumn("{task.fields[info]}", table_column=Column(overflow="fold", ratio=2, min_width=10)),
+                        console=err, transient=transient, expand=True)
         prog.start()
         state["prog"] = prog
         return prog
 
     def on_event(ev) -> None:
+        if getattr(ev, "estimate_s", None) is not None:  # a long job announced before it starts
+            from vecs.progress import about
+
+            basis = f" ({ev.info['basis']})" if ev.info.get("basis") else ""
+            (state["prog"].console if state["prog"] else err).print(
+                f"{ev.stage}: {about(ev.estimate_s)} on this machine{basis}", markup=False, highlight=False)
+            return
         prog = state["prog"] or start()
         tasks = state["tasks"]
         info = "  ".join(_fmt_info(k, v) for k, v in ev.info.items())
@@ -97,6 +127,10 @@ def progress_bars(transient: bool = False) -> Iterator[Any]:
 
     try:
         yield on_event
+    except BaseException:
+        if state["prog"] is not None:  # an error or Ctrl-C: its one line says what happened, no half-drawn bar
+            state["prog"].live.transient = True
+        raise
     finally:
         if state["prog"] is not None:
             state["prog"].stop()

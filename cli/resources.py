@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from cli.options import JsonOpt
-from cli.render import console, emit_json, progress_bars, table
+from cli.render import console, emit_json, progress_bars, reflow, table
 
 
 def get(
@@ -34,9 +34,10 @@ def get(
         if as_json:
             emit_json(items)
             return
-        rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", i.licence,
-                 "yes" if i.installed else "no", i.description] for i in items]
-        console.print(table("Resources", ["name", "kind", "download", "licence", "installed", "what"], rows))
+        rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", "yes" if i.installed else "no",
+                 i.description, i.licence] for i in items]
+        console.print(table("Resources", ["name", "kind", "download", "installed", "what", "licence"], rows,
+                            secondary=("what", "licence")))
         if not names and not list_:
             console.print("Fetch with: vecs get NAME...")
         return
@@ -47,7 +48,7 @@ def get(
         return
     for r in results:
         state = "already installed" if r.already else f"fetched from {r.origin} in {r.seconds:.1f} s"
-        console.print(f"[bold]{r.name}[/]: {state} → {r.path}", soft_wrap=True)
+        console.print(f"[bold]{r.name}[/]: {state} → {r.path}")
 
 
 def _verify(names: list[str], as_json: bool) -> None:
@@ -64,9 +65,9 @@ def _verify(names: list[str], as_json: bool) -> None:
             if r.ok:
                 how = f", {r.note}" if r.note else ""
                 files = f"{r.files} file" + ("" if r.files == 1 else "s")
-                console.print(f"[bold]{r.name}[/]: [green]ok[/] ({files}{how})", soft_wrap=True)
+                console.print(f"[bold]{r.name}[/]: [green]ok[/] ({files}{how})")
             for line in r.problems:
-                console.print(line, soft_wrap=True, markup=False)
+                console.print(line, markup=False)
         if not results:
             console.print("No resource is installed.")
     failed = [r.name for r in results if not r.ok]
@@ -76,4 +77,5 @@ def _verify(names: list[str], as_json: bool) -> None:
 
 
 def register(app: typer.Typer) -> None:
+    get.__doc__ = reflow(get.__doc__)
     app.command("get")(get)

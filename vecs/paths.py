@@ -18,8 +18,9 @@ def _ensure(path: Path) -> Path:
     return path
 
 
-def home() -> Path:
-    """The data directory (created on demand). ``VECS_HOME`` overrides the platform default."""
+def home(create: bool = True) -> Path:
+    """The data directory (created on demand unless ``create=False``). ``VECS_HOME`` overrides
+    the platform default."""
     env = os.environ.get("VECS_HOME")
     if env:
         path = Path(env).expanduser()
@@ -27,7 +28,7 @@ def home() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("vecs", appauthor=False))
-    return _ensure(path)
+    return _ensure(path) if create else path
 
 
 def models_dir() -> Path:
@@ -42,8 +43,10 @@ def resources_dir() -> Path:
     return _ensure(Path(env).expanduser() if env else home() / "resources")
 
 
-def cache_dir() -> Path:
+def cache_dir(create: bool = True) -> Path:
     """Downloaded archives (wheels), kept so that re-extraction needs no network
-    (``VECS_CACHE`` overrides)."""
+    (``VECS_CACHE`` overrides); ``vecs cache`` lists and frees them. With ``create=False`` the
+    folder is only named, nothing is made (to look at another environment's cache)."""
     env = os.environ.get("VECS_CACHE")
-    return _ensure(Path(env).expanduser() if env else home() / "cache")
+    path = Path(env).expanduser() if env else home(create) / "cache"
+    return _ensure(path) if create else path

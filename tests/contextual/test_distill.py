@@ -81,3 +81,76 @@ def test_cli_distill_writes_store_models(minilm, tmp_path):
     assert res.exit_code == 0 and load("mini-L6").meta["layer"] == 6
     res = runner.invoke(app, ["distill", "minilm", "--corpus", str(corpus), "--name", "mini"])
     assert res.exit_code == 1 and "Traceback" not in res.output  # exists already
+
+
+# -- honest time: a sample by default, said in the output; an estimate; Ctrl-C ------------------
+def test_the_default_samples_a_few_thousand_sentences():
+    import inspect
+
+    from vecs.contextual.distill import DEFAULT_SENTENCES
+
+    assert 1000 <= DEFAULT_SENTENCES <= 5000
+    for f in (distill, distill_models):
+        assert inspect.signature(f).parameters["max_sentences"].default == DEFAULT_SENTENCES
+
+
+def test_sample_sentences_is_uniform_repeatable_and_in_order():
+    from vecs.contextual.distill import sample_sentences
+
+    sents = [f"s{i}" for i in range(10_000)] + ["", "  "]
+    a, total = sample_sentences(sents, 100)
+    assert total == 10_000 and len(a) == 100 and a == sample_sentences(sents, 100)[0]
+    assert a == sorted(a, key=lambda s: int(s[1:]))  # corpus order
+    assert 3000 < np.mean([int(s[1:]) for s in a]) < 7000  # from the whole corpus, not its start
+    assert sample_sentences(sents, None) == (sents[:10_000], 10_000)
+    assert sample_sentences(["a", "b"], 5) == (["a", "b"], 2)
+
+
+def _fake_result(sentences, corpus_sentences):
+    from vecs.contextual.distill import DistilledModel, DistillResult
+
+    return DistillResult("minilm", "sotu", "mean", [DistilledModel("m", 4, 10, 384, "/x/m")], sentences,
+                         corpus_sentences)
+
+
+def test_cli_distill_says_it_sampled_and_how_to_get_more(monkeypatch):
+    import vecs.contextual.distill as d
+
+    seen = {}
+
+    def fake(*a, **kw):
+        seen.update(kw)
+        return _fake_result(3000, 74_512)
+
+    monkeypatch.setattr(d, "distill_models", fake)
+    res = runner.invoke(_app(), ["distill", "minilm", "--corpus", "sotu", "--name", "m"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert seen["max_sentences"] == d.DEFAULT_SENTENCES
+    text = " ".join(res.output.split())
+    assert "3,000 sentences sampled from the 74,512 of sotu (--sentences N for more" in text
+    res = runner.invoke(_app(), ["distill", "minilm", "-c", "sotu", "-n", "m", "--sentences", "500"])
+    assert res.exit_code == 0 and seen["max_sentences"] == 500
+
+
+def test_cli_distill_ctrl_c_says_nothing_was_saved(monkeypatch):
+    import vecs.contextual.distill as d
+
+    def interrupted(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(d, "distill_models", interrupted)
+    res = runner.invoke(_app(), ["distill", "minilm", "--corpus", "sotu", "--name", "m"])
+    assert res.exit_code == 130
+    assert "interrupted: nothing was saved; the store is unchanged" in res.output
+
+
+@pytest.mark.real
+def test_distill_estimates_the_rest_from_the_first_batch(minilm, monkeypatch):
+    import vecs.progress
+
+    monkeypatch.setattr(vecs.progress, "LONG_JOB", 0.0)
+    events = []
+    sents = [f"The bank number {i} lent money to the river bank." for i in range(12)]
+    distill(minilm, sents, layer=4, batch_size=4, progress=events.append)
+    [est] = [e for e in events if e.estimate_s is not None]
+    assert est.stage == "distill minilm" and est.estimate_s > 0 and "first batch" in est.info["basis"]

@@ -246,7 +246,8 @@ def test_layers_one_trajectory_per_sentence_coloured_by_group():
     pts = [c.get_offsets() for c in ax.collections]
     assert len(pts) == 4 and all(p.shape == (5, 2) for p in pts)
     assert np.allclose(np.column_stack([lines[0].get_xdata(), lines[0].get_ydata()]), pts[0])
-    assert sorted(_labels(ax)) == sorted([str(k) for k in range(5)] * 4)  # layer numbers
+    # layer numbers: every layer named, once per spot (points of one layer that lie together share one)
+    assert set(_labels(ax)) == {str(k) for k in range(5)} and len(_labels(ax)) <= 5 * 4
     colours = [ln.get_color() for ln in lines]
     assert colours[0] == colours[1] != colours[2] == colours[3]
     assert count_overlaps(ax) == 0

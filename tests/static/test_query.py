@@ -468,7 +468,8 @@ def test_cli_odd_one_out(stored):
     assert all("score" in s for s in data["scores"])
 
 
-def test_cli_errors(stored):
+def test_cli_errors(stored, tmp_path, monkeypatch):
+    monkeypatch.setenv("VECS_RESOURCES", str(tmp_path / "none"))  # no other installed model has the words
     assert "unknown word 'kings'" in fails(["neighbours", "kings", "-m", "royal"])
     assert "did you mean 'king'" in fails(["analogy", "man", "kings", "woman", "-m", "royal"])
     assert "did you mean" in fails(["similarity", "king", "quen", "-m", "royal"])

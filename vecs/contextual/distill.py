@@ -17,8 +17,12 @@ from vecs.contextual.load import load_model
 from vecs.contextual.model import ContextModel, check_pooling
 from vecs.errors import ContextualError, ModelExists
 from vecs.extras import require_torch
-from vecs.progress import ProgressFn, report
+from vecs.progress import ProgressFn, estimate, report
 from vecs.space import Space
+
+#: sentences sampled from the corpus by default (20,000, the old default, was over an hour on a
+#: 2-core laptop); ``max_sentences`` asks for more
+DEFAULT_SENTENCES = 3000
 
 
 @dataclass
@@ -40,6 +44,8 @@ class DistillResult:
     corpus: str
     pooling: str
     models: list[DistilledModel]
+    sentences: int = 0  # the sentences averaged over
+    corpus_sentences: int = 0  # the sentences in the corpus (more than ``sentences`` when sampled)
 
 
 def _corpus_texts(corpus) -> Iterable[str]:
@@ -55,14 +61,15 @@ def _is_all(layer) -> bool:
     return isinstance(layer, str) and layer.strip().lower() == "all"
 
 
-def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int | None = 20000,
+def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int | None = DEFAULT_SENTENCES,
             min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int = 32,
             progress: ProgressFn | None = None):
     """Average each word's contextual vectors over a corpus into a static Space (Bommasani,
     Davis & Cardie 2020). ``corpus``: a corpus spec (name or path, see :mod:`vecs.corpus`) or an
     iterable of sentence strings. Words are ``\\w+`` runs (lower-cased with ``lower``), kept when
     seen ``min_count`` times in the first ``max_sentences`` sentences; the ``max_words`` most
-    frequent at most; rows in frequency order. Returns a Space, or a list of Spaces (one per
+    frequent at most; rows in frequency order. A corpus of more than ``max_sentences`` sentences
+    is sampled (the same sample every time; ``None``: every sentence). Returns a Space, or a list of Spaces (one per
     layer, 0..L) for ``layer="all"``."""
     check_pooling(pooling)
     model = load_model(model, progress=progress)
@@ -71,7 +78,7 @@ def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int
     return spaces if _is_all(layer) else spaces[0]
 
 
-def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean", max_sentences: int | None = 20000,
+def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean", max_sentences: int | None = DEFAULT_SENTENCES,
                    min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int = 32,
                    force: bool = False, progress: ProgressFn | None = None) -> DistillResult:
     """:func:`distill`, stored: the space of one layer as model ``name``, or with ``layer="all"``
@@ -105,7 +112,8 @@ def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean", 
         path = save(sp, nm, force=force)
         saved.append(DistilledModel(nm, sp.meta["layer"], len(sp), sp.dim, str(path)))
     asked = cm.name if isinstance(model, ContextModel) else os.fspath(model if model is not None else cm.name)
-    return DistillResult(asked, _describe(corpus), pooling, saved)
+    params = spaces[0].meta["params"]
+    return DistillResult(asked, _describe(corpus), pooling, saved, params["sentences"], params["corpus_sentences"])
 
 
 def _describe(corpus) -> str:
@@ -119,16 +127,10 @@ def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_s
              progress: ProgressFn | None) -> list[Space]:
     """One Space per layer in ``layers``: the corpus read, counted, and run through the model."""
     torch = require_torch()
-    texts: list[str] = []
+    texts, total = sample_sentences(_corpus_texts(corpus), max_sentences)
     counts: Counter = Counter()
-    for s in _corpus_texts(corpus):
-        s = s.strip()
-        if not s:
-            continue
-        texts.append(s)
+    for s in texts:
         counts.update(m.group().lower() if lower else m.group() for m in WORD_RE.finditer(s))
-        if max_sentences and len(texts) >= max_sentences:
-            break
     if not texts:
         raise ContextualError("the corpus has no sentences")
     vocab = [w for w, c in counts.most_common(max_words) if c >= min_count]
@@ -141,6 +143,7 @@ def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_s
     bs = max(1, int(batch_size))
     stage = f"distill {model.name}"
     t0 = time.perf_counter()
+    chars = sum(map(len, texts))
     for b0 in range(0, len(texts), bs):
         chunk = texts[b0 : b0 + bs]
         with torch.inference_mode():
@@ -160,6 +163,10 @@ def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_s
                     sums.index_add_(1, torch.tensor(rows, dtype=torch.long), torch.stack(vecs, 1).double())
                     np.add.at(seen, rows, 1)
         done = min(b0 + bs, len(texts))
+        if b0 == 0 and done < len(texts):  # the longest batch measured: the rest will take at most this rate
+            took = time.perf_counter() - t0
+            estimate(progress, stage, took * chars / max(sum(map(len, chunk)), 1),
+                     f"{len(texts):,} sentences at the rate of the first batch")
         report(progress, stage, done, len(texts), sentences_per_s=done / max(time.perf_counter() - t0, 1e-9))
     report(progress, stage, len(texts), len(texts), finished=True)
     keep = np.flatnonzero(seen > 0)
@@ -168,8 +175,32 @@ def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_s
     spaces = []
     for k, L in enumerate(layers):
         meta = {"kind": "distilled", "source": f"{model.name} layer {L}", "model": model.name, "layer": L,
-                "params": {"layer": L, "pooling": pooling, "sentences": len(texts), "min_count": min_count,
+                "params": {"layer": L, "pooling": pooling, "sentences": len(texts), "corpus_sentences": total,
+                           "min_count": min_count,
                            "max_words": max_words, "lower": lower, "model": model.source},
                 "citation": "Bommasani, Davis & Cardie 2020"}
         spaces.append(Space(words, avg[k], name=f"{model.name}-L{L}", meta=meta))
     return spaces
+
+
+def sample_sentences(sentences: Iterable[str], n: int | None, seed: int = 0) -> tuple[list[str], int]:
+    """Up to ``n`` of the non-empty sentences, drawn uniformly at random (reservoir sampling:
+    memory for ``n`` sentences, the same sample for the same corpus and ``seed``), in corpus order,
+    and how many there were. ``n`` None or 0: all of them."""
+    import random
+
+    rng = random.Random(seed)
+    kept: list[tuple[int, str]] = []
+    total = 0
+    for s in sentences:
+        s = s.strip()
+        if not s:
+            continue
+        if not n or len(kept) < n:
+            kept.append((total, s))
+        else:
+            j = rng.randrange(total + 1)
+            if j < n:
+                kept[j] = (total, s)
+        total += 1
+    return [s for _, s in sorted(kept)], total

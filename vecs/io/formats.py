@@ -33,7 +33,7 @@ from vecs.errors import FormatError
 from vecs.io.binary import SAMPLE, read_bin
 from vecs.io.compressed import Reader, base_suffix
 from vecs.io.text import binary_layout, parse_header, read_text, text_shape
-from vecs.io.tsv import TSV_VECTORS, read_tsv
+from vecs.io.tsv import TSV_METADATA, TSV_VECTORS, read_tsv
 from vecs.progress import ProgressFn
 from vecs.space import Space
 
@@ -54,6 +54,8 @@ def sniff(path: str | os.PathLike) -> str:
         if (path / TSV_VECTORS).is_file():
             return "tsv"
         raise FormatError(f"{path}: a folder, but neither a stored model nor a TSV pair ({TSV_VECTORS})")
+    if tsv_member(path):
+        return "tsv"
     with Reader(path) as r:
         head = r.read(SAMPLE)
         whole = not r.read(1)
@@ -76,6 +78,15 @@ def sniff(path: str | os.PathLike) -> str:
     if shape == "rows" or (shape == "text" and not binary_layout(rest, n, d, whole)):
         return "word2vec"
     return "word2vec-bin"
+
+
+def tsv_member(path: Path) -> bool:
+    """``path`` is one file of an Embedding Projector pair, as ``vecs export --format tsv`` writes
+    it: ``vectors.tsv`` or ``metadata.tsv`` (or any ``.tsv`` file with a ``metadata.tsv`` beside it)."""
+    name = path.name.lower()
+    if name in (TSV_VECTORS, TSV_METADATA):
+        return True
+    return base_suffix(path) == ".tsv" and (path.parent / TSV_METADATA).is_file()
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -20,6 +20,8 @@ TSV_METADATA = "metadata.tsv"
 
 def read_tsv(path: Path, limit: int | None, progress: ProgressFn | None) -> tuple[list[str], np.ndarray]:
     vec_path = path / TSV_VECTORS if path.is_dir() else path
+    if vec_path.name.lower() == TSV_METADATA:  # the words file of the pair: its vectors are beside it
+        vec_path = vec_path.with_name(TSV_VECTORS)
     meta_path = vec_path.with_name(TSV_METADATA)
     if not vec_path.is_file():
         raise FormatError(f"{path}: no {TSV_VECTORS} here (the tsv format is a folder with "

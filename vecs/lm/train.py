@@ -70,7 +70,7 @@ from vecs.lm.history import LossHistory, LossPoint, continue_history, every_for
 from vecs.lm.optim import batch_at, lr_at, make_optimizer
 from vecs.lm.runs import Run, cannot_resume, discard_side, finish, interrupted, refuse_existing, resume_from
 from vecs.lm.tokenizer import TOKENIZER_KIND
-from vecs.progress import ProgressFn, report
+from vecs.progress import ProgressFn, estimate, report
 from vecs.swap import dir_lock, recover_dir
 
 #: The default configuration: a real small GPT (2 blocks of 4 heads) that trains on ``sotu`` in
@@ -113,6 +113,9 @@ class TransformerResult:
     guesses_before: NextWords | None = None  # the next-word guesses at the start of this run
     guesses_after: NextWords | None = None  # ... and at its end
     prompt_unknown: list[str] = field(default_factory=list)  # words of --prompt the model does not know
+
+
+ESTIMATE_AFTER = 20  # steps timed before the run's length is announced
 
 
 def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, dim: int | None = None,
@@ -361,6 +364,9 @@ def _loop(run: Run, model, opt, data, corp, a: dict, dev: str, lower: bool,
         if now - t_last >= 1.0 or step == steps or step - start_step == 1:
             rate = (step - step_last) * tok_per_step / max(now - t_last, 1e-9)
             t_last, step_last = now, step
+        if step - start_step == ESTIMATE_AFTER and steps > step:  # the whole run's time, from its first steps
+            per_step = (now - t_train - t_eval[0]) / ESTIMATE_AFTER
+            estimate(progress, stage, per_step * (steps - step), f"measured on the first {ESTIMATE_AFTER} steps")
         report(progress, stage, step, steps, loss=ema, ppl=math.exp(min(ema, 50)), tokens_per_s=rate, lr=cur_lr,
                **({"val_loss": last_val} if last_val is not None else {}))
         if step % a["checkpoint_every"] == 0 and step < steps:

@@ -43,10 +43,14 @@ def _ticks(ax, tokens: list[str], size: float, limit: int, x: bool = True, y: bo
     return step
 
 
-def attention_plot(p) -> "Figure":
+def attention_plot(p, html: bool = False) -> "Figure":
     """The figure of a :class:`vecs.inside.attention.LayerPattern`: one head -> one heatmap
     (``ax.images[0]`` holds its weights, rows = queries, columns = keys), several -> a grid of
     heatmaps titled ``L.H`` with one colour bar. Weights run from 0 (white) to 1."""
+    if html:
+        from vecs.plot.html import attention_figure
+
+        return attention_figure(p)
     W = np.asarray(p.weights, dtype=float)  # (H', T, T)
     n, T = W.shape[0], W.shape[-1]
     prompt = textwrap.shorten(p.prompt, 90, placeholder=" ~")
@@ -94,10 +98,10 @@ def attention_plot(p) -> "Figure":
     return fig
 
 
-def plot_attention(model, prompt: str, layer=None, head: int | None = None, progress=None):
+def plot_attention(model, prompt: str, layer=None, head: int | None = None, progress=None, html: bool = False):
     """``(figure, pattern)``: :func:`attention_plot` of block ``layer`` of ``model`` reading
     ``prompt`` (one ``head``, or all), and the :class:`~vecs.inside.attention.LayerPattern` drawn."""
     from vecs.inside.attention import layer_pattern
 
     p = layer_pattern(model, prompt, layer, head=head, progress=progress)
-    return attention_plot(p), p
+    return attention_plot(p, html=html), p

@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".html": "html"}
 
 WORD_COLOUR = "#1f5fa8"
 
@@ -102,7 +102,7 @@ def check_out(path: str | os.PathLike, force: bool = False) -> Path:
     Callers check before any work; :func:`save` checks again."""
     path = Path(path).expanduser()
     if FORMATS.get(path.suffix.lower()) is None:
-        raise PlotError(f"cannot tell the image format of {str(path)!r}: use a .png, .svg or .pdf file name")
+        raise PlotError(f"cannot tell the image format of {str(path)!r}: use a .png, .svg or .pdf file name, or .html for an interactive one")
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise PlotError(f"no such folder: {folder}")
@@ -122,11 +122,31 @@ def save(fig: "Figure", path: str | os.PathLike, force: bool = False) -> Path:
 
     path = check_out(path, force)
     fmt = FORMATS[path.suffix.lower()]
+    if fmt == "html" or is_plotly(fig):
+        return save_html(fig, path)
     meta = {"Software": None} if fmt == "png" else ({"Date": None} if fmt == "svg" else
                                                     {"CreationDate": None, "ModDate": None})
     cjk_fonts(fig)
     with atomic_path(path, suffix=path.suffix) as tmp:
         fig.savefig(tmp, format=fmt, metadata=meta)
+    return path
+
+
+def is_plotly(fig) -> bool:
+    return hasattr(fig, "to_html")
+
+
+def save_html(fig, path: Path) -> Path:
+    """A plotly figure as one self-contained HTML file (plotly.js inlined: it opens offline),
+    written atomically; the same figure gives the same bytes (a fixed div id)."""
+    from vecs.util import atomic_write_text
+
+    if not is_plotly(fig):
+        raise PlotError(f"{str(path)!r}: this figure cannot be written as HTML")
+    if path.suffix.lower() != ".html":
+        raise PlotError(f"{str(path)!r}: an interactive figure is written to a .html file")
+    atomic_write_text(path, fig.to_html(include_plotlyjs=True, full_html=True, div_id="vecs-plot",
+                                        config={"displaylogo": False, "scrollZoom": True}))
     return path
 
 
@@ -151,7 +171,10 @@ def add_note(fig: "Figure", text: str) -> None:
 
 
 def notes(fig: "Figure") -> list[str]:
-    """The notes :func:`add_note` put on ``fig``, in order."""
+    """The notes :func:`add_note` put on ``fig``, in order (a plotly figure keeps them in
+    ``layout.meta["notes"]``)."""
+    if is_plotly(fig):
+        return list((fig.layout.meta or {}).get("notes", []))
     return [t.get_text() for t in fig.texts if t.get_gid() == "note"]
 
 
@@ -163,7 +186,7 @@ def _renderer(fig):
 
 
 def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float = 2.0, iterations: int = 400,
-              leader: float = 14.0, avoid: np.ndarray | None = None) -> int:
+              leader: float = 14.0, avoid: np.ndarray | None = None, inset: float = 4.0) -> int:
     """Move ``texts`` (matplotlib Text artists of ``ax``) apart until their boxes do not overlap.
 
     Works in display coordinates: each label's box comes from the renderer's window extent; boxes
@@ -171,7 +194,7 @@ def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float
     inside the axes, and nothing random is involved (ties break by order). ``anchors`` (data
     coordinates, one per text) are the points the labels belong to: a label that ended more than
     ``leader`` pixels from its point gets a thin grey leader line. ``avoid`` (data coordinates) are
-    markers that labels should not cover. Call it after the layout is final (limits, tight_layout).
+    markers that labels should not cover. Labels stay ``inset`` pixels clear of the frame. Call it after the layout is final (limits, tight_layout).
     Returns the number of overlapping pairs left (0 unless the axes are too small for the labels).
     Only the first :data:`MAX_LABELS` texts are kept (callers put the important ones first): the
     others are removed from the axes and a note says so.
@@ -197,8 +220,8 @@ def deoverlap(ax, texts: Sequence, anchors: np.ndarray | None = None, pad: float
     off -= pad
     start = pos.copy()
     box = ax.get_window_extent(r)
-    lo = np.array([box.x0, box.y0])
-    hi = np.array([box.x1, box.y1])
+    lo = np.array([box.x0, box.y0]) + inset
+    hi = np.array([box.x1, box.y1]) - inset
     fixed = None
     if avoid is not None and len(avoid):
         fixed = to_disp(np.asarray(avoid, dtype=float))

@@ -14,6 +14,12 @@ from vecs.plot.canvas import GROUP_COLOURS, add_label, add_note, deoverlap, fram
 
 MAX_LEGEND = 20  # sentences named in a trajectory plot's legend
 
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]  # the sentences of one sense group: marker...
+
+DASHES = ["-", "--", ":", "-."]  # ... and line style (the colour is the group's)
+
+SAME_SPOT = 18.0  # pixels: a layer's points closer than this share one layer number
+
 MAX_CELLS = 30  # a similarity heatmap annotates its cells up to this many sentences
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,7 +29,8 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------------------------
 # vecs plot layers
 # --------------------------------------------------------------------------------------------
-def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labels: int = 12) -> "Figure":
+def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labels: int = 12,
+                html: bool = False) -> "Figure":
     """How a word's vector moves through the layers: ``wv`` is a
     :class:`vecs.contextual.extract.WordVectors` (several sentences, several layers). PCA of the unit
     vectors of all layers of all sentences together; one line per sentence through its layers
@@ -41,41 +48,52 @@ def layers_plot(wv, groups: Sequence[str] | None = None, seed: int = 0, max_labe
     xy, evr = pca2(flat, seed)
     xy = xy.reshape(L, n, 2)
     names = list(dict.fromkeys(groups)) if groups is not None else None
+    title = (f"{wv.word!r} through the layers of {wv.model} (layer {wv.layers[0]} → {wv.layers[-1]})\n"
+             f"PCA of the unit vectors of every layer and sentence · explained {evr[0]:.0%} + {evr[1]:.0%}")
+    if html:
+        from vecs.plot.html import layers_figure
+
+        return layers_figure(xy, list(wv.layers), list(wv.sentences), groups, title)
     fig = new_figure(8.5, 7)
     ax = fig.add_subplot()
     if max_labels >= L:
         shown = list(range(L))
     else:
         shown = sorted(set(np.linspace(0, L - 1, max_labels).round().astype(int).tolist()))
+    within: dict = {}
     for i in range(n):
-        if names is not None:
-            col = GROUP_COLOURS[names.index(groups[i]) % len(GROUP_COLOURS)]
-        else:
-            col = GROUP_COLOURS[i % len(GROUP_COLOURS)]
+        g = groups[i] if groups is not None else i
+        j = within[g] = within.get(g, -1) + 1  # the sentence's place in its group: its marker and dashes
+        col = GROUP_COLOURS[(names.index(g) if names is not None else i) % len(GROUP_COLOURS)]
         s = wv.sentences[i]
         lab = f"{i + 1}" + (f" [{groups[i]}]" if groups is not None else "") + f": {s if len(s) <= 48 else s[:47] + '…'}"
         lab = lab if i < MAX_LEGEND else None
-        ax.plot(xy[:, i, 0], xy[:, i, 1], "-", color=col, lw=1.2, alpha=0.8, zorder=2)
-        ax.scatter(xy[:, i, 0], xy[:, i, 1], s=np.linspace(10, 40, L), color=col, zorder=3, label=lab)
+        ax.plot(xy[:, i, 0], xy[:, i, 1], color=col, lw=1.3, alpha=0.85, zorder=2, ls=DASHES[j % len(DASHES)],
+                marker=MARKERS[j % len(MARKERS)], ms=5, label=lab)
+        ax.scatter(xy[:, i, 0], xy[:, i, 1], s=np.linspace(10, 40, L), color=col, zorder=3,
+                   marker=MARKERS[j % len(MARKERS)])
     frame(ax, xy.reshape(-1, 2), margin=0.1)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("PC1")
     ax.set_ylabel("PC2")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), fontsize=8, frameon=False, ncol=1)
-    ax.set_title(f"{wv.word!r} through the layers of {wv.model} (layer {wv.layers[0]} → {wv.layers[-1]})\n"
-                 f"PCA of the unit vectors of every layer and sentence · explained {evr[0]:.0%} + {evr[1]:.0%}",
-                 fontsize=10)
+    ax.set_title(title, fontsize=10)
     if n > MAX_LEGEND:
         add_note(fig, f"the legend names the first {MAX_LEGEND} of {n} sentences")
     fig.tight_layout()
     texts, anchors = [], []
-    for i in range(n):
-        for k in shown:
-            if len(texts) < canvas.MAX_LABELS:
-                texts.append(add_label(ax, xy[k, i, 0], xy[k, i, 1], str(wv.layers[k]), fontsize=7, color="0.25"))
-                anchors.append(xy[k, i])
-    if len(texts) < n * len(shown):
+    todisp = ax.transData.transform
+    for k in shown:  # one number for the points of a layer that lie together (they read as one step)
+        disp = todisp(xy[k])
+        left = list(range(n))
+        while left and len(texts) < canvas.MAX_LABELS:
+            near = [i for i in left if np.hypot(*(disp[i] - disp[left[0]])) < SAME_SPOT]
+            left = [i for i in left if i not in near]
+            at = xy[k, near].mean(0)
+            texts.append(add_label(ax, at[0], at[1], str(wv.layers[k]), fontsize=8, color="0.15"))
+            anchors.append(at)
+    if len(texts) >= canvas.MAX_LABELS:
         add_note(fig, f"layer numbers on the first {len(texts)} of {n * len(shown)} points "
                       f"(at most {canvas.MAX_LABELS})")
     deoverlap(ax, texts, anchors=np.array(anchors), avoid=xy.reshape(-1, 2))
@@ -132,15 +150,16 @@ def similarity_plot(result, layer: int | None = None) -> "Figure":
 # From a model to a figure: one call per `vecs plot` command
 # --------------------------------------------------------------------------------------------
 def plot_word_layers(model: str, word: str, sentences: Sequence[str], groups: Sequence[str] | None = None,
-                     seed: int = 0, progress=None) -> "Figure":
-    """:func:`layers_plot` of ``word`` in ``sentences`` (every layer of ``model``)."""
+                     seed: int = 0, progress=None, html: bool = False) -> "Figure":
+    """:func:`layers_plot` of ``word`` in ``sentences`` (every layer of ``model``; ``html``: the
+    interactive figure)."""
     from vecs.contextual.extract import word_vectors
     from vecs.errors import ContextualError
 
     if not sentences:
         raise ContextualError("no sentences given")
     wv = word_vectors(model, list(sentences), word, layer="all", progress=progress)
-    return layers_plot(wv, groups=groups, seed=seed)
+    return layers_plot(wv, groups=groups, seed=seed, html=html)
 
 
 def plot_context_similarity(model: str, word: str, sentences: Sequence[str], layer: str | int | None = None,

@@ -31,16 +31,21 @@ def _layer_step(n: int) -> int:
     return 1 if n <= 16 else 2 if n <= 40 else 5
 
 
-def lens_plot(result) -> "Figure":
+def lens_plot(result, html: bool = False) -> "Figure":
     """The grid of :func:`vecs.inside.lens.logit_lens`: rows are layers (layer 0 at the bottom),
     columns the prompt's positions (at most :data:`MAX_POSITIONS`, the last ones, with a note).
     Each cell's text is its top guess (``ax.texts``, shown text cut to :data:`GUESS_CHARS`); the
     image (``ax.images[0]``) holds the top guess's probability, or, when the result follows a
     target, ``log10`` of the target's rank, with the rank written under the guess (``#12``).
-    The figure grows with the positions and layers so that every text is :data:`FONT` points."""
+    The figure grows with the positions and layers so that every text is :data:`FONT` points.
+    ``html``: the interactive figure (:func:`vecs.plot.html.lens_figure`)."""
     tracks = list(getattr(result, "tracks", []) or [])
     cols = list(result.positions)
     first = max(0, len(cols) - MAX_POSITIONS)
+    if html:
+        from vecs.plot.html import lens_figure
+
+        return lens_figure(result, 0)
     cols, tracks = cols[first:], tracks[first:]
     T, nL = len(cols), len(result.layers)
     guesses = [[cell[0] if cell else None for cell in row[first:]] for row in result.guesses]  # (nL, T)
@@ -92,13 +97,19 @@ def lens_plot(result) -> "Figure":
     return fig
 
 
-def plot_logit_lens(model: str, prompt: str, target: str | None = None, progress=None) -> "Figure":
+def plot_logit_lens(model: str, prompt: str, target: str | None = None, progress=None,
+                    html: bool = False) -> "Figure":
     """:func:`lens_plot` of ``model`` reading ``prompt`` (every position's top guess per layer;
     ``target``'s rank when given; a target of several tokens follows the first, with a note)."""
     from vecs.inside.lens import logit_lens
 
     r = logit_lens(model, prompt, k=1, target=target, progress=progress)
-    fig = lens_plot(r)
+    fig = lens_plot(r, html=html)
     if r.target is not None and r.target.note:
-        add_note(fig, r.target.note)
+        if html:
+            from vecs.plot.html import add_note as note
+
+            note(fig, r.target.note)
+        else:
+            add_note(fig, r.target.note)
     return fig

@@ -10,7 +10,16 @@ from vecs.errors import PlotError
 from vecs.linalg import unit, unit_rows
 from vecs.plot import canvas
 from vecs.plot.canvas import (ANSWER_COLOUR, LIGHT_COLOUR, WORD_COLOUR, add_label, add_note, arrow,
-                              deoverlap, frame, new_figure, pca2, tsne_perplexity)
+                              deoverlap, frame, new_figure)
+from vecs.plot.maps import HOVER_NEIGHBOURS, MAX_NEIGHBOURS, MAX_POINTS, word_map  # noqa: F401 (re-exported)
+
+NEIGHBOUR_TEXT = "#2f4f75"  # neighbours' labels: lighter than the words' (not bold), but dark enough to read
+
+SIDE_COLOURS = ("#2b6cb0", "#b03a7a")  # words on the negative, the positive side of the bias direction
+
+SIDE_TEXT = ("#1c4a7d", "#7d2656")  # their labels, darker
+
+LABEL_PAD = 4.0  # pixels kept around every label of a map: two labels never read as one
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -18,83 +27,50 @@ if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
 
 
-MAX_NEIGHBOURS = 100  # neighbours per word on a map
-
-MAX_POINTS = 5000  # points on a map (words and neighbours)
-
-
 def words_plot(space: "Space", words: Sequence[str], method: str = "pca", neighbours: int = 0,
-               seed: int = 0) -> "Figure":
-    """A 2-D map of ``words`` (PCA or t-SNE of their unit vectors). ``neighbours=K`` (at most
-    :data:`MAX_NEIGHBOURS`) adds each word's K nearest neighbours (not already shown) in a lighter
-    colour. At most :data:`MAX_POINTS` points; at most :data:`~vecs.plot.canvas.MAX_LABELS` are
-    labelled (the words first, then the nearest neighbours of each word in turn), with a note
-    (:func:`vecs.plot.canvas.notes`) when some are not.
+               seed: int = 0, html: bool = False, dims: int = 2) -> "Figure":
+    """A 2-D map of ``words`` (PCA, t-SNE or UMAP of their unit vectors: :func:`vecs.plot.maps.word_map`).
+    ``neighbours=K`` (at most :data:`MAX_NEIGHBOURS`) adds each word's K nearest neighbours (not
+    already shown) in a lighter colour. At most :data:`MAX_POINTS` points; at most
+    :data:`~vecs.plot.canvas.MAX_LABELS` are labelled (the words first, then the nearest neighbours
+    of each word in turn), with a note (:func:`vecs.plot.canvas.notes`) when some are not.
+    ``html``: the interactive plotly figure instead (:func:`vecs.plot.html.words_figure`; ``dims=3``
+    for a 3-D map).
 
     ``ax.collections[0]``: the words; ``[1]``: the neighbours (when any)."""
-    from vecs.static.query import neighbours as nearest
+    if html:
+        from vecs.plot.html import words_figure
 
-    if method not in ("pca", "tsne"):
-        raise PlotError(f"unknown method {method!r}: use pca or tsne")
-    if neighbours > MAX_NEIGHBOURS:
-        raise PlotError(f"at most {MAX_NEIGHBOURS} neighbours per word on a map, got {neighbours}")
-    words = list(dict.fromkeys(words))
-    if len(words) * (1 + max(0, neighbours)) > MAX_POINTS:
-        raise PlotError(f"{len(words):,} words" + (f" with {neighbours} neighbours each" if neighbours > 0 else "")
-                        + f" make more than {MAX_POINTS:,} points: too many for one map")
-    space.rows(words)  # unknown words raise UnknownWord with suggestions
-    extra: list[str] = []
-    priority: list[tuple[int, int]] = []  # (neighbour rank, word) of each extra: the label order
-    if neighbours > 0:
-        seen = set(words)
-        for i, w in enumerate(words):
-            for r in nearest(space, w, k=neighbours).results:
-                if r.word not in seen:
-                    seen.add(r.word)
-                    extra.append(r.word)
-                    priority.append((r.rank, i))
-    allw = words + extra
-    if len(allw) < 2:
-        raise PlotError("a map needs at least two words (or --neighbours)")
-    m = unit_rows(space.vectors[space.rows(allw)], dtype=np.float64)
-    if method == "pca":
-        xy, evr = pca2(m, seed)
-        sub = f"PCA of unit vectors · explained variance {evr[0]:.0%} + {evr[1] if len(evr) > 1 else 0:.0%}"
-    else:
-        if len(allw) < 3:
-            raise PlotError("t-SNE needs at least three words")
-        from sklearn.manifold import TSNE
-
-        perp = tsne_perplexity(len(allw))
-        how = "exact" if len(allw) <= 300 else "barnes_hut"  # exact: small maps, no thread pool, no approximation
-        xy = TSNE(n_components=2, perplexity=perp, random_state=seed, init="pca", metric="cosine",
-                  method=how).fit_transform(m)
-        sub = f"t-SNE (cosine, perplexity {perp:.3g}, seed {seed})"
-    nw = len(words)
+        return words_figure(word_map(space, words, method, neighbours, seed, dims=dims, hover=HOVER_NEIGHBOURS))
+    if dims != 2:
+        raise PlotError("a 3-D map is interactive: write it to a .html file")
+    wm = word_map(space, words, method, neighbours, seed)
+    xy, allw, nw = wm.xy, wm.words, wm.n_words
+    n_extra = len(allw) - nw
     fig = new_figure(8, 6.5)
     ax = fig.add_subplot()
     ax.scatter(xy[:nw, 0], xy[:nw, 1], s=28, color=WORD_COLOUR, zorder=3, label="words")
-    if extra:
+    if n_extra:
         ax.scatter(xy[nw:, 0], xy[nw:, 1], s=14, color=LIGHT_COLOUR, zorder=2, label=f"{neighbours} neighbours each")
         ax.legend(loc="lower right", fontsize=8, frameon=False)
-    ax.set_title(f"{space.name or 'model'}: {len(words)} words" + (f" + {len(extra)} neighbours" if extra else "")
-                 + f"\n{sub}", fontsize=10)
+    ax.set_title(f"{wm.name}: {nw} words" + (f" + {n_extra} neighbours" if n_extra else "")
+                 + f"\n{wm.how}", fontsize=10)
     ax.set_xticks([])
     ax.set_yticks([])
     frame(ax, xy)
     fig.tight_layout()
-    order = list(range(nw)) + [nw + j for j in sorted(range(len(extra)), key=lambda j: priority[j])]
-    labelled = order[:canvas.MAX_LABELS]
+    labelled = wm.priority[:canvas.MAX_LABELS]
     if len(labelled) < len(allw):
         add_note(fig, f"{len(labelled)} of {len(allw):,} points labelled (at most {canvas.MAX_LABELS}: "
                       "the words, then the nearest neighbours first)")
-    texts = [add_label(ax, xy[i, 0], xy[i, 1], allw[i], color=WORD_COLOUR if i < nw else "#6c89ad",
-                       fontsize=10 if i < nw else 8, fontweight="bold" if i < nw else "normal") for i in labelled]
-    deoverlap(ax, texts, anchors=xy[labelled], avoid=xy)
+    texts = [add_label(ax, xy[i, 0], xy[i, 1], allw[i], color=WORD_COLOUR if i < nw else NEIGHBOUR_TEXT,
+                       fontsize=10 if i < nw else 9, fontweight="bold" if i < nw else "normal") for i in labelled]
+    deoverlap(ax, texts, anchors=xy[labelled], avoid=xy, pad=LABEL_PAD)
     return fig
 
 
-def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, seed: int = 0) -> "Figure":
+def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, seed: int = 0,
+                 html: bool = False) -> "Figure":
     """The parallelogram ``a : b :: c : d``: the four words (PCA of their unit vectors, fitted on
     the four alone), arrows a→b and c→d (``ax.patches``, gids ``ab`` and ``cd``), dotted sides a→c
     and b→d, and a cross where ``c + (b − a)`` lands. Without ``d`` the model's answer
@@ -127,6 +103,13 @@ def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, s
         xy[:, 1] *= -1
         txy[1] *= -1
     evr = p.explained_variance_ratio_
+    title = f"{a} : {b} :: {c} : {d}" + ("  (the model's answer)" if answer_from_model else "")
+    title = (f"{title}\n{space.name or 'model'} · PCA of the four unit vectors · explained "
+             f"{evr[0]:.0%} + {evr[1]:.0%}")
+    if html:
+        from vecs.plot.html import analogy_figure
+
+        return analogy_figure(words, xy, txy, answer_from_model, title, f"{c} + ({b} − {a})")
     fig = new_figure(7, 6)
     ax = fig.add_subplot()
     colours = [WORD_COLOUR, WORD_COLOUR, WORD_COLOUR, ANSWER_COLOUR if answer_from_model else WORD_COLOUR]
@@ -142,9 +125,7 @@ def analogy_plot(space: "Space", a: str, b: str, c: str, d: str | None = None, s
     ax.set_ylabel("PC2")
     ax.set_xticks([])
     ax.set_yticks([])
-    title = f"{a} : {b} :: {c} : {d}" + ("  (the model's answer)" if answer_from_model else "")
-    ax.set_title(f"{title}\n{space.name or 'model'} · PCA of the four unit vectors · explained "
-                 f"{evr[0]:.0%} + {evr[1]:.0%}", fontsize=10)
+    ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     fig.tight_layout()
     labels = [a, b, c, d + (" (model's answer)" if answer_from_model else "")]
@@ -171,7 +152,7 @@ def _bias_axes(space: "Space", words: list[str], d: np.ndarray, seed: int) -> np
 
 
 def bias_plot(space: "Space", words="professions", against: "Space | None" = None, labels: int = 12,
-              seed: int = 0, pairs=None) -> "Figure":
+              seed: int = 0, pairs=None, html: bool = False) -> "Figure":
     """``words`` (a named list, a file or a list) along the bias direction (x: cosine with
     :func:`vecs.bias.direction.direction` of ``space``) and y: the first principal component of the words
     once the direction is removed. The ``labels`` words at each end of x (and any word when there
@@ -213,20 +194,35 @@ def bias_plot(space: "Space", words="professions", against: "Space | None" = Non
         chosen = list(order[:per_end]) + list(order[-per_end:])
         if per_end < labels:
             add_note(fig, f"the {per_end} words at each end labelled (at most {canvas.MAX_LABELS} labels)")
-    col = np.where(data[0][:, 0] >= 0, "#b03a7a", "#2b6cb0")  # the side each word is on in ``space``
+    side = data[0][:, 0] >= 0  # the side each word is on in ``space``
+    xlabel = (f"← {dr.negative}     projection on the {dr.positive}–{dr.negative} direction     "
+              f"{dr.positive} →")
+    titles = [f"{sp.name or 'model'}" + (" (direction and y axis of " + (space.name or "the first model") + ")"
+                                         if k else "") + f"\n{len(have)} words · mean |projection| "
+              f"{float(np.mean(np.abs(xy[:, 0]))):.3f}" for k, (sp, xy) in enumerate(zip(panels, data))]
+    if html:
+        from vecs.plot.html import bias_figure
+
+        return bias_figure(have, [(t.replace("\n", "<br>"), xy) for t, xy in zip(titles, data)], side, xlabel,
+                           (dr.negative, dr.positive), chosen)
+    col = np.where(side, SIDE_COLOURS[1], SIDE_COLOURS[0])
+    from matplotlib.lines import Line2D
+
     for k, (ax, sp, xy) in enumerate(zip(axes, panels, data)):
         ax.scatter(xy[:, 0], xy[:, 1], s=14, c=col, alpha=0.8, zorder=3)
+        keys = [Line2D([], [], ls="", marker="o", ms=5, color=SIDE_COLOURS[s_], alpha=0.8,
+                       label=f"on the {name} side" + (f" in {space.name or 'the first model'}" if k else ""))
+                for s_, name in ((0, dr.negative), (1, dr.positive))]
         ax.axvline(0, color="0.6", lw=0.8, zorder=1)
         frame(ax, allxy, margin=0.1)
-        ax.set_xlabel(f"← {dr.negative}     projection on the {dr.positive}–{dr.negative} direction     "
-                      f"{dr.positive} →", fontsize=9)
+        ax.set_xlabel(xlabel, fontsize=9)
         ax.set_ylabel("first principal component of the words, bias direction removed", fontsize=9)
-        mean_abs = float(np.mean(np.abs(xy[:, 0])))
-        ax.set_title(f"{sp.name or 'model'}" + (" (direction and y axis of " + (space.name or "the first model")
-                                                 + ")" if k else "")
-                     + f"\n{len(have)} words · mean |projection| {mean_abs:.3f}", fontsize=10)
+        ax.set_title(titles[k], fontsize=10)
+        ax.legend(handles=keys, loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=9, frameon=False)
     fig.tight_layout()
     for ax, xy in zip(axes, data):
-        texts = [add_label(ax, xy[i, 0], xy[i, 1], have[i], fontsize=8) for i in chosen]
+        # each label on its word's side (left of a word on the negative side): none sits across the zero line
+        texts = [add_label(ax, xy[i, 0], xy[i, 1], have[i], fontsize=8, color=SIDE_TEXT[int(side[i])],
+                           ha="left" if side[i] else "right", va="center") for i in chosen]
         deoverlap(ax, texts, anchors=xy[chosen], avoid=xy[chosen])
     return fig

@@ -58,6 +58,27 @@ class QuestionSet:
     section: str | None = None  # the section filter, if any
     invalid: int = 0  # lines of the file that are neither a header nor four words
 
+    @property
+    def unanswerable(self) -> list[SectionCount]:
+        """The sections (of the chosen one, with ``section``) none of whose questions the model can answer."""
+        if not self.model:
+            return []
+        return [c for c in self.sections if c.usable == 0 and (self.section is None or c.section == self.section)]
+
+    def sections_note(self) -> str:
+        """"12 of 14 sections; capital-world skipped: 0 of 4,524 questions answerable on this model" (''
+        when every section can be asked)."""
+        gone = self.unanswerable
+        if not gone or self.section is not None:
+            return ""
+        kept = len(self.sections) - len(gone)
+        parts = [f"{c.section} ({c.questions:,})" for c in gone]
+        if len(gone) == 1:
+            skipped = f"{gone[0].section} skipped: 0 of {gone[0].questions:,} questions answerable on this model"
+        else:
+            skipped = f"skipped, no question answerable on this model: {', '.join(parts)}"
+        return f"{kept} of {len(self.sections)} sections; {skipped}"
+
 
 def model_word(space: "Space", word: str) -> str | None:
     """``word`` as the model spells it: exact, lower-case, Capitalised or UPPER; None if absent."""
@@ -102,6 +123,9 @@ def load_questions(space: "Space | None", dataset: str | Path = "google", sectio
     else:
         picked = counts
     questions = [q for c in picked for q in usable_by[c.section]] if section is None else usable_by[chosen]
+    if space is not None and chosen is not None and not questions and picked[0].questions:
+        raise QuizError(f"no usable question in section {chosen}: 0 of {picked[0].questions:,} answerable on {space.name} "
+                        "(a word of each is missing); see --sections")
     total = sum(c.questions for c in picked)
     return QuestionSet(label, space.name if space is not None else "", questions, total, total - len(questions),
                        counts, chosen, invalid)

@@ -39,7 +39,7 @@ import numpy as np
 from vecs.errors import QueryError
 from vecs.linalg import unit
 from vecs.static.query_results import (AnalogyResult, CalcResult, ExclusionEffect, NeighboursResult,  # noqa: F401
-                                       OddOneOut, Scored, WordRank)
+                                       OddOneOut, Scored, Similarity, WordRank)
 
 if TYPE_CHECKING:  # pragma: no cover
     from vecs.space import Space
@@ -159,11 +159,10 @@ def _results(space: "Space", scores: np.ndarray, k: int, exclude: set[int]) -> l
 
 
 # -- neighbours and expressions -------------------------------------------------------------
-def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, restrict: int | None,
-                      cls, force_expression: bool):
+def _query_vector(space: "Space", query: str, force_expression: bool):
+    """(text, terms, rows of the input words, unit query vector) of a word or an expression."""
     from vecs.static.expression import evaluate
 
-    _check_k(k)
     row = None if force_expression else _find(space, query)
     if row is not None:
         terms, text, rows = {query: 1.0}, query, {query: row}
@@ -175,8 +174,11 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
     # gensim: mean of the weighted unit vectors, then unit length (the mean's scale does not matter)
     total = sum(abs(c) for c in terms.values()) or 1.0
     q = unit(np.asarray(q, dtype=np.float64) / total, np.float32)  # float64 first: no overflow for any total
-    vectors, norms, n = _candidates(space, restrict)
-    scores = _rankable(_cosines(vectors, norms, q))
+    return text, terms, rows, q
+
+
+def _ranked(space: "Space", cls, prepared, scores: np.ndarray, k: int, exclude_inputs: bool, n: int):
+    text, terms, rows, q = prepared
     exclude = set(rows.values()) if exclude_inputs else set()
 
     def score_of(r: int) -> float:
@@ -184,8 +186,16 @@ def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, 
         return float(v @ q / _norm(space, r))
 
     inputs = [_word_rank(space, scores, score_of, w, r, "input", exclude_inputs, ()) for w, r in rows.items()]
-    return cls(text, _results(space, scores, k, exclude), inputs, exclude_inputs, dict(terms), k,
-               space.name, n)
+    return cls(text, _results(space, scores, k, exclude), inputs, exclude_inputs, dict(terms), k, space.name, n)
+
+
+def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, restrict: int | None,
+                      cls, force_expression: bool):
+    _check_k(k)
+    prepared = _query_vector(space, query, force_expression)
+    vectors, norms, n = _candidates(space, restrict)
+    scores = _rankable(_cosines(vectors, norms, prepared[3]))
+    return _ranked(space, cls, prepared, scores, k, exclude_inputs, n)
 
 
 def neighbours(space: "Space", query: str, k: int = 10, exclude_inputs: bool = True,
@@ -203,6 +213,60 @@ def calc(space: "Space", expression: str, k: int = 10, exclude_inputs: bool = Tr
     """Evaluate a vector expression (``biggest - big + small``) and rank the words nearest to it;
     ``inputs`` tells where each word of the expression would rank if kept."""
     return _expression_query(space, expression, k, exclude_inputs, restrict, CalcResult, True)
+
+
+BLOCK_CELLS = 1 << 24  # scores held at once by neighbours_many (64 MB of float32)
+
+
+def neighbours_many(space: "Space", queries: Sequence[str], k: int = 10, exclude_inputs: bool = True,
+                    restrict: int | None = None, keep_errors: bool = False,
+                    expression: bool = False) -> list:
+    """:func:`neighbours` (:func:`calc` with ``expression``) of many queries in one pass: the query
+    vectors are scored together, one matrix product per block of queries (``BLOCK_CELLS`` scores at
+    a time), each result as the single call gives it. With ``keep_errors`` a query that cannot be
+    answered (an unknown word, a bad expression) gives its :class:`~vecs.errors.VecsError` in its
+    place instead of stopping the batch."""
+    from vecs.errors import VecsError
+
+    _check_k(k)
+    cls = CalcResult if expression else NeighboursResult
+    vectors, norms, n = _candidates(space, restrict)
+    out: list = []
+    for query in queries:
+        try:
+            out.append(_query_vector(space, query, expression))
+        except VecsError as e:
+            if not keep_errors:
+                raise
+            out.append(e)
+    todo = [i for i, p in enumerate(out) if not isinstance(p, VecsError)]
+    step = max(1, BLOCK_CELLS // max(n, 1))
+    for s in range(0, len(todo), step):
+        idx = todo[s:s + step]
+        block = np.stack([out[i][3] for i in idx])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            scores = block @ vectors.T  # (queries, candidates)
+            scores /= norms
+        for j, i in enumerate(idx):
+            out[i] = _ranked(space, cls, out[i], _rankable(scores[j]), k, exclude_inputs, n)
+    return out
+
+
+def each(fn, space: "Space", items: Iterable[tuple], keep_errors: bool = False, **kw) -> list:
+    """``fn(space, *item, **kw)`` for every item (a batch of analogies, pairs, groups), the model
+    loaded once; with ``keep_errors`` an item that cannot be answered gives its
+    :class:`~vecs.errors.VecsError` in its place."""
+    from vecs.errors import VecsError
+
+    out: list = []
+    for item in items:
+        try:
+            out.append(fn(space, *item, **kw))
+        except VecsError as e:
+            if not keep_errors:
+                raise
+            out.append(e)
+    return out
 
 
 # -- analogies ------------------------------------------------------------------------------
@@ -303,6 +367,11 @@ def similarity(space: "Space", w1: str, w2: str) -> float:
     or not finite has no direction: :class:`QueryError`, never NaN."""
     u1, u2 = (_direction(space, w, r) for w, r in zip((w1, w2), space.rows([w1, w2])))
     return float(np.clip(np.dot(u1, u2), -1.0, 1.0))
+
+
+def similarity_of(space: "Space", w1: str, w2: str) -> Similarity:
+    """:func:`similarity` as a result (the words, the score, the model), for batches and JSON."""
+    return Similarity([w1, w2], similarity(space, w1, w2), space.name)
 
 
 def odd_one_out(space: "Space", words: Sequence[str]) -> OddOneOut:

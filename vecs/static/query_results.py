@@ -70,6 +70,15 @@ class AnalogyResult:
 
 
 @dataclass
+class Similarity:
+    """The cosine similarity of two words."""
+
+    words: list[str]
+    score: float
+    model: str = ""
+
+
+@dataclass
 class OddOneOut:
     """``word`` is least similar to the mean of the unit vectors; ``scores`` (least similar first)
     gives every word's cosine to that mean, ``margin`` the gap between the last two."""

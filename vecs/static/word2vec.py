@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 import zlib
 from collections import Counter
@@ -60,8 +61,13 @@ from vecs.io.store import check_new_name, save
 from vecs.paths import cache_dir
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
+from vecs.static.corpus_position import EpochPosition, Poller
+from vecs.static.fit import corpus_warnings, estimate_seconds, remember_rate
 from vecs.static.sampled_loss import SampledLoss
 from vecs.util import atomic_path, atomic_write_text
+
+#: seconds between two looks at how far the training threads have read (corpus_position)
+POLL_S = 0.5
 
 #: tokenised corpora kept in the cache (least recently used ones are removed)
 KEEP_CACHED = 8
@@ -149,9 +155,10 @@ _EPOCH_PROGRESS = re.compile(r"EPOCH (\d+) - PROGRESS: at ([\d.]+)% (?:examples|
 class _LogProgress(logging.Handler):
     """Turns gensim's INFO log lines into progress events."""
 
-    def __init__(self, progress: ProgressFn | None, tokens: int, epochs: int, state: dict):
+    def __init__(self, progress: ProgressFn | None, tokens: int, epochs: int, state: dict, epochs_too: bool = True):
         super().__init__(logging.INFO)
         self.progress, self.tokens, self.epochs, self.state = progress, tokens, epochs, state
+        self.epochs_too = epochs_too  # False when the file positions give finer progress (corpus_position)
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -160,7 +167,7 @@ class _LogProgress(logging.Handler):
             return
         if m := _SCAN.search(msg):
             report(self.progress, "build vocabulary", int(m.group(2)), self.tokens)
-        elif m := _EPOCH_PROGRESS.search(msg):
+        elif self.epochs_too and (m := _EPOCH_PROGRESS.search(msg)):
             epoch, pct = int(m.group(1)), float(m.group(2))
             done = (epoch + pct / 100.0) * self.tokens
             report(self.progress, "train word2vec", done, self.tokens * self.epochs, **self.state["info"])
@@ -192,6 +199,7 @@ class Word2VecResult:
     initial_loss: float | None  # before training: (1 + negative) ln 2
     params: dict  # the training parameters, as saved
     space: Space = field(repr=False, compare=False)  # the vectors, named ``name``
+    warnings: list = field(default_factory=list)  # a corpus too small for the settings, with the fix
 
     def summary(self) -> dict:
         """Everything but the vectors (what ``vecs train word2vec --json`` prints)."""
@@ -238,8 +246,9 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
     params = dict(dim=dim, window=window, epochs=epochs, min_count=min_count, sg=bool(sg), negative=negative,
                   sample=sample, workers=workers, seed=seed, lower=corpus.lower, phrases=corpus.phrases,
                   segment=corpus.segmenter.mode, user_dict=corpus.segmenter.user_dict, **extra)
-    state: dict = {"info": {}, "losses": [], "epoch_s": []}
-    handler = _LogProgress(progress, cf.tokens, epochs, state)
+    state: dict = {"info": {}, "losses": [], "epoch_s": [], "done": 0.0}
+    position = EpochPosition(cf.path, workers) if progress is not None and EpochPosition.available() else None
+    handler = _LogProgress(progress, cf.tokens, epochs, state, epochs_too=position is None)
     glog = logging.getLogger("gensim")
     old_level = glog.level
     glog.addHandler(handler)
@@ -261,11 +270,19 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
             raise CorpusError(f"{corpus.source}: no word occurs {min_count} times or more (min_count={min_count})")
         loss = SampledLoss(model, cf.path, window, seed) if negative > 0 else None
 
+        lock = threading.Lock()  # events from the callbacks and from the poller, one at a time, in order
+
         class Epochs(CallbackAny2Vec):
             def on_epoch_begin(self, m):
-                self.t = time.perf_counter()
+                with lock:
+                    self.t = time.perf_counter()
+                    if position is not None:
+                        position.start_epoch()
+                    state["running"] = True
 
             def on_epoch_end(self, m):
+                with lock:
+                    state["running"] = False  # no event from tick() until the next epoch begins
                 dt = time.perf_counter() - self.t
                 state["epoch_s"].append(dt)
                 k = len(state["epoch_s"])
@@ -275,17 +292,39 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
                     state["losses"].append(value)
                     if value is not None:
                         info["loss"] = value
-                state["info"] = info
-                report(progress, "train word2vec", k * cf.tokens, epochs * cf.tokens, finished=k == epochs, **info)
+                with lock:
+                    state["info"] = info
+                    state["done"] = max(state["done"], k * cf.tokens)
+                    report(progress, "train word2vec", k * cf.tokens, epochs * cf.tokens, finished=k == epochs, **info)
 
+        estimate_seconds(progress, "train word2vec", cf.tokens * epochs, params)
         if loss is not None:
             state["initial_loss"] = loss(model)
         report(progress, "train word2vec", 0, epochs * cf.tokens, epoch=f"0/{epochs}",
                **({"loss": state["initial_loss"]} if state.get("initial_loss") is not None else {}))
         t_train = time.perf_counter()
-        model.train(corpus_file=str(cf.path), total_examples=model.corpus_count, total_words=model.corpus_total_words,
-                    epochs=epochs, callbacks=[Epochs()])
+        callback = Epochs()
+
+        def tick() -> None:  # within an epoch: the bytes gensim's threads have read (corpus_position)
+            with lock:
+                k = len(state["epoch_s"])
+                if position is not None and state.get("running") and k < epochs:
+                    tell(k)
+
+        def tell(k: int) -> None:
+            done = (k + min(position.fraction(), 0.999)) * cf.tokens  # the epoch's end is the callback's
+            if done <= state["done"]:
+                return
+            state["done"] = done
+            dt = time.perf_counter() - t_train
+            info = {**state["info"], "epoch": f"{k + 1}/{epochs}", "words_per_s": done / dt if dt > 0 else 0.0}
+            report(progress, "train word2vec", done, epochs * cf.tokens, **info)
+
+        with Poller(tick, every=POLL_S if position is not None else 3600):
+            model.train(corpus_file=str(cf.path), total_examples=model.corpus_count,
+                        total_words=model.corpus_total_words, epochs=epochs, callbacks=[callback])
         train_s = time.perf_counter() - t_train
+        remember_rate(cf.tokens * epochs / train_s if train_s > 0 else 0.0, params, cf.tokens * epochs)
     finally:
         glog.removeHandler(handler)
         glog.setLevel(old_level)
@@ -319,4 +358,5 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
     return Word2VecResult(
         name=name, path=str(path), corpus=corpus.name, tokens=cf.tokens, words=len(words), dim=dim, epochs=epochs,
         train_s=meta["train_s"], duration_s=meta["duration_s"], words_per_s=meta["words_per_s"],
-        loss=meta["loss"], initial_loss=meta["initial_loss"], params=params, space=space)
+        loss=meta["loss"], initial_loss=meta["initial_loss"], params=params, space=space,
+        warnings=corpus_warnings(cf.tokens, space, params))
