@@ -170,11 +170,12 @@ def similarity(
 ):
     """The heatmap of `vecs context`: cosine of WORD between every two sentences."""
     from vecs.plot.contextual import plot_context_similarity
+    from vecs.plot.html_more import plot_context_similarity_html
 
-    out = _out(out, "similarity", force, html=False)
+    out = _out(out, "similarity", force)
+    draw = plot_context_similarity_html if _html(out) else plot_context_similarity
     with progress() as bars:
-        fig, shown = plot_context_similarity(model, word, sentences, layer=layer, standardize=standardize,
-                                             progress=bars)
+        fig, shown = draw(model, word, sentences, layer=layer, standardize=standardize, progress=bars)
     _done(fig, out, "similarity", as_json, force, layer=shown)
 
 
@@ -206,10 +207,11 @@ def loss(
     as_json: JsonOpt = False,
 ):
     """The loss curve of one of our transformers: training and validation loss over the steps."""
+    from vecs.plot.html_more import plot_loss_html
     from vecs.plot.loss import plot_loss
 
-    out = _out(out, "loss", force, html=False)
-    fig, h = plot_loss(name)
+    out = _out(out, "loss", force)
+    fig, h = (plot_loss_html if _html(out) else plot_loss)(name)
     last = h.points[-1]
     _done(fig, out, "loss", as_json, force, model=h.name, points=len(h.points), step=last.step,
           train_loss=last.train_loss, val_loss=last.val_loss)
@@ -232,12 +234,14 @@ def ablate(
     as_json: JsonOpt = False,
 ):
     """Bars of `vecs ablate`: the change in the target's log-probability with each part switched off."""
+    from vecs.plot.html_more import plot_ablate_html
     from vecs.plot.intervene import plot_ablate
 
-    out = _out(out, "ablate", force, html=False)
+    out = _out(out, "ablate", force)
+    draw = plot_ablate_html if _html(out) else plot_ablate
     with progress() as bars:
-        fig, r = plot_ablate(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
-                             progress=bars)
+        fig, r = draw(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
+                      progress=bars)
     _done(fig, out, "ablate", as_json, force, worst=r.worst.name, change=r.worst.change)
 
 
@@ -256,11 +260,13 @@ def patch(
     as_json: JsonOpt = False,
 ):
     """The causal-tracing heatmap of `vecs patch`: layers x positions, token labels."""
+    from vecs.plot.html_more import plot_patch_html
     from vecs.plot.intervene import plot_patch
 
-    out = _out(out, "patch", force, html=False)
+    out = _out(out, "patch", force)
+    draw = plot_patch_html if _html(out) else plot_patch
     with progress() as bars:
-        fig, r = plot_patch(model, clean, corrupt, target, component=component, restored=restored, progress=bars)
+        fig, r = draw(model, clean, corrupt, target, component=component, restored=restored, progress=bars)
     _done(fig, out, "patch", as_json, force, best_layer=r.best.layer, best_position=r.best.position)
 
 

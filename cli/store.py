@@ -55,8 +55,7 @@ def import_(
     if as_json:
         emit_json(info)
         return
-    console.print(f"imported {info.words:,} words × {info.dim} dims from {info.source} as [bold]{info.name}[/]",
-                  soft_wrap=True)
+    console.print(f"imported {info.words:,} words × {info.dim} dims from {info.source} as [bold]{info.name}[/]")
     if info.duplicates_dropped:
         shown = ", ".join(repr(w) for w in info.duplicate_words)
         console.print(f"note: {info.duplicates_dropped:,} repeated word(s) dropped, the first row of each kept "

@@ -73,11 +73,12 @@ def word2vec(
     console.print(
         f"[bold]{r.name}[/]: word2vec on {r.corpus} ({r.tokens:,} tokens × {r.epochs} epochs): "
         f"{r.words:,} words × {r.dim} dims in {r.duration_s:.1f} s "
-        f"(training {r.train_s:.1f} s, {r.words_per_s:,.0f} words/s{loss})", soft_wrap=True)
-    console.print(f"saved to {r.path}", soft_wrap=True)
+        f"(training {r.train_s:.1f} s, {r.words_per_s:,.0f} words/s{loss})")
+    said = f"saved to {r.path}"  # a path is never broken: on its own line when the line would not fit
+    console.print(said if len(said) <= console.width else f"saved to\n  {r.path}", soft_wrap=True)
     words = r.space.words
     example = next((w for w in ("war", "北京") if w in r.space.index), words[min(100, len(words) - 1)])
-    console.print(f"try: vecs neighbours {example} --model {r.name}", soft_wrap=True)
+    console.print(f"try: vecs neighbours {example} --model {r.name}")  # wraps between words, never inside one
     for w in r.warnings:  # a corpus too small for the settings, with the fix
         err.print(f"warning: {w}", markup=False, highlight=False)
 
@@ -155,7 +156,7 @@ def transformer(
     if r.history is not None and r.history.points:
         h = r.history
         console.print(f"Loss curve ({len(h.points)} points, validation {h.points[0].val_loss:.2f} → "
-                      f"{h.points[-1].val_loss:.2f}): vecs plot loss {r.name}", soft_wrap=True, markup=False)
+                      f"{h.points[-1].val_loss:.2f}): vecs plot loss {r.name}", markup=False)
     console.print(f"Neighbours in its input embeddings: vecs neighbours WORD --model {r.name}")
 
 
@@ -168,7 +169,7 @@ def _show_guesses(before, after, unknown: list[str]) -> None:
     sb, sa = f"step {before.step:,}", f"step {after.step:,}"
     rows = [[i + 1, b.word, _pct(b.probability), a.word, _pct(a.probability)]
             for i, (b, a) in enumerate(zip(before.guesses, after.guesses))]
-    console.print(f"The model's next word after “{after.prompt} …”", soft_wrap=True, markup=False)
+    console.print(f"The model's next word after “{after.prompt} …”", markup=False)
     t = table(None, ["#", sb, "p", sa, "p "], rows, justify={"p": "right", "p ": "right"})
     for c in (t.columns[0], t.columns[2], t.columns[4]):
         c.no_wrap = True
@@ -179,9 +180,9 @@ def _show_guesses(before, after, unknown: list[str]) -> None:
         console.print(f"The text goes on with “{after.expected}”: {_pct(before.expected_probability)} "
                       f"(rank {before.expected_rank:,}) at {sb}, {_pct(after.expected_probability)} "
                       f"(rank {after.expected_rank:,}) at {sa}; knowing nothing gives every word "
-                      f"{_pct(after.uniform)}.", soft_wrap=True, markup=False)
+                      f"{_pct(after.uniform)}.", markup=False)
     if unknown:
-        console.print("Not in the vocabulary (read as <unk>): " + ", ".join(unknown), soft_wrap=True, markup=False)
+        console.print("Not in the vocabulary (read as <unk>): " + ", ".join(unknown), markup=False)
 
 
 def register(app: typer.Typer) -> None:

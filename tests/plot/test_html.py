@@ -102,8 +102,8 @@ def test_cli_html_for_words_and_images_only_elsewhere(toy_model, tmp_path):
     r = runner.invoke(app, ["plot", "words", "man", "king", "apple", "-m", toy_model, "--dims", "3", "-o",
                             str(tmp_path / "m.png")])
     assert r.exit_code == 1 and "3-D map is interactive" in r.output
-    r = runner.invoke(app, ["plot", "loss", "nope", "-o", str(tmp_path / "l.html")])
-    assert r.exit_code == 1 and r.output.count("\n") == 1 and "images only" in r.output
+    r = runner.invoke(app, ["plot", "loss", "nope", "-o", str(tmp_path / "l.html")])  # every plot makes pages now
+    assert r.exit_code == 1 and r.output.count("\n") == 1 and "'nope'" in r.output and "images only" not in r.output
 
 
 def test_notes_of_an_html_figure(toy):
