@@ -77,3 +77,24 @@ def test_parts_add_up_in_one_bar(fake_pip):
     second = [e for e in events if e.done > CHUNKS * CHUNK]
     assert second and all(e.total == 3 * CHUNKS * CHUNK for e in second)
     assert max(e.done for e in events) == 2 * CHUNKS * CHUNK
+
+
+def test_folder_bytes_survives_folders_vanishing_while_it_looks(tmp_path, monkeypatch):
+    """pip removes its temporary folders as the watcher walks them (seen on a first `vecs tour`):
+    a folder that disappears mid-walk is skipped, never an error."""
+    import os
+
+    from vecs.hub import pip_watch
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f").write_bytes(b"x" * 10)
+    (tmp_path / "g").write_bytes(b"y" * 5)
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("b"):
+            raise FileNotFoundError(2, "No such file or directory", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert pip_watch.folder_bytes(tmp_path) == 5

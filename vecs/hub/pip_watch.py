@@ -24,14 +24,17 @@ def announced_size(line: str) -> int | None:
 
 def folder_bytes(*folders: Path) -> int:
     """Bytes of the files under ``folders`` now (files vanishing while we look are skipped)."""
+    import os
+
     total = 0
     for folder in folders:
-        for p in folder.rglob("*"):
-            try:
-                if p.is_file():
-                    total += p.stat().st_size
-            except OSError:
-                continue
+        # pip creates and removes its temporary folders while we look: os.walk skips what vanished
+        for root, _dirs, files in os.walk(folder, onerror=lambda e: None):
+            for name in files:
+                try:
+                    total += os.stat(os.path.join(root, name)).st_size
+                except OSError:
+                    continue
     return total
 
 
