@@ -9,6 +9,8 @@ matplotlib, scikit-learn and torch load inside the commands only."""
 
 from __future__ import annotations
 
+import functools
+
 from typing import Annotated, Literal, Optional
 
 import typer
@@ -234,11 +236,10 @@ def ablate(
     as_json: JsonOpt = False,
 ):
     """Bars of `vecs ablate`: the change in the target's log-probability with each part switched off."""
-    from vecs.plot.html_more import plot_ablate_html
     from vecs.plot.intervene import plot_ablate
 
     out = _out(out, "ablate", force)
-    draw = plot_ablate_html if _html(out) else plot_ablate
+    draw = functools.partial(plot_ablate, html=_html(out))
     with progress() as bars:
         fig, r = draw(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
                       progress=bars)
@@ -260,11 +261,10 @@ def patch(
     as_json: JsonOpt = False,
 ):
     """The causal-tracing heatmap of `vecs patch`: layers x positions, token labels."""
-    from vecs.plot.html_more import plot_patch_html
     from vecs.plot.intervene import plot_patch
 
     out = _out(out, "patch", force)
-    draw = plot_patch_html if _html(out) else plot_patch
+    draw = functools.partial(plot_patch, html=_html(out))
     with progress() as bars:
         fig, r = draw(model, clean, corrupt, target, component=component, restored=restored, progress=bars)
     _done(fig, out, "patch", as_json, force, best_layer=r.best.layer, best_position=r.best.position)

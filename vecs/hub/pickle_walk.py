@@ -20,7 +20,7 @@ as an :class:`Opaque` record; an object dtype (which would need unpickling) is r
 from __future__ import annotations
 
 import os
-import pickletools
+import pickletools  # genops only parses opcodes: nothing is unpickled, imported or called
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -5,8 +5,8 @@ point or bar's values on hover. :func:`vecs.plot.canvas.save` writes them as one
 HTML file (plotly.js inlined, written atomically).
 
 Each ``*_figure`` takes the result the matplotlib figure is drawn from; each ``plot_*_html`` has
-the signature and the return of its image twin (``plot_context_similarity``, ``plot_loss``,
-``plot_ablate``, ``plot_patch``), so a command picks one by the file name. plotly is imported
+the signature and the return of its image twin (``plot_context_similarity``, ``plot_loss``), so
+a command picks one by the file name; ``plot_ablate`` and ``plot_patch`` take ``html=True``. plotly is imported
 inside the functions only (through :mod:`vecs.plot.html`)."""
 
 from __future__ import annotations
@@ -191,21 +191,3 @@ def patch_figure(result, restored: bool = False) -> "Figure":
         add_note(fig, result.target.note)
     return fig
 
-
-def plot_ablate_html(model, prompt: str, target: str, component: str = "mlp", layer="all", mode: str = "zero",
-                     position=None, progress=None) -> "tuple[Figure, object]":
-    """:func:`ablate_figure` of :func:`vecs.inside.ablate.ablate` (as :func:`vecs.plot.intervene.plot_ablate`)."""
-    from vecs.inside.ablate import ablate
-
-    r = ablate(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
-               progress=progress)
-    return ablate_figure(r), r
-
-
-def plot_patch_html(model, clean: str, corrupt: str, target: str, component: str = "resid", restored: bool = False,
-                    progress=None) -> "tuple[Figure, object]":
-    """:func:`patch_figure` of :func:`vecs.inside.patch.patch` (as :func:`vecs.plot.intervene.plot_patch`)."""
-    from vecs.inside.patch import patch
-
-    r = patch(model, clean, corrupt, target, component=component, progress=progress)
-    return patch_figure(r, restored=restored), r

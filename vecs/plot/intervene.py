@@ -106,19 +106,29 @@ def patch_plot(result, restored: bool = False) -> "Figure":
 
 
 def plot_ablate(model, prompt: str, target: str, component: str = "mlp", layer="all", mode: str = "zero",
-                position=None, progress=None) -> "tuple[Figure, object]":
-    """:func:`ablate_plot` of :func:`vecs.inside.ablate.ablate`; returns the figure and the result."""
+                position=None, progress=None, html: bool = False) -> "tuple[Figure, object]":
+    """:func:`ablate_plot` of :func:`vecs.inside.ablate.ablate` (``html``: the interactive
+    :func:`vecs.plot.html_more.ablate_figure`); returns the figure and the result."""
     from vecs.inside.ablate import ablate
 
     r = ablate(model, prompt, target, component=component, layer=layer, mode=mode, position=position,
                progress=progress)
+    if html:
+        from vecs.plot.html_more import ablate_figure
+
+        return ablate_figure(r), r
     return ablate_plot(r), r
 
 
 def plot_patch(model, clean: str, corrupt: str, target: str, component: str = "resid", restored: bool = False,
-               progress=None) -> "tuple[Figure, object]":
-    """:func:`patch_plot` of :func:`vecs.inside.patch.patch`; returns the figure and the result."""
+               progress=None, html: bool = False) -> "tuple[Figure, object]":
+    """:func:`patch_plot` of :func:`vecs.inside.patch.patch` (``html``: the interactive
+    :func:`vecs.plot.html_more.patch_figure`); returns the figure and the result."""
     from vecs.inside.patch import patch
 
     r = patch(model, clean, corrupt, target, component=component, progress=progress)
+    if html:
+        from vecs.plot.html_more import patch_figure
+
+        return patch_figure(r, restored=restored), r
     return patch_plot(r, restored=restored), r
