@@ -1,132 +1,83 @@
-"""Cold-process nearest-neighbour queries: `vecs neighbours WORD --model NAME` against gensim
-(`KeyedVectors.load(path, mmap='r').most_similar(WORD)`), on the same 100k x 300 vectors.
+"""Nearest neighbours in bulk: 1,000 queries on GloVe 6B 50d (400,000 words, real vocabulary).
 
-The vectors are the GoogleNews subset (26,423 real words, so the answers mean something) padded
-with random vectors of the same scale up to 100,000 rows; without the resource, all random.
-Each side runs once to warm the page cache, then N fresh processes each, alternating; the
-figures are wall-clock medians. Both answers are compared word for word.
+Sides, all exact, all asked for the 10 nearest words of the same 1,000 query words (drawn with a
+fixed seed from the 100,000 most frequent words), the query word itself left out:
 
-    python bench/neighbours.py [--runs 7] [--rows 100000] [--word cat]
+* vecs, batched: ``neighbours_many(space, words, k=10, index="exact")`` — one library call;
+* vecs, one at a time: ``neighbours(space, w, k=10, index="exact")`` in a loop;
+* gensim 4.4: ``kv.most_similar(w, topn=10)`` in a loop (gensim has no batched query);
+* plain numpy: unit rows, one ``np.dot`` per batch of 64 queries, ``argpartition`` (the reference
+  the issue measured: what a careful script does by hand).
 
-Last line: {"bench": "neighbours", ..., "ratio": gensim_median / vecs_median}.
+The ten words of every query are compared across the sides (identical lists, order included).
+The approximate index is a separate bench (``bench/ann.py``).
+
+    python bench/neighbours.py [--runs 3] [--queries 1000]
+
+Last line: one JSON object.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
-import json
-import os
-import resource
-import statistics
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def build_vectors(rows: int, dim: int, seed: int = 0) -> tuple[list[str], np.ndarray, str]:
-    rng = np.random.default_rng(seed)
-    words: list[str] = []
-    vecs = np.empty((rows, dim), dtype=np.float32)
-    source = "synthetic"
-    try:
-        from vecs.resolve import resolve
-
-        real = resolve("googlenews")
-        if real.dim == dim:
-            n = min(rows, len(real))
-            words = list(real.words[:n])
-            vecs[:n] = np.asarray(real.vectors[:n])
-            source = f"googlenews ({n:,} real rows) + random padding"
-    except Exception as e:  # no resource here: all random
-        print(f"(googlenews unavailable: {e}; using random vectors)", file=sys.stderr)
-    n = len(words)
-    scale = float(np.std(vecs[:n])) if n else 0.1
-    vecs[n:] = rng.normal(0, scale, size=(rows - n, dim)).astype(np.float32)
-    words += [f"pad_{i:06d}" for i in range(rows - n)]
-    return words, vecs, source
-
-
-def timed(cmd: list[str], env: dict) -> tuple[float, float, str]:
-    """Wall-clock and CPU (user + system) seconds of one process, and its stdout."""
-    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    dt = time.perf_counter() - t
-    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0:
-        raise SystemExit(f"command failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr}")
-    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    return dt, cpu, p.stdout
+from harness import Bench
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=7)
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--dim", type=int, default=300)
-    ap.add_argument("--word", default=None)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--queries", type=int, default=1000)
+    ap.add_argument("--rows", type=int, default=0, help="use only the first N words (0: all)")
     args = ap.parse_args()
+    from gensim.models import KeyedVectors
 
-    with tempfile.TemporaryDirectory(prefix="vecs-bench-") as tmp:
-        tmp = Path(tmp)
-        words, vectors, source = build_vectors(args.rows, args.dim)
-        word = args.word or ("cat" if "cat" in words else words[0])
+    from vecs.resolve import resolve
+    from vecs.static.query import neighbours, neighbours_many
 
-        env = dict(os.environ, VECS_HOME=str(tmp / "home"), COLUMNS="200")
-        os.environ["VECS_HOME"] = env["VECS_HOME"]
-        from vecs import Space
-        from vecs.io.store import save
+    space = resolve("glove-6b-50d")
+    if args.rows:
+        space = space.restrict(args.rows)
+    rng = np.random.default_rng(0)
+    words = [space.words[i] for i in rng.choice(min(100_000, len(space)), args.queries, replace=False)]
+    kv = KeyedVectors(space.dim)
+    kv.add_vectors(list(space.words), np.asarray(space.vectors))
+    kv.fill_norms()
+    V = np.asarray(space.vectors, dtype=np.float32)
+    Vn = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-30)
+    rows = np.array([space.index[w] for w in words])
 
-        name = "bench100k"
-        save(Space(words, vectors, name=name), name)
+    def batched():
+        return [[x.word for x in r.results] for r in neighbours_many(space, words, k=10, index="exact")]
 
-        from gensim.models import KeyedVectors
+    def single():
+        return [[x.word for x in neighbours(space, w, k=10, index="exact").results] for w in words]
 
-        kv = KeyedVectors(args.dim, dtype=np.float32)
-        kv.add_vectors(words, vectors)
-        kv_path = tmp / "bench.kv"
-        kv.save(str(kv_path))  # the matrix goes to its own .npy, so mmap='r' works
-        del kv
+    def gensim():
+        return [[w for w, _ in kv.most_similar(q, topn=10)] for q in words]
 
-        vecs_bin = str(Path(sys.executable).parent / "vecs")
-        vecs_cmd = [vecs_bin, "neighbours", word, "--model", name, "--json"]
-        peer_cmd = [sys.executable, "-c",
-                    "from gensim.models import KeyedVectors; "
-                    f"kv = KeyedVectors.load({str(kv_path)!r}, mmap='r'); print(kv.most_similar({word!r}))"]
+    def numpy64():
+        out = []
+        for s in range(0, len(rows), 64):
+            r = rows[s:s + 64]
+            S = Vn[r] @ Vn.T
+            S[np.arange(len(r)), r] = -np.inf
+            top = np.argpartition(-S, 10, axis=1)[:, :10]
+            top = np.take_along_axis(top, np.argsort(-np.take_along_axis(S, top, 1), axis=1), 1)
+            out += [[space.words[i] for i in t] for t in top]
+        return out
 
-        _, _, out_v = timed(vecs_cmd, env)  # warm the page cache and any bytecode
-        _, _, out_g = timed(peer_cmd, env)
-        ours = [r["word"] for r in json.loads(out_v)["results"]]
-        theirs = [w for w, _ in ast.literal_eval(out_g.strip().splitlines()[-1])]
+    def same(a):
+        ref = a["vecs batched"]
+        return all(ref == v for v in a.values())
 
-        tv, tg, cv, cg = [], [], [], []
-        for _ in range(args.runs):
-            wall, cpu, _ = timed(vecs_cmd, env)
-            tv.append(wall), cv.append(cpu)
-            wall, cpu, _ = timed(peer_cmd, env)
-            tg.append(wall), cg.append(cpu)
-        mv, mg = statistics.median(tv), statistics.median(tg)
-        mcv, mcg = statistics.median(cv), statistics.median(cg)
-        load = os.getloadavg()[0]
-        print(f"{args.rows:,} x {args.dim} ({source}); query {word!r}; {args.runs} cold processes each")
-        print(f"vecs neighbours      median {mv * 1000:7.0f} ms wall (min {min(tv) * 1000:.0f}), "
-              f"{mcv * 1000:.0f} ms CPU")
-        print(f"gensim most_similar  median {mg * 1000:7.0f} ms wall (min {min(tg) * 1000:.0f}), "
-              f"{mcg * 1000:.0f} ms CPU")
-        print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores (wall times suffer above 1)")
-        print(f"same top-10: {ours == theirs}  ({', '.join(ours[:5])}, ...)")
-        print(f"ratio (gensim / vecs): {mg / mv:.2f}x")
-        print(json.dumps({"bench": "neighbours", "rows": args.rows, "dim": args.dim, "word": word,
-                          "runs": args.runs, "vecs_median_s": round(mv, 4), "gensim_median_s": round(mg, 4),
-                          "vecs_cpu_s": round(mcv, 4), "gensim_cpu_s": round(mcg, 4), "cpu_ratio": round(mcg / mcv, 2),
-                          "load": round(load, 1), "same_top10": ours == theirs, "ratio": round(mg / mv, 2)}))
+    b = Bench("neighbours", runs=args.runs, warmup=1, packages=("numpy", "gensim"))
+    b.case(f"{len(words):,} queries, GloVe {len(space):,} x {space.dim}, k=10, exact",
+           {"vecs batched": batched, "vecs one at a time": single, "gensim most_similar loop": gensim,
+            "numpy, batches of 64": numpy64}, same=same)
+    b.finish()
 
 
 if __name__ == "__main__":

@@ -27,8 +27,6 @@ from typing import Annotated, Optional
 
 import typer
 
-from cli.render import progress_bars
-
 DEFAULT_MODEL = "googlenews"  # static vectors
 CONTEXT_MODEL = "minilm"  # contextual vectors (an encoder)
 LENS_MODEL = "smollm2"  # a causal language model
@@ -75,6 +73,7 @@ def out_option(kind: str) -> object:
 
 def load_space(spec: str):
     """Resolve ``--model`` to a Space, drawing progress bars if something must be fetched."""
+    from cli.render import progress_bars
     from vecs.resolve import resolve
 
     with progress_bars(transient=True) as progress:
@@ -83,6 +82,8 @@ def load_space(spec: str):
 
 def progress():
     """Transient progress bars for a command's library call."""
+    from cli.render import progress_bars
+
     return progress_bars(transient=True)
 
 

@@ -58,6 +58,12 @@ def _show_inputs(inputs, exclude_inputs: bool, label: str = "inputs") -> None:
 def _show_ranked(res, show_inputs: bool) -> None:
     title = f"Nearest to {_short(res.query)}" + (f" in {esc(res.model)}" if res.model else "")
     console.print(_results_table(title, res.results))
+    if res.method != "exact":
+        ranks = ", input ranks among the words it found" if show_inputs else ""
+        console.print(f"found with an approximate index, {esc(res.method)}; scores exact{ranks} (--index exact: "
+                      "exact search)")
+    if res.note:
+        console.print(f"note: {esc(res.note)}")
     if show_inputs:
         _show_inputs(res.inputs, res.exclude_inputs)
         top = min(res.inputs, key=lambda i: i.rank)
@@ -133,6 +139,9 @@ def neighbours(
     model: ModelOpt = DEFAULT_MODEL,
     keep_inputs: KeepInputsOpt = False,
     restrict: RestrictOpt = None,
+    index: Annotated[Literal["auto", "exact", "ann"], typer.Option(
+        "--index", help="auto: a fresh approximate index stored beside the model (vecs index build), on a model "
+                        "of 50,000+ words when the batch repays loading it; exact: never; ann: require one.")] = "auto",
     file: FileOpt = None,
     as_json: JsonOpt = False,
 ):
@@ -151,7 +160,7 @@ def neighbours(
             lines = [args[0] if len(args) == 1 else " ".join(args)]
     with hinted():
         results = neighbours_many(load_space(model), lines, k=top, exclude_inputs=not keep_inputs,
-                                  restrict=restrict, keep_errors=batch)
+                                  restrict=restrict, keep_errors=batch, index=index)
     if not batch:
         res = results[0]
         if as_json:

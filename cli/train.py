@@ -39,20 +39,32 @@ def word2vec(
     epochs: Annotated[int, typer.Option("--epochs", min=1, help="Passes over the corpus.")] = 5,
     min_count: Annotated[int, typer.Option("--min-count", min=1, help="Ignore words rarer than this.")] = 5,
     sg: Annotated[bool, typer.Option("--sg/--cbow", help="Skip-gram (default) or CBOW.")] = True,
-    negative: Annotated[int, typer.Option("--negative", min=0, help="Negative samples per pair.")] = 5,
-    sample: Annotated[float, typer.Option("--sample", min=0.0, help="Down-sampling threshold for frequent words.")] = 1e-3,
+    negative: Annotated[Optional[int], typer.Option(
+        "--negative", min=0, help="Negative samples per pair (default 5; gensim only).")] = None,
+    sample: Annotated[Optional[float], typer.Option(
+        "--sample", min=0.0, help="Down-sampling threshold for frequent words (default 1e-3; gensim only).")] = None,
     workers: Annotated[Optional[int], typer.Option(
         "--workers", min=1, help="Training threads (default: the number of CPUs; with 1, runs with the same "
-                                 "--seed are identical).")] = None,
+                                 "--seed are identical). With --engine spark: partitions (default: the cores).")] = None,
     seed: SeedOpt = 1,
     phrases: Annotated[bool, typer.Option("--phrases", help="Join frequent word pairs first (new_york).")] = False,
     keep_case: KeepCaseOpt = False,
     segment: SegmentOpt = None,
     user_dict: UserDictOpt = None,
+    engine: Annotated[str, typer.Option(
+        "--engine", help="gensim, or spark: Spark MLlib's Word2Vec (skip-gram, hierarchical softmax; no --negative, "
+                         "--sample, --cbow). Spark needs the spark extra (pip install 'vecs\\[spark]') and "
+                         "Java 17+; see docs/spark.md.")
+    ] = "gensim",
+    master: Annotated[Optional[str], typer.Option(
+        "--master", help="With --engine spark: local[*] (default, all cores here), local[N], spark://HOST:7077, "
+                         "yarn... (on a cluster every executor must read the tokenised corpus: docs/spark.md).")
+    ] = None,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Train word2vec (gensim, skip-gram with negative sampling by default) and store the vectors.
+    """Train word2vec (gensim, skip-gram with negative sampling by default; or Spark MLlib with
+    --engine spark) and store the vectors.
 
     Ctrl-C stops training without writing anything."""
     from vecs.static.word2vec import train_word2vec
@@ -62,7 +74,7 @@ def word2vec(
             r = train_word2vec(corpus, name=name, force=force, dim=dim, window=window, epochs=epochs,
                                min_count=min_count, sg=sg, negative=negative, sample=sample, workers=workers,
                                seed=seed, lower=not keep_case, phrases=phrases, progress=progress,
-                               segment=segment, user_dict=user_dict)
+                               segment=segment, user_dict=user_dict, engine=engine, master=master)
     except KeyboardInterrupt:
         err.print(INTERRUPTED)
         raise typer.Exit(130) from None
@@ -71,16 +83,30 @@ def word2vec(
         return emit_json(r.summary())
     loss = f", loss {r.initial_loss:.3f} → {r.loss:.3f}" if r.loss is not None else ""
     console.print(
-        f"[bold]{r.name}[/]: word2vec on {r.corpus} ({r.tokens:,} tokens × {r.epochs} epochs): "
+        f"[bold]{r.name}[/]: word2vec{_engine(r.space.meta)} on {r.corpus} ({r.tokens:,} tokens × {r.epochs} epochs): "
         f"{r.words:,} words × {r.dim} dims in {r.duration_s:.1f} s "
         f"(training {r.train_s:.1f} s, {r.words_per_s:,.0f} words/s{loss})")
     said = f"saved to {r.path}"  # a path is never broken: on its own line when the line would not fit
     console.print(said if len(said) <= console.width else f"saved to\n  {r.path}", soft_wrap=True)
+    if getattr(r, "tokenised_path", ""):  # the tokenised copy the next run on this corpus reuses
+        from pathlib import Path
+
+        how = "reused, not tokenised again" if r.tokenised_cached else "kept for the next run"
+        console.print(f"tokenised copy in the cache: corpora/{Path(r.tokenised_path).stem} "
+                      f"({r.tokenised_bytes / 1e6:,.1f} MB, {how}); vecs cache lists it, "
+                      "vecs cache --free corpora frees it", markup=False, highlight=False)
     words = r.space.words
     example = next((w for w in ("war", "北京") if w in r.space.index), words[min(100, len(words) - 1)])
     console.print(f"try: vecs neighbours {example} --model {r.name}")  # wraps between words, never inside one
     for w in r.warnings:  # a corpus too small for the settings, with the fix
         err.print(f"warning: {w}", markup=False, highlight=False)
+
+
+def _engine(meta: dict) -> str:
+    """" (Spark 4.3.0, local[2])" for a model Spark trained (escaped: the line is rich markup)."""
+    from rich.markup import escape
+
+    return escape(f" (Spark {meta.get('spark')}, {meta.get('master')})") if meta.get("engine") == "spark" else ""
 
 
 @train_app.command("transformer")

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("vecs", "cli")
 MAX_LINES = 400
 HEAVY = ("torch", "transformers", "gensim", "matplotlib", "sklearn", "pyarrow", "scipy", "safetensors",
-         "tokenizers", "gguf")
+         "tokenizers", "gguf", "numba", "llvmlite", "faiss", "pyspark", "py4j")
 
 
 def modules() -> dict[str, Path]:
@@ -146,11 +146,11 @@ def test_no_module_over_400_lines():
 
 
 def help_modules() -> tuple[list[str], list[str]]:
-    """(project modules, heavy libraries) in ``sys.modules`` after ``vecs --help``."""
+    """(project modules, heavy libraries and numpy) in ``sys.modules`` after ``vecs --help``."""
     code = ("import sys; from typer.testing import CliRunner; from cli.main import app; "
             "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0, r.output; "
             "print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('vecs', 'cli')))); "
-            f"print(' '.join(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+            f"print(' '.join(sorted(m for m in {HEAVY + ('numpy',)!r} if m in sys.modules)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     ours, heavy = (out.stdout.splitlines() + ["", ""])[:2]
     return ours.split(), heavy.split()
@@ -180,12 +180,53 @@ def test_heavy_import_check_sees_one(tmp_path):
 
 
 def test_vecs_help_loads_nothing_heavy():
+    """`vecs --help` lists every command from cli/main.py's table: it imports no command module,
+    no library module (not even numpy), nothing heavy."""
     ours, heavy = help_modules()
-    assert "cli.main" in ours and "cli.query" in ours, ours
+    assert ours == ["cli", "cli.main"], ours
     assert heavy == []
     mods = modules()
     bad = {m: h for m in ours if m in mods and (h := heavy_module_level_imports(mods[m]))}
     assert not bad, f"modules loaded by `vecs --help` import heavy libraries at module level: {bad}"
+
+
+def test_command_modules_import_nothing_heavy_at_module_level():
+    """A command module is imported only when its command runs, but then before anything else:
+    none may pull in a heavy library at module level."""
+    mods = modules()
+    bad = {m: h for m, p in mods.items() if m.startswith("cli.") and (h := heavy_module_level_imports(p))}
+    assert not bad, bad
+
+
+# Queries answer in a fresh process each time: none of these may be imported on their way.
+QUERY_HEAVY = HEAVY + ("numba", "faiss", "hnswlib", "plotly", "pandas", "jieba")
+QUERIES = (["neighbours", "cat", "-m", "m"], ["neighbours", "cat", "-m", "m", "--json"],
+           ["analogy", "man", "king", "woman", "-m", "m"], ["similarity", "cat", "dog", "-m", "m"],
+           ["calc", "king", "-", "man", "+", "woman", "-m", "m"], ["odd-one-out", "cat", "dog", "car", "-m", "m"],
+           ["eval", "similarity", "-m", "m", "-d", "PAIRS"])
+
+
+@pytest.mark.parametrize("args", QUERIES, ids=lambda a: " ".join(a[:2]))
+def test_query_paths_import_nothing_heavy(args, tmp_path):
+    """`vecs neighbours` and the other queries on a stored model: numpy, typer, rich and our own
+    modules; no scipy, scikit-learn, gensim, matplotlib, torch, numba, faiss... (the cold start)."""
+    import numpy as np
+
+    from vecs import Space
+    from vecs.io.store import save
+
+    words = ["man", "woman", "king", "queen", "cat", "dog", "car"]
+    save(Space(words, np.random.default_rng(0).standard_normal((len(words), 8)).astype(np.float32)), "m")
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text("cat\tdog\t9\ncat\tcar\t2\nking\tqueen\t8\nman\tcar\t1\n", encoding="utf-8")
+    args = [str(pairs) if a == "PAIRS" else a for a in args]
+    code = ("import sys, typer.main\nfrom cli.main import app\n"
+            f"try:\n    typer.main.get_command(app).main(args={args!r}, prog_name='vecs')\n"
+            "except SystemExit as e:\n    assert not e.code, e.code\n"
+            f"print('HEAVY', sorted(m for m in {QUERY_HEAVY!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.rsplit("HEAVY", 1)[1].strip() == "[]", out.stdout
 
 
 @pytest.mark.parametrize("pkg", PACKAGES)

@@ -91,3 +91,8 @@ class PlotError(VecsError, ValueError):
 
 class DeviceUnavailable(VecsError):
     """The requested device (``cuda``) is not available."""
+
+
+class SparkError(VecsError):
+    """Spark could not do its part: no Java, the JVM did not start, a job failed, an option
+    Spark's Word2Vec does not have."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 
-from vecs.errors import MissingExtra
+from vecs.errors import MissingExtra, SparkError
 
 
 # --------------------------------------------------------------------------------------------
@@ -32,3 +33,28 @@ def require_transformers():
     except AttributeError:  # pragma: no cover - older transformers
         pass
     return transformers
+
+
+def require_faiss():
+    """faiss (the ``ann`` extra: ``pip install 'vecs[ann]'``), for approximate-neighbour indexes."""
+    try:
+        import faiss
+    except ImportError:
+        raise MissingExtra("ann", "faiss-cpu") from None
+    return faiss
+
+
+def require_pyspark():
+    """pyspark (the ``spark`` extra) and a ``java`` to start its JVM (``JAVA_HOME/bin/java``, or
+    ``java`` on the PATH); Spark 4 needs Java 17 or later."""
+    try:
+        import pyspark
+    except ImportError:
+        raise MissingExtra("spark", "pyspark") from None
+    home = os.environ.get("JAVA_HOME")
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    if not java or not os.access(java, os.X_OK):
+        where = f"JAVA_HOME={home} has no bin/java" if home else "no java on the PATH and JAVA_HOME is not set"
+        raise SparkError(f"Spark needs Java 17 or later and there is none ({where}): install a JDK "
+                         "(e.g. apt-get install openjdk-17-jre-headless) or set JAVA_HOME")
+    return pyspark

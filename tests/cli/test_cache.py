@@ -56,3 +56,30 @@ def test_cache_refuses_an_unknown_name_in_one_line(cache_with_a_wheel):
     assert "neither a cached file nor a resource" in fails(["cache", "--free", "tiny-b"])
     assert "nothing cached is named 'nope'" in fails(["cache", "nope"])
     assert len(os.listdir(cache_with_a_wheel)) == 2
+
+
+@pytest.fixture
+def cache_with_tokenised(tmp_path, monkeypatch):
+    from vecs.corpus.reader import open_corpus
+    from vecs.static.tokenised import corpus_file
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("VECS_CACHE", str(cache))
+    text = tmp_path / "speech.txt"
+    text.write_text("It rained. Then it stopped! Did it? Yes, it did.\n" * 3, encoding="utf-8")
+    return corpus_file(open_corpus(text, segment="space"))
+
+
+def test_cache_lists_each_tokenised_corpus_and_frees_it_by_name(cache_with_tokenised):
+    cf = cache_with_tokenised
+    name = f"corpora/{cf.path.stem}"
+    out = ok(["cache"], env={"COLUMNS": "120"}).stdout
+    assert "Tokenised corpora" in out and name in out and "speech" in out and f"{cf.tokens:,}" in out
+    assert "vecs cache --free corpora" in " ".join(out.split())  # (the line wraps where the folder's name puts it)
+    got = json.loads(ok(["cache", name, "--json"]).stdout)
+    assert [t["name"] for t in got["corpora"]] == [name] and got["corpora"][0]["tokens"] == cf.tokens
+    assert got["total"] == got["corpora"][0]["size"] > cf.path.stat().st_size
+    freed = json.loads(ok(["cache", "--free", name, "--json"]).stdout)
+    assert freed["freed"] == [name] and not cf.path.exists()
+    assert not list(cf.path.parent.iterdir())
+    assert "corpora/nope" in fails(["cache", "--free", "corpora/nope"])

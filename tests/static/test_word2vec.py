@@ -150,7 +150,8 @@ def test_result_is_stored_and_typed():
     same = {k: v for k, v in json.loads(json.dumps(m)).items() if k != "created"}
     assert {k: saved.meta[k] for k in same} == same
     assert list(r.summary()) == ["name", "path", "corpus", "tokens", "words", "dim", "epochs", "train_s",
-                                 "duration_s", "words_per_s", "loss", "initial_loss", "params", "warnings"]
+                                 "duration_s", "words_per_s", "loss", "initial_loss", "params", "warnings",
+                                 "tokenised_path", "tokenised_cached", "tokenised_bytes"]
 
 
 def test_name_checked_and_existing_model_refused_before_any_work(monkeypatch):

@@ -13,6 +13,7 @@ from typing import Iterable
 import numpy as np
 
 from vecs.contextual.align import WORD_RE
+from vecs.contextual.batches import BATCH_TOKENS, pool_groups, run_batches, span_indexes
 from vecs.contextual.load import load_model
 from vecs.contextual.model import ContextModel, check_pooling
 from vecs.errors import ContextualError, ModelExists
@@ -62,7 +63,7 @@ def _is_all(layer) -> bool:
 
 
 def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int | None = DEFAULT_SENTENCES,
-            min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int = 32,
+            min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int | None = None,
             progress: ProgressFn | None = None):
     """Average each word's contextual vectors over a corpus into a static Space (Bommasani,
     Davis & Cardie 2020). ``corpus``: a corpus spec (name or path, see :mod:`vecs.corpus`) or an
@@ -78,9 +79,10 @@ def distill(model, corpus, layer=None, pooling: str = "mean", max_sentences: int
     return spaces if _is_all(layer) else spaces[0]
 
 
-def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean", max_sentences: int | None = DEFAULT_SENTENCES,
-                   min_count: int = 2, max_words: int | None = None, lower: bool = True, batch_size: int = 32,
-                   force: bool = False, progress: ProgressFn | None = None) -> DistillResult:
+def distill_models(model, corpus, name: str, layer=None, pooling: str = "mean",
+                   max_sentences: int | None = DEFAULT_SENTENCES, min_count: int = 2, max_words: int | None = None,
+                   lower: bool = True, batch_size: int | None = None, force: bool = False,
+                   progress: ProgressFn | None = None) -> DistillResult:
     """:func:`distill`, stored: the space of one layer as model ``name``, or with ``layer="all"``
     one model per layer, ``NAME-L0``, ``NAME-L1``... An existing name is refused before any work
     (:class:`ModelExists` unless ``force``); the models are written once all are computed."""
@@ -123,8 +125,8 @@ def _describe(corpus) -> str:
 
 
 def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_sentences: int | None,
-             min_count: int, max_words: int | None, lower: bool, batch_size: int,
-             progress: ProgressFn | None) -> list[Space]:
+             min_count: int, max_words: int | None, lower: bool, batch_size: int | None,
+             progress: ProgressFn | None, batch_tokens: int = BATCH_TOKENS) -> list[Space]:
     """One Space per layer in ``layers``: the corpus read, counted, and run through the model."""
     torch = require_torch()
     texts, total = sample_sentences(_corpus_texts(corpus), max_sentences)
@@ -136,38 +138,39 @@ def _distill(model: ContextModel, corpus, layers: list[int], pooling: str, max_s
     vocab = [w for w, c in counts.most_common(max_words) if c >= min_count]
     if not vocab:
         raise ContextualError(f"no word occurs {min_count} times in {len(texts)} sentences")
-    index = {w: i for i, w in enumerate(vocab)}
+    index_of = {w: i for i, w in enumerate(vocab)}
     sums = torch.zeros(len(layers), len(vocab), model.dim, dtype=torch.float64)  # (L', V, C)
     seen = np.zeros(len(vocab), dtype=np.int64)  # (V,) occurrences of each word
-    texts.sort(key=len, reverse=True)
-    bs = max(1, int(batch_size))
+    enc = model.tokenize(texts)  # one tokenizer call; batches by token length (vecs.contextual.batches)
+    index = span_indexes(enc)
     stage = f"distill {model.name}"
     t0 = time.perf_counter()
     chars = sum(map(len, texts))
-    for b0 in range(0, len(texts), bs):
-        chunk = texts[b0 : b0 + bs]
-        with torch.inference_mode():
-            acts = model.batch(chunk).keep(layers)  # (L', B, T, C)
-            for r, text in enumerate(chunk):
-                rows, vecs = [], []
-                for m in WORD_RE.finditer(text):
+    done = 0
+    with torch.inference_mode():
+        for batch in run_batches(model, enc, layers, batch_tokens, batch_size):
+            groups, rows = [], []
+            for r, t in enumerate(batch.texts):
+                for m in WORD_RE.finditer(texts[t]):
                     w = m.group().lower() if lower else m.group()
-                    if w not in index:
+                    if w not in index_of:
                         continue
-                    pos = acts.positions(r, *m.span())
+                    pos = index[t].positions(*m.span())
                     if not pos:  # past the model's window
                         continue
-                    rows.append(index[w])
-                    vecs.append(acts.word(r, pos, pooling=pooling))  # (L', C)
-                if rows:
-                    sums.index_add_(1, torch.tensor(rows, dtype=torch.long), torch.stack(vecs, 1).double())
-                    np.add.at(seen, rows, 1)
-        done = min(b0 + bs, len(texts))
-        if b0 == 0 and done < len(texts):  # the longest batch measured: the rest will take at most this rate
-            took = time.perf_counter() - t0
-            estimate(progress, stage, took * chars / max(sum(map(len, chunk)), 1),
-                     f"{len(texts):,} sentences at the rate of the first batch")
-        report(progress, stage, done, len(texts), sentences_per_s=done / max(time.perf_counter() - t0, 1e-9))
+                    rows.append(index_of[w])
+                    groups.append(batch.flat(r, pos))
+            if rows:
+                pooled = pool_groups(batch.states, groups, pooling)  # (L', n_words, C)
+                sums.index_add_(1, torch.tensor(rows, dtype=torch.long), pooled.double())
+                np.add.at(seen, rows, 1)
+            first = done == 0
+            done += len(batch.texts)
+            if first and done < len(texts):  # the longest batch measured: the rest will take at most this rate
+                took = time.perf_counter() - t0
+                estimate(progress, stage, took * chars / max(sum(len(texts[t]) for t in batch.texts), 1),
+                         f"{len(texts):,} sentences at the rate of the first batch")
+            report(progress, stage, done, len(texts), sentences_per_s=done / max(time.perf_counter() - t0, 1e-9))
     report(progress, stage, len(texts), len(texts), finished=True)
     keep = np.flatnonzero(seen > 0)
     words = [vocab[i] for i in keep]

@@ -16,9 +16,17 @@ from vecs.contextual.align import (
     token_warnings,
     unknown_forms,
 )
+from vecs.contextual.batches import (
+    BATCH_TOKENS,
+    TokenStats,
+    pool_groups,
+    run_batches,
+    span_indexes,
+)
 from vecs.contextual.load import load_model
 from vecs.contextual.model import check_pooling
 from vecs.errors import ContextualError
+from vecs.extras import require_torch
 from vecs.linalg import standardize
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
@@ -69,54 +77,54 @@ def _index(layers: list[int], layer: int) -> int:
 
 
 def extract(model: ContextModel, items: Sequence[Target], layers: Sequence[int], pooling: str = "mean",
-            batch_size: int = 32, progress: ProgressFn | None = None) -> Extraction:
-    """The core loop: sentences sorted by length, padded batches, one forward pass each."""
+            batch_size: int | None = None, progress: ProgressFn | None = None,
+            batch_tokens: int = BATCH_TOKENS) -> Extraction:
+    """The core loop (:mod:`vecs.contextual.batches`): every distinct sentence tokenised in one
+    call and run once, in batches of similar token lengths under ``batch_tokens`` padded tokens
+    (and ``batch_size`` sentences, when given); the words of a batch pooled with index tensors.
+    The results are in the order of ``items`` and do not depend on the batching."""
+    torch = require_torch()
     check_pooling(pooling)
     n = len(items)
     out = np.zeros((len(layers), n, model.dim), dtype=np.float32)  # (L', n, C)
     aligns: list[Alignment | None] = [None] * n
-    s1 = np.zeros((len(layers), model.dim))  # (L', C) sums over every real token
-    s2 = np.zeros((len(layers), model.dim))  # (L', C) sums of squares
-    count = 0
-    # distinct sentences once each; longest first keeps padding small
-    texts = sorted(dict.fromkeys(it.sentence for it in items), key=len, reverse=True)
+    texts = list(dict.fromkeys(it.sentence for it in items))  # distinct sentences, once each
     by_text: dict[str, list[int]] = {}
     for i, it in enumerate(items):
         by_text.setdefault(it.sentence, []).append(i)
-    bs = max(1, int(batch_size))
-    stage = "contextual vectors"
+    enc = model.tokenize(texts)
+    index = span_indexes(enc)
+    stats = TokenStats(len(layers), model.dim)
     unknown = unknown_forms(model)
-    for b0 in range(0, len(texts), bs):
-        chunk = texts[b0 : b0 + bs]
-        acts = model.batch(chunk).keep(layers)  # (L', B, T, C)
-        for r, text in enumerate(chunk):
-            real = acts.real_positions(r)
-            if real:
-                v = acts.vectors(r, real).double()  # (L', t, C)
-                s1 += v.sum(1).numpy()
-                s2 += (v * v).sum(1).numpy()
-                count += len(real)
-            for i in by_text[text]:
-                it = items[i]
-                pos = acts.positions(r, it.start, it.end)
-                if not pos:
-                    raise ContextualError(f"sentence {i + 1} is longer than {model.name}'s window of "
-                                          f"{model.max_tokens} tokens before the target word")
-                toks = acts.token_strings(r, pos)
-                shown, n_unk, n_bytes, n_shared = inspect_tokens(it.sentence, it.start, it.end, acts.tokens[r],
-                                                                 acts.spans[r], pos, unknown)
-                a = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end, toks, pos, shown, n_unk,
-                              n_bytes, n_shared)
-                check_known(a, model.name)  # an entirely unknown word has nothing to measure
-                aligns[i] = a
-                out[:, i] = acts.word(r, pos, pooling=pooling).numpy()  # (L', C)
-        report(progress, stage, min(b0 + bs, len(texts)), len(texts))
+    stage = "contextual vectors"
+    done = 0
+    with torch.inference_mode():
+        for batch in run_batches(model, enc, layers, batch_tokens, batch_size):
+            groups, targets, real = [], [], []
+            for r, t in enumerate(batch.texts):
+                real += batch.flat(r, index[t].real)
+                for i in by_text[texts[t]]:
+                    it = items[i]
+                    pos = index[t].positions(it.start, it.end)
+                    if not pos:
+                        raise ContextualError(f"sentence {i + 1} is longer than {model.name}'s window of "
+                                              f"{model.max_tokens} tokens before the target word")
+                    toks = enc.tokens[t]
+                    shown, n_unk, n_bytes, n_shared = inspect_tokens(it.sentence, it.start, it.end, toks,
+                                                                     enc.spans[t], pos, unknown)
+                    a = Alignment(i + 1, it.sentence[it.start : it.end], it.start, it.end, [toks[p] for p in pos],
+                                  pos, shown, n_unk, n_bytes, n_shared)
+                    check_known(a, model.name)  # an entirely unknown word has nothing to measure
+                    aligns[i] = a
+                    groups.append(batch.flat(r, pos))
+                    targets.append(i)
+            stats.add(batch.states, real)
+            out[:, targets] = pool_groups(batch.states, groups, pooling).numpy()  # (L', n_batch, C)
+            done += len(batch.texts)
+            report(progress, stage, done, len(texts))
     report(progress, stage, len(texts), len(texts), finished=True)
-    count = max(count, 1)
-    mean = s1 / count
-    std = np.sqrt(np.maximum(s2 / count - mean * mean, 0.0))
-    return Extraction(list(layers), out, aligns, mean.astype(np.float32), std.astype(np.float32),
-                      token_warnings(aligns, model.name), model.name)
+    mean, std = stats.result()
+    return Extraction(list(layers), out, aligns, mean, std, token_warnings(aligns, model.name), model.name)
 
 
 @dataclass
@@ -157,11 +165,13 @@ def _as_list(x, n: int, what: str) -> list:
 
 
 def word_vectors(model, sentences: Sequence[str], target: str, occurrence: int | Sequence[int] | None = None,
-                 layer=None, pooling: str = "mean", batch_size: int = 32, string: str | Sequence[str] | None = None,
-                 progress: ProgressFn | None = None) -> WordVectors:
+                 layer=None, pooling: str = "mean", batch_size: int | None = None,
+                 string: str | Sequence[str] | None = None, progress: ProgressFn | None = None) -> WordVectors:
     """The vectors of ``target`` in each sentence at ``layer`` (None: the model's default layer;
     an int; ``"all"``). ``string`` is the exact form to look for when it differs from ``target``
     (one for all sentences, or one per sentence); ``occurrence`` (1-based) picks a repeated word.
+    Batches are planned by token length (:mod:`vecs.contextual.batches`); ``batch_size`` caps the
+    sentences in one forward pass (None: the token budget alone).
     Raises :class:`ContextualError` naming the sentence where the word is missing."""
     check_pooling(pooling)
     model = load_model(model, progress=progress)
@@ -184,7 +194,7 @@ def word_vectors(model, sentences: Sequence[str], target: str, occurrence: int |
 
 
 def template_space(model, words: Sequence[str], layer=None, template: str = "This is a {word}.",
-                   pooling: str = "mean", batch_size: int = 64, progress: ProgressFn | None = None) -> Space:
+                   pooling: str = "mean", batch_size: int | None = None, progress: ProgressFn | None = None) -> Space:
     """Each word's vector in a neutral template sentence (for WEAT and other static probes on a
     contextual model; May et al. 2019). One layer (None: the model's default)."""
     check_pooling(pooling)

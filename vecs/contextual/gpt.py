@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
-from vecs.contextual.model import Activations, ContextModel, default_layer
+from vecs.contextual.model import ContextModel, Encoding, default_layer
 from vecs.errors import ContextualError
 from vecs.extras import require_torch
 
@@ -31,33 +31,28 @@ class GPTModel(ContextModel):
         except StopIteration:  # pragma: no cover
             self.device = "cpu"
 
-    def _encode(self, texts: list[str]):
-        """ids (B, T) right-padded, per-row token spans and token strings."""
-        torch = require_torch()
-        rows, spans = [], []
+    def tokenize(self, texts) -> Encoding:
+        """Every text's token ids, spans and token strings, unpadded, cut to the window."""
+        ids, spans, tokens = [], [], []
         # the model saw <eos> before every training sentence: start each text the same way
         bos = "add_bos" in inspect.signature(self.tokenizer.encode).parameters
         for t in texts:
-            ids, sp = self.tokenizer.encode(t, add_bos=True) if bos else self.tokenizer.encode(t)
-            ids, sp = list(ids)[: self.max_tokens], list(sp)[: self.max_tokens]
-            rows.append(ids)
+            row, sp = self.tokenizer.encode(t, add_bos=True) if bos else self.tokenizer.encode(t)
+            row, sp = [int(i) for i in row][: self.max_tokens], list(sp)[: self.max_tokens]
+            ids.append(row)
             spans.append([tuple(s) if s is not None and s[1] > s[0] else None for s in sp])
-        T = max((len(r) for r in rows), default=1) or 1
-        idx = torch.zeros(len(rows), T, dtype=torch.long)
-        for i, r in enumerate(rows):
+            tokens.append([self.token_text(j) for j in row])
+        return Encoding(ids, spans, tokens)
+
+    def _hidden(self, ids: list[list[int]]) -> list:
+        torch = require_torch()
+        T = max((len(r) for r in ids), default=1) or 1
+        idx = torch.zeros(len(ids), T, dtype=torch.long)  # (B, T), right-padded with id 0
+        for i, r in enumerate(ids):
             if r:
                 idx[i, : len(r)] = torch.tensor(r, dtype=torch.long)
-            spans[i] = spans[i] + [None] * (T - len(r))
-        tokens = [[self.token_text(j) for j in r] + [""] * (T - len(r)) for r in rows]
-        return idx, spans, tokens
-
-    def _run(self, texts: list[str]) -> Activations:
-        torch = require_torch()
-        idx, spans, tokens = self._encode(texts)
         # right padding: causal attention means padding never changes the real positions
-        hs = self.model.hidden_states(idx.to(self.device))
-        states = torch.stack([h.float().cpu() for h in hs], 0)  # (L+1, B, T, C)
-        return Activations(states, spans, tokens)
+        return [h.float().cpu() for h in self.model.hidden_states(idx.to(self.device))]  # L+1 x (B, T, C)
 
     def token_text(self, token_id: int) -> str:
         return str(self.tokenizer.decode([int(token_id)]))

@@ -10,9 +10,12 @@ transformers raises while loading becomes one :class:`FormatError` naming the fo
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from vecs.contextual.model import Activations, ContextModel, default_layer
+import numpy as np
+
+from vecs.contextual.model import ContextModel, Encoding, default_layer
 from vecs.errors import ContextualError, FormatError, VecsError
 from vecs.extras import require_torch, require_transformers
 
@@ -74,6 +77,9 @@ class HFModel(ContextModel):
     """A Hugging Face checkpoint folder (safetensors only, local files only, no custom code)."""
 
     def __init__(self, path: Path, name: str | None = None):
+        # one tokenizer call per extraction is fast enough on one thread; its own thread pool
+        # would compete with torch's (and warn when the process forks)
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         tr = require_transformers()
         torch = require_torch()
         path = Path(path)
@@ -106,6 +112,7 @@ class HFModel(ContextModel):
         self.tok.padding_side = "right"
         if self.tok.pad_token is None:
             self.tok.pad_token = self.tok.eos_token or self.tok.unk_token
+        self.pad_token = str(self.tok.pad_token)
         self.name = name or path.name
         self.source = str(path)
         self.kind = "hf-causal" if self.causal else "hf-encoder"
@@ -140,47 +147,43 @@ class HFModel(ContextModel):
         return [self.tok.bos_token_id] if self.tok.bos_token_id is not None else []
 
     # -- the interface --------------------------------------------------------------------------
-    def _encode(self, texts: list[str]):
-        """ids (B, T), attention mask (B, T), per-row token spans and token strings."""
-        torch = require_torch()
-        enc = self.tok(texts, padding=True, truncation=True, max_length=self.max_tokens - len(self.prefix),
-                       return_offsets_mapping=True, return_special_tokens_mask=True, return_tensors="pt")
-        ids, mask = enc["input_ids"], enc["attention_mask"]
-        special = enc["special_tokens_mask"].bool() | (mask == 0)
-        offsets = enc["offset_mapping"]
-        if self.prefix:
-            B, k = ids.shape[0], len(self.prefix)
-            pre = torch.tensor(self.prefix, dtype=ids.dtype).expand(B, k)
-            ids = torch.cat([pre, ids], 1)
-            mask = torch.cat([torch.ones(B, k, dtype=mask.dtype), mask], 1)
-            special = torch.cat([torch.ones(B, k, dtype=torch.bool), special], 1)
-            offsets = torch.cat([torch.zeros(B, k, 2, dtype=offsets.dtype), offsets], 1)
-        spans = []
-        off_l, sp_l = offsets.tolist(), special.tolist()
-        for row_off, row_sp in zip(off_l, sp_l):
-            spans.append([None if sp or e <= s else (s, e) for (s, e), sp in zip(row_off, row_sp)])
-        tokens = [self.tok.convert_ids_to_tokens(r) for r in ids.tolist()]
-        return ids, mask, spans, tokens
+    def tokenize(self, texts) -> Encoding:
+        """One call of the fast tokenizer over every text, unpadded, with character offsets."""
+        k = len(self.prefix)
+        enc = self.tok(list(texts), truncation=True, max_length=self.max_tokens - k, return_offsets_mapping=True,
+                       return_special_tokens_mask=True, return_attention_mask=False, return_token_type_ids=False)
+        pre_spans, pre_tokens = [None] * k, self.tok.convert_ids_to_tokens(self.prefix) if k else []
+        ids, spans, tokens = [], [], []
+        for b, (row, offs, special) in enumerate(zip(enc["input_ids"], enc["offset_mapping"],
+                                                     enc["special_tokens_mask"])):
+            ids.append(self.prefix + row if k else row)
+            spans.append(pre_spans + [None if m or e <= s else (s, e) for (s, e), m in zip(offs, special)])
+            tokens.append(pre_tokens + enc.encodings[b].tokens if k else enc.encodings[b].tokens)
+        return Encoding(ids, spans, tokens)
 
-    def _run(self, texts: list[str]) -> Activations:
+    def _hidden(self, ids: list[list[int]]) -> list:
         torch = require_torch()
-        ids, mask, spans, tokens = self._encode(texts)
+        lengths = np.array([len(r) for r in ids])
+        T = max(1, int(lengths.max(initial=0)))
+        x = np.full((len(ids), T), self.tok.pad_token_id or 0, dtype=np.int64)  # (B, T), right-padded
+        for b, r in enumerate(ids):
+            x[b, : len(r)] = r
+        mask = torch.from_numpy((np.arange(T)[None, :] < lengths[:, None]).astype(np.int64))  # (B, T)
         captured = {}
         hook = None
         if self._norm is not None:
             hook = self._norm.register_forward_pre_hook(lambda mod, args: captured.__setitem__("x", args[0]))
         try:
             base = self.model.base_model if self.causal else self.model
-            out = base(input_ids=ids, attention_mask=mask, output_hidden_states=True)
+            out = base(input_ids=torch.from_numpy(x), attention_mask=mask, output_hidden_states=True)
         finally:
             if hook is not None:
                 hook.remove()
-        hs = list(out.hidden_states)
+        hs = [h.float() for h in out.hidden_states]  # L+1 x (B, T, C)
         if self.causal and "x" in captured:
             # Hugging Face returns the last state after the final norm: use the residual itself
-            hs[-1] = captured["x"]
-        states = torch.stack(hs, 0).float()  # (L+1, B, T, C)
-        return Activations(states, spans, tokens)
+            hs[-1] = captured["x"].float()
+        return hs
 
     def token_text(self, token_id: int) -> str:
         return self.tok.decode([int(token_id)])

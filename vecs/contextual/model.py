@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Sequence
 
 from vecs.errors import ContextualError
@@ -77,6 +78,50 @@ def default_layer(n_layers: int, causal: bool) -> int:
     if n_layers <= 1:
         return n_layers
     return n_layers // 2 if causal else max(1, n_layers - math.ceil(n_layers / 6))
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens and their character spans
+# --------------------------------------------------------------------------------------------
+@dataclass
+class Encoding:
+    """Texts as a model reads them, unpadded (what :meth:`ContextModel.tokenize` returns):
+    ``ids[b]`` the input ids of text ``b`` (start tokens included, cut to the model's window),
+    ``spans[b][t]`` token ``t``'s character span ``(start, end)`` in the text (None for special
+    tokens), ``tokens[b][t]`` its string as the vocabulary stores it."""
+
+    ids: list[list[int]]
+    spans: list[list[tuple[int, int] | None]]
+    tokens: list[list[str]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class SpanIndex:
+    """The span-to-token alignment of one text (the one rule of the room): a character span
+    ``[start, end)`` owns every real token (not special, not padding) whose span overlaps it."""
+
+    __slots__ = ("ends", "ordered", "real", "starts")
+
+    def __init__(self, spans: Sequence[tuple[int, int] | None]):
+        self.real = [t for t, sp in enumerate(spans) if sp is not None]
+        self.starts = [spans[t][0] for t in self.real]
+        self.ends = [spans[t][1] for t in self.real]
+        s, e = self.starts, self.ends
+        self.ordered = all(a <= b for a, b in pairwise(s)) and all(a <= b for a, b in pairwise(e))
+
+    def positions(self, start: int, end: int) -> list[int]:
+        """The positions of the tokens the span ``[start, end)`` owns, in order."""
+        real, starts, ends = self.real, self.starts, self.ends
+        if not self.ordered:  # spans out of order (odd tokenizers): test every token
+            return [t for t, s, e in zip(real, starts, ends) if s < end and e > start]
+        out = []
+        i = bisect_right(ends, start)  # the first token ending after ``start``
+        while i < len(real) and starts[i] < end:
+            out.append(real[i])
+            i += 1
+        return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,20 +170,12 @@ class Activations:
 
     def real_positions(self, row: int) -> list[int]:
         """The positions of text ``row``'s real tokens (not special, not padding), in order."""
-        return self._row(row)[0]
+        return self._row(row).real
 
     def positions(self, row: int, start: int, end: int) -> list[int]:
         """The tokens a character span ``[start, end)`` of text ``row`` owns: every real token
-        whose span overlaps it, in order (the one span-to-token alignment of the room)."""
-        real, starts, ends, ordered = self._row(row)
-        if not ordered:  # spans out of order (odd tokenizers): test every token
-            return [t for t, s, e in zip(real, starts, ends) if s < end and e > start]
-        out = []
-        i = bisect_right(ends, start)  # the first token ending after ``start``
-        while i < len(real) and starts[i] < end:
-            out.append(real[i])
-            i += 1
-        return out
+        whose span overlaps it, in order (:class:`SpanIndex`)."""
+        return self._row(row).positions(start, end)
 
     def token_strings(self, row: int, positions: Sequence[int]) -> list[str]:
         """The tokens of text ``row`` at ``positions``."""
@@ -155,13 +192,9 @@ class Activations:
         """(L', C): one word's vector per layer, its tokens at ``positions`` pooled."""
         return pool(self.vectors(row, positions, layers), pooling)
 
-    def _row(self, row: int):
+    def _row(self, row: int) -> SpanIndex:
         if row not in self._rows:
-            real = [t for t, sp in enumerate(self.spans[row]) if sp is not None]
-            starts = [self.spans[row][t][0] for t in real]
-            ends = [self.spans[row][t][1] for t in real]
-            ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
-            self._rows[row] = (real, starts, ends, ordered)
+            self._rows[row] = SpanIndex(self.spans[row])
         return self._rows[row]
 
 
@@ -182,6 +215,7 @@ class ContextModel:
     causal: bool = False
     max_tokens: int = 512
     default_layer: int = 0
+    pad_token: str = ""  # the token string :meth:`batch` shows at padding positions
 
     def __repr__(self) -> str:
         return f"ContextModel({self.name!r}, {self.kind}, layers={self.n_layers}, dim={self.dim})"
@@ -216,8 +250,30 @@ class ContextModel:
         with torch.inference_mode():
             return self._run(list(texts))
 
-    def _run(self, texts: list[str]) -> Activations:  # pragma: no cover - abstract
+    def tokenize(self, texts: Sequence[str]) -> Encoding:  # pragma: no cover - abstract
+        """Every text as the model reads it, unpadded, in one call (:class:`Encoding`)."""
         raise NotImplementedError
+
+    def hidden(self, ids: Sequence[Sequence[int]]) -> list:
+        """One forward pass (inference mode) over rows of input ids (:attr:`Encoding.ids`),
+        right-padded to the longest: the L+1 layers' states, each ``(B, T, C)`` float32, the
+        padding positions meaningless."""
+        torch = require_torch()
+        with torch.inference_mode():
+            return self._hidden([list(r) for r in ids])
+
+    def _hidden(self, ids: list[list[int]]) -> list:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _run(self, texts: list[str]) -> Activations:
+        torch = require_torch()
+        enc = self.tokenize(texts)
+        hs = self._hidden(enc.ids)
+        T = int(hs[0].shape[1])
+        states = torch.stack(hs, 0).float()  # (L+1, B, T, C)
+        spans = [row + [None] * (T - len(row)) for row in enc.spans]
+        tokens = [row + [self.pad_token] * (T - len(row)) for row in enc.tokens]
+        return Activations(states, spans, tokens)
 
     # -- reading the residual stream as next-token logits (causal models) ------------------------
     def require_causal(self) -> None:

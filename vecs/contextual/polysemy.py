@@ -80,7 +80,7 @@ class ContextResult:
 
 def context_similarities(model, word: str, sentences: Sequence[str], layer=None, pooling: str = "mean",
                          standardize: bool = False, string: str | None = None, occurrence: int | None = None,
-                         batch_size: int = 32, progress: ProgressFn | None = None) -> ContextResult:
+                         batch_size: int | None = None, progress: ProgressFn | None = None) -> ContextResult:
     """Pairwise cosine similarities of ``word``'s vectors in ``sentences`` at each requested layer
     (None: the model's default layer; ``"all"``). ``model`` None: :func:`choose_model`."""
     check_pooling(pooling)
@@ -141,7 +141,7 @@ class SensesResult:
 
 
 def senses(model, word: str, groups: Mapping[str, Sequence[str]] | None = None, layer="all",
-           pooling: str = "mean", standardize: bool = False, string: str | None = None, batch_size: int = 32,
+           pooling: str = "mean", standardize: bool = False, string: str | None = None, batch_size: int | None = None,
            file: str | os.PathLike | None = None, progress: ProgressFn | None = None) -> SensesResult:
     """Mean cosine within each sense group and across groups, per layer, and the gap. ``groups``
     maps a sense name to its sentences; ``file`` (a JSON object of the same shape, see
@@ -251,7 +251,7 @@ class ExamplesResult:
 
 
 def sense_examples(model, layer="all", pooling: str = "mean", standardize: bool = False,
-                   batch_size: int = 32, progress: ProgressFn | None = None) -> ExamplesResult:
+                   batch_size: int | None = None, progress: ProgressFn | None = None) -> ExamplesResult:
     """Run the shipped set: is across-sense similarity lower for homonyms (bank: money/river)
     than for polysemes (magazine: object/publisher), layer by layer?"""
     check_pooling(pooling)

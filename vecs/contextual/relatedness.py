@@ -92,7 +92,7 @@ def read_relatedness(path: str | os.PathLike) -> list[dict]:
 
 
 def evaluate_relatedness(model, csv_path: str | os.PathLike, layer=None, pooling: str = "mean",
-                         batch_size: int = 32, progress: ProgressFn | None = None) -> RelatednessResult:
+                         batch_size: int | None = None, progress: ProgressFn | None = None) -> RelatednessResult:
     """Spearman correlation between human scores and the cosine of the word's two contextual
     vectors, at every layer, raw and standardised (statistics over every token of all the
     file's sentences). The headline layer is ``layer`` or the model's documented default —

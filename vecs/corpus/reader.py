@@ -166,9 +166,10 @@ class Corpus:
         """Token lists, one per sentence; re-iterable (each iteration is a new streaming pass)."""
         return _Reiterable(lambda: (t for _, t in self.keyed_sentences(progress)))
 
-    def raw_sentences(self) -> Iterable[str]:
-        """The cleaned, untokenised sentences (for models with their own tokenisers)."""
-        return _Reiterable(lambda: (s for _, s in self._raw()))
+    def raw_sentences(self, progress: ProgressFn | None = None) -> Iterable[str]:
+        """The cleaned, untokenised sentences (for models with their own tokenisers, and for
+        tokenising many sentences at once)."""
+        return _Reiterable(lambda: (s for _, s in self._raw(progress)))
 
     def documents(self) -> Iterator[Document]:
         """One :class:`Document` at a time (a file, or a line for line-document recipes)."""

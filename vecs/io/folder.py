@@ -4,24 +4,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from vecs.errors import FormatError, ModelExists, StoreError
 from vecs.io.text import read_words
-from vecs.jsonify import plain
 from vecs.space import Space
-from vecs.util import current_umask
-from vecs.swap import replace_dir
+
+# what only writing needs (shutil, tempfile, datetime, vecs.swap, vecs.jsonify) is imported in the
+# writers: a query that loads a model pays for none of it
 
 VECTORS, NORMS, WORDS, META = "vectors.npy", "norms.npy", "words.txt", "meta.json"
 # one of our transformers is a model folder that also holds its weights and config
 MODEL_FILE, CONFIG_FILE = "model.safetensors", "config.json"
 OUR_MODEL_TYPE = "vecs-gpt"  # config.json's model_type in our trained transformers
+# an approximate-neighbour index beside the vectors (vecs.static.ann; `vecs index build`)
+INDEX, INDEX_META = "index.faiss", "index.json"
 
 
 def is_transformer(folder: str | os.PathLike) -> bool:
@@ -43,6 +42,10 @@ def is_transformer(folder: str | os.PathLike) -> bool:
 
 # -- writing --------------------------------------------------------------------------------
 def _write_into(space: Space, folder: Path, name: str) -> None:
+    from datetime import datetime, timezone
+
+    from vecs.jsonify import plain
+
     words = space.words
     for i, w in enumerate(words):
         if "\n" in w:
@@ -68,6 +71,8 @@ def _write_into(space: Space, folder: Path, name: str) -> None:
 
 def _why(e: OSError, folder: Path) -> str:
     """What went wrong, in words: numpy reports a full disk as "N requested and M written"."""
+    import shutil
+
     why = e.strerror or str(e) or type(e).__name__
     if e.errno is None:
         try:
@@ -86,6 +91,12 @@ def write_dir(space: Space, path: str | os.PathLike, force: bool = False) -> Pat
     (:func:`vecs.swap.replace_dir`). A write that fails (a full disk) leaves no temporary and
     raises :class:`StoreError` naming the folder. Writers that share ``path``'s folder with
     other processes hold :func:`vecs.swap.dir_lock` (``path``): the store does."""
+    import shutil
+    import tempfile
+
+    from vecs.swap import replace_dir
+    from vecs.util import current_umask
+
     path = Path(path).expanduser()
     name = path.name
     if os.path.lexists(path) and not force:

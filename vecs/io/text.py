@@ -310,4 +310,6 @@ def read_words(path: Path) -> list[str]:
     words = text.split("\n")
     if words and words[-1] == "":
         words.pop()
+    if "\r" not in text:  # the usual case: no per-word pass (a cold query reads every word)
+        return words
     return [w[:-1] if w.endswith("\r") else w for w in words]

@@ -124,11 +124,15 @@ def read_analogies(path: Path) -> tuple[list[tuple[str, list[tuple[int, list[str
     data = _read_bytes(path)
     sections: list[tuple[str, list[tuple[int, list[str]]]]] = []
     invalid = 0
-    pieces = data.split(b"\n")
-    if pieces and pieces[-1] == b"":
+    try:
+        pieces = data.decode("utf-8").split("\n")
+    except UnicodeDecodeError:  # name the first line that is not UTF-8
+        for i, raw in enumerate(data.split(b"\n")):
+            _decode(raw, path, i + 1)
+        raise  # pragma: no cover - some line above fails
+    if pieces and pieces[-1] == "":
         pieces.pop()
-    for i, raw in enumerate(pieces):
-        line = _decode(raw, path, i + 1)
+    for i, line in enumerate(pieces):
         if line.startswith(": "):
             sections.append((line.lstrip(": ").strip(), []))
             continue
@@ -191,13 +195,27 @@ def restricted_rows(space: Space, restrict: int | None) -> int:
     return n if not restrict or restrict <= 0 else min(int(restrict), n)
 
 
+def all_keys(words: Sequence[str], case_insensitive: bool) -> list[str]:
+    """The words as gensim keys them: upper-cased (one C-level pass over them all) or as they are."""
+    words = list(words)
+    if not case_insensitive:
+        return words
+    joined = "\n".join(words)
+    keys = joined.upper().split("\n")
+    if len(keys) != len(words):  # a word holding a line break: one by one
+        keys = [w.upper() for w in words]
+    return keys
+
+
 def question_vocab(words: Sequence[str], R: int, case_insensitive: bool) -> tuple[dict[str, int], np.ndarray]:
     """gensim's ``ok_vocab``: key (upper-cased) -> row of its first occurrence among the first R
     words; and for every row the row its key maps to (so "same key" is an integer comparison)."""
-    keys = [w.upper() for w in words[:R]] if case_insensitive else list(words[:R])
-    ok: dict[str, int] = {}
-    kid = np.empty(R, dtype=np.int64)
-    setdefault = ok.setdefault
-    for i, k in enumerate(keys):
-        kid[i] = setdefault(k, i)
+    keys = all_keys(words[:R], case_insensitive)
+    ok = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # the first occurrence wins
+    kid = np.arange(len(keys), dtype=np.int64)
+    if len(ok) < len(keys):  # some keys repeat: their later rows map to the first one
+        later = np.ones(len(keys), dtype=bool)
+        later[np.fromiter(ok.values(), dtype=np.int64, count=len(ok))] = False
+        for r in np.flatnonzero(later):
+            kid[r] = ok[keys[r]]
     return ok, kid

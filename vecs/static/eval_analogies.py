@@ -5,15 +5,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from vecs.errors import DatasetError
-from vecs.linalg import row_norms, unit_rows
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
-from vecs.static.benchmarks import dataset_path, question_vocab, read_analogies, restricted_rows
+from vecs.static.analogy_topk import pick_kernel, top_candidates, unit_rows_f32
+from vecs.static.benchmarks import all_keys, dataset_path, question_vocab, read_analogies, restricted_rows
 from vecs.static.eval_ties import CANDIDATES_KEPT, TOPN, Exact, tol
 
 METHODS = ("add", "mul")
@@ -57,6 +56,7 @@ class AnalogyReport:
     mistakes: list[AnalogyMistake] = field(default_factory=list)
     rechecked: int = 0  # near ties recomputed the exact (slow, gensim) way
     seconds: float = 0.0
+    kernel: str = ""  # the engine that searched the vocabulary: numba or numpy
 
 
 # --------------------------------------------------------------------------------------------
@@ -64,7 +64,7 @@ class AnalogyReport:
 # --------------------------------------------------------------------------------------------
 def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str = "add",
                        restrict: int | None = 300_000, case_insensitive: bool = True,
-                       progress: ProgressFn | None = None) -> AnalogyReport:
+                       progress: ProgressFn | None = None, kernel: str = "auto") -> AnalogyReport:
     """Accuracy on an analogy set (``google``, ``msr`` or a file in the Google format).
 
     ``method="add"`` gives exactly gensim's ``evaluate_word_analogies(path, restrict_vocab=restrict,
@@ -76,7 +76,10 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
     full stop, when ``restrict`` covers the space).
 
     ``restrict`` None or 0: the whole space. Questions with a word outside the first ``restrict``
-    words are skipped (``oov``)."""
+    words are skipped (``oov``).
+
+    ``kernel``: ``"numba"`` (a compiled loop), ``"numpy"`` or ``"auto"`` (numba when installed);
+    the answers are the same, only the time differs."""
     if method not in METHODS:
         raise DatasetError(f"unknown method {method!r}: use add (3CosAdd) or mul (3CosMul)")
     t0 = time.perf_counter()
@@ -84,31 +87,24 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
     sections, invalid = read_analogies(path)
     R = restricted_rows(space, restrict)
     ok, kid = question_vocab(space.words, R, case_insensitive)
-    key: Callable[[str], str] = str.upper if case_insensitive else str
 
-    # questions whose four words are known: rows (a, b, c, expected), section, line
-    rows: list[tuple[int, int, int, int]] = []
-    where: list[tuple[int, int, list[str]]] = []
-    questions = oov = 0
+    # questions whose four words are known: rows (a, b, c, expected), their section and line
+    flat = [(s, line_no, words) for s, (_, qs) in enumerate(sections) for line_no, words in qs]
+    questions = len(flat)
+    keys = all_keys([w for _, _, words in flat for w in words], case_insensitive)
     get = ok.get
-    for s, (_, qs) in enumerate(sections):
-        for line_no, words in qs:
-            questions += 1
-            r = [get(key(w)) for w in words]
-            if None in r:
-                oov += 1
-                continue
-            rows.append(tuple(r))  # type: ignore[arg-type]
-            where.append((s, line_no, words))
-
-    Q = len(rows)
+    r4 = np.fromiter((get(k, -1) for k in keys), dtype=np.int64, count=len(keys)).reshape(-1, 4)
+    known = (r4 >= 0).all(axis=1)
+    oov = int(questions - known.sum())
+    q_rows = r4[known]
+    where = [flat[j] for j in np.flatnonzero(known)]
+    Q = len(q_rows)
     correct = np.zeros(Q, dtype=bool)
     predicted = np.full(Q, -1, dtype=np.int64)
     rechecked = 0
     if Q:
-        q = np.asarray(rows, dtype=np.int64)
-        qa, qb, qc, qd = q[:, 0], q[:, 1], q[:, 2], q[:, 3]
-        top_i, top_s = _top_candidates(space, R, qa, qb, qc, method, progress)
+        qa, qb, qc, qd = (np.ascontiguousarray(q_rows[:, k]) for k in range(4))
+        top_i, top_s = top_candidates(space, R, qa, qb, qc, method, progress, kernel=kernel)
         predicted, unsafe, force = _predict(top_i, top_s, kid, qa, qb, qc, method, space)
         todo = np.flatnonzero(unsafe | force)
         if todo.size:
@@ -125,17 +121,13 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
             rechecked = int(todo.size)
         correct = (predicted >= 0) & (kid[np.clip(predicted, 0, None)] == qd)
 
-    per_correct = [0] * len(sections)
-    per_total = [0] * len(sections)
-    mistakes: list[AnalogyMistake] = []
+    sec = np.fromiter((w[0] for w in where), dtype=np.int64, count=Q)
+    per_total = np.bincount(sec, minlength=len(sections)).tolist()
+    per_correct = np.bincount(sec[correct], minlength=len(sections)).tolist()
     words = space.words
-    for j, (s, line_no, qwords) in enumerate(where):
-        per_total[s] += 1
-        if correct[j]:
-            per_correct[s] += 1
-        else:
-            p = int(predicted[j])
-            mistakes.append(AnalogyMistake(sections[s][0], line_no, list(qwords), words[p] if p >= 0 else None))
+    mistakes = [AnalogyMistake(sections[where[j][0]][0], where[j][1], list(where[j][2]),
+                               words[p] if (p := int(predicted[j])) >= 0 else None)
+                for j in np.flatnonzero(~correct)]
     out_sections = [AnalogySection(name, c, t, c / t if t else 0.0)
                     for (name, _), c, t in zip(sections, per_correct, per_total)]
     n_correct = int(correct.sum())
@@ -143,149 +135,9 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
     return AnalogyReport(
         model=space.name, dataset=label, method=method, restrict=R, sections=out_sections,
         correct=n_correct, total=Q, accuracy=n_correct / Q if Q else 0.0, questions=questions, oov=oov,
-        coverage=(questions - oov) / questions, invalid=invalid, mistakes=mistakes, rechecked=rechecked,
+        coverage=(questions - oov) / questions, invalid=invalid, mistakes=mistakes, rechecked=rechecked, kernel=pick_kernel(kernel),
         seconds=time.perf_counter() - t0,
     )
-
-
-def _unit_rows(block: np.ndarray) -> np.ndarray:
-    """Unit rows in float32, the norms summed as :func:`vecs.linalg.row_norms` sums them."""
-    block = np.asarray(block, dtype=np.float32)
-    return unit_rows(block, row_norms(block))
-
-
-def _top_candidates(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
-                    seed_block: int = 2048, block: int = 8192, sub: int = 64, batch: int = 256,
-                    stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """For each question, the ``_K`` best rows among the first R (input rows excluded), best
-    first, scored from a table of cosines between question words and vocabulary words.
-    Missing candidates (tiny vocabularies) have row -1 and score -inf.
-
-    The first ``seed_block`` words (the most frequent) are scored for every question and give
-    each question a threshold, its current K-th best score. In later blocks a question is scored
-    only on the runs of ``sub`` words where an upper bound of its score (the run's best partial
-    score of its (a, b) pair plus, or times, the run's best cosine of c) beats that threshold;
-    most runs of most questions are skipped."""
-    Q = len(qa)
-    V = space.vectors
-    uniq, inv = np.unique(np.concatenate([qa, qb, qc]), return_inverse=True)
-    U = len(uniq)
-    ua, ub, uc = inv[:Q], inv[Q:2 * Q], inv[2 * Q:]
-    Un = _unit_rows(V[uniq])  # (U, d) unit vectors of the question words
-    # questions sharing (a, b) share the partial score P = f(b, a); the rest is one row of c:
-    # 3CosAdd  s = (cos b - cos a) + cos c;  3CosMul  s = (1+cos b)/(1+cos a+2e-6) * (1+cos c)
-    pairs, pidx = np.unique(ua * U + ub, return_inverse=True)
-    pa, pb = pairs // U, pairs % U
-    npairs = len(pairs)
-    # keep the per-block tables to ~64 MB whatever the number of distinct words
-    cap = max(sub, (2 ** 24 // max(U + npairs, 1)) // sub * sub)
-    block, seed_block = min(block, cap), min(seed_block, cap)
-
-    K = CANDIDATES_KEPT
-    top_s = np.full((Q, K), -np.inf, dtype=np.float32)
-    top_i = np.full((Q, K), -1, dtype=np.int64)
-    thr = np.full(Q, -np.inf, dtype=np.float32)
-    ninf = np.float32(-np.inf)
-    mul = method == "mul"
-    runs_scored = runs_total = 0
-
-    start = 0
-    while start < R:
-        end = min(R, start + (seed_block if start == 0 else block))
-        w = end - start
-        nsb = -(-w // sub)
-        wp = nsb * sub
-        T = np.empty((U, wp), dtype=np.float32)
-        np.matmul(Un, _unit_rows(V[start:end]).T, out=T[:, :w])  # (U, w) cosines
-        P = np.empty((npairs, wp), dtype=np.float32)
-        if mul:
-            T[:, :w] += np.float32(1.0)  # (1 + cos): gensim's factor up to the constant 1/2
-            T[:, w:] = 1.0
-            np.divide(T[pb, :w], T[pa, :w] + np.float32(2e-6), out=P[:, :w])
-        else:
-            T[:, w:] = ninf
-            np.subtract(T[pb, :w], T[pa, :w], out=P[:, :w])
-        P[:, w:] = ninf  # padding never scores
-
-        if start == 0:  # every question, every word: seeds the thresholds
-            buf = np.empty((min(batch, Q), wp), dtype=np.float32)
-            for qs in range(0, Q, batch):
-                sel = np.arange(qs, min(Q, qs + batch))
-                S = buf[: sel.size]
-                np.take(P, pidx[sel], axis=0, out=S, mode="clip")
-                if mul:
-                    S *= T[uc[sel]]
-                else:
-                    S += T[uc[sel]]
-                for arr in (qa, qb, qc):  # the input rows are never candidates (as gensim)
-                    x = arr[sel]
-                    r = np.flatnonzero(x < end)
-                    S[r, x[r]] = ninf
-                _seed(S, K, top_s, top_i, sel)
-            thr[:] = top_s[:, K - 1]
-        else:
-            P3 = P.reshape(npairs, nsb, sub)
-            T3 = T.reshape(U, nsb, sub)
-            maxP, maxT = P3.max(axis=2), T3.max(axis=2)
-            bound = maxP[pidx]
-            if mul:
-                bound *= maxT[uc]
-            else:
-                bound += maxT[uc]
-            flat = np.flatnonzero(bound > thr[:, None])  # (question, run) pairs worth scoring
-            runs_total += bound.size
-            runs_scored += flat.size
-            step = max(1, (1 << 20) // sub)
-            for cs in range(0, flat.size, step):
-                q, s = np.divmod(flat[cs: cs + step], nsb)
-                vals = P3[pidx[q], s]
-                if mul:
-                    vals *= T3[uc[q], s]
-                else:
-                    vals += T3[uc[q], s]
-                hits = np.flatnonzero(vals > thr[q][:, None])
-                if not hits.size:
-                    continue
-                hr, c = np.divmod(hits, sub)
-                hq = q[hr]
-                col = start + s[hr] * sub + c
-                keep = (col != qa[hq]) & (col != qb[hq]) & (col != qc[hq])
-                if keep.any():
-                    _merge(top_s, top_i, thr, hq[keep], col[keep], vals.ravel()[hits[keep]], K)
-        report(progress, "evaluate analogies", end, R, questions=Q)
-        start = end
-    if stats is not None:
-        stats.update(runs_scored=runs_scored, runs_total=runs_total, words=U, pairs=npairs)
-    return top_i, top_s
-
-
-def _seed(S: np.ndarray, K: int, top_s: np.ndarray, top_i: np.ndarray, sel: np.ndarray) -> None:
-    """Best K of each row of S (clobbers S), best first, into rows ``sel`` of top_s/top_i."""
-    n, w = S.shape
-    ar = np.arange(n)
-    for k in range(min(K, w)):
-        j = S.argmax(axis=1)
-        v = S[ar, j]
-        top_s[sel, k] = v
-        top_i[sel, k] = np.where(v > -np.inf, j, -1)
-        S[ar, j] = -np.inf
-
-
-def _merge(top_s, top_i, thr, rows, cols, vals, K: int) -> None:
-    """Merge new candidates (rows, cols, vals) into the running top K (sorted best first)."""
-    aff = np.unique(rows)
-    all_rows = np.concatenate([np.repeat(aff, K), rows])
-    all_cols = np.concatenate([top_i[aff].ravel(), cols])
-    all_vals = np.concatenate([top_s[aff].ravel(), vals.astype(np.float32, copy=False)])
-    order = np.lexsort((-all_vals, all_rows))
-    sr = all_rows[order]
-    starts = np.searchsorted(sr, aff)
-    counts = np.diff(np.append(starts, len(sr)))
-    rank = np.arange(len(sr)) - np.repeat(starts, counts)
-    keep = rank < K
-    top_s[sr[keep], rank[keep]] = all_vals[order][keep]
-    top_i[sr[keep], rank[keep]] = all_cols[order][keep]
-    thr[aff] = top_s[aff, K - 1]
 
 
 def _predict(top_i, top_s, kid, qa, qb, qc, method: str,
@@ -323,10 +175,10 @@ def _predict(top_i, top_s, kid, qa, qb, qc, method: str,
         okc = cand >= 0
         cand = np.clip(cand, 0, None)
         V = space.vectors
-        cn = _unit_rows(V[cand.ravel()]).reshape(Q, 3, -1)
+        cn = unit_rows_f32(V[cand.ravel()]).reshape(Q, 3, -1)
         low = np.zeros(Q, dtype=bool)
         for x in (qa, qb, qc):
-            xn = _unit_rows(V[x])
+            xn = unit_rows_f32(V[x])
             f = 1.0 + np.einsum("qkd,qd->qk", cn, xn)
             low |= (okc & (f < _MUL_FACTOR_MIN)).any(axis=1)
         force = low & (p >= 0)

@@ -1,7 +1,6 @@
 """Questions to a Space: neighbours, analogies, vector arithmetic, similarity, the odd one out.
 
-Scores are cosines computed as ``space.vectors @ q / space.norms`` (the store keeps the norms on
-disk, so a cold query never builds the normalised matrix), top-k by ``np.argpartition``.
+Scores are cosines ``space.vectors @ q / space.norms`` (norms kept on disk), top-k by ``np.argpartition``.
 
 Analogies are *honest* (Nissim, van Noord & van der Goot 2020, "Fair is better than sensational"):
 like gensim and the word2vec tool, ``a : b :: c : ?`` excludes a, b and c from the answers by
@@ -14,10 +13,9 @@ every word of the space (the first ``restrict`` words with ``restrict=N``). An i
 an ``expected`` word that is not an input) in the ranking the results come from, i.e. without the
 inputs when ``exclude_inputs`` is true.
 
-No query answers NaN: a word whose vector is zero or not finite has no direction, so asking about
-it is a :class:`~vecs.errors.QueryError` (:class:`~vecs.errors.ExpressionError` in an expression)
-and, as a candidate, it has no score and is never a result; an input's or the expected word's
-score is None where it is undefined (it then ranks after every word with a score).
+No query answers NaN: a word whose vector is zero or not finite has no direction: asking about it
+is a :class:`~vecs.errors.QueryError` (``ExpressionError`` in an expression); as a candidate it is
+never a result; an input's or the expected word's score is None then (ranked after all others).
 
 >>> import numpy as np
 >>> from vecs import Space
@@ -36,7 +34,7 @@ from typing import TYPE_CHECKING, Iterable, Literal, Sequence
 
 import numpy as np
 
-from vecs.errors import QueryError
+from vecs.errors import QueryError, VecsError
 from vecs.linalg import unit
 from vecs.static.query_results import (AnalogyResult, CalcResult, ExclusionEffect, NeighboursResult,  # noqa: F401
                                        OddOneOut, Scored, Similarity, WordRank)
@@ -46,8 +44,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 Method = Literal["add", "mul", "pair"]
-
-
 METHODS = {"add": "3CosAdd", "mul": "3CosMul", "pair": "PairDirection"}
 
 _EPS = 1e-6  # 3CosMul's denominator guard, as in gensim's most_similar_cosmul
@@ -161,13 +157,13 @@ def _results(space: "Space", scores: np.ndarray, k: int, exclude: set[int]) -> l
 # -- neighbours and expressions -------------------------------------------------------------
 def _query_vector(space: "Space", query: str, force_expression: bool):
     """(text, terms, rows of the input words, unit query vector) of a word or an expression."""
-    from vecs.static.expression import evaluate
-
     row = None if force_expression else _find(space, query)
     if row is not None:
         terms, text, rows = {query: 1.0}, query, {query: row}
         q = _direction(space, query, row)
     else:
+        from vecs.static.expression import evaluate  # only for expressions: a cold word query skips it
+
         ev = evaluate(space, query)
         terms, text, q = ev.terms, ev.expression, ev.vector
         rows = dict(zip(ev.words, ev.rows))
@@ -189,23 +185,34 @@ def _ranked(space: "Space", cls, prepared, scores: np.ndarray, k: int, exclude_i
     return cls(text, _results(space, scores, k, exclude), inputs, exclude_inputs, dict(terms), k, space.name, n)
 
 
+def _approximate(*args):
+    from vecs.static.ann import approximate  # imported when asked: the cold path stays small
+    return approximate(*args)
+
+
 def _expression_query(space: "Space", query: str, k: int, exclude_inputs: bool, restrict: int | None,
-                      cls, force_expression: bool):
+                      cls, force_expression: bool, index: str = "exact"):
     _check_k(k)
     prepared = _query_vector(space, query, force_expression)
+    found, note = _approximate(space, [prepared], k, exclude_inputs, restrict, cls, index)
+    if found:
+        return found[0]
     vectors, norms, n = _candidates(space, restrict)
     scores = _rankable(_cosines(vectors, norms, prepared[3]))
-    return _ranked(space, cls, prepared, scores, k, exclude_inputs, n)
+    res = _ranked(space, cls, prepared, scores, k, exclude_inputs, n)
+    res.note = note
+    return res
 
 
 def neighbours(space: "Space", query: str, k: int = 10, exclude_inputs: bool = True,
-               restrict: int | None = None) -> NeighboursResult:
+               restrict: int | None = None, index: str = "auto") -> NeighboursResult:
     """The ``k`` nearest words (cosine) to a word or to a vector expression (see
     :mod:`vecs.static.expression`). A query that is a word of the space is that word, even if it would
     parse otherwise (``don't``, ``u.s.``). The query's own words are left out unless
     ``exclude_inputs=False``; their ranks are in ``inputs`` either way. Same answers as gensim's
-    ``most_similar``."""
-    return _expression_query(space, query, k, exclude_inputs, restrict, NeighboursResult, False)
+    ``most_similar``. ``index``: ``auto`` uses a stored approximate index where it pays, ``exact``
+    never, ``ann`` requires one (:mod:`vecs.static.ann`); ``method`` says which answered."""
+    return _expression_query(space, query, k, exclude_inputs, restrict, NeighboursResult, False, index)
 
 
 def calc(space: "Space", expression: str, k: int = 10, exclude_inputs: bool = True,
@@ -220,14 +227,12 @@ BLOCK_CELLS = 1 << 24  # scores held at once by neighbours_many (64 MB of float3
 
 def neighbours_many(space: "Space", queries: Sequence[str], k: int = 10, exclude_inputs: bool = True,
                     restrict: int | None = None, keep_errors: bool = False,
-                    expression: bool = False) -> list:
+                    expression: bool = False, index: str = "auto") -> list:
     """:func:`neighbours` (:func:`calc` with ``expression``) of many queries in one pass: the query
     vectors are scored together, one matrix product per block of queries (``BLOCK_CELLS`` scores at
     a time), each result as the single call gives it. With ``keep_errors`` a query that cannot be
     answered (an unknown word, a bad expression) gives its :class:`~vecs.errors.VecsError` in its
-    place instead of stopping the batch."""
-    from vecs.errors import VecsError
-
+    place instead of stopping the batch. ``index`` as in :func:`neighbours`."""
     _check_k(k)
     cls = CalcResult if expression else NeighboursResult
     vectors, norms, n = _candidates(space, restrict)
@@ -240,8 +245,11 @@ def neighbours_many(space: "Space", queries: Sequence[str], k: int = 10, exclude
                 raise
             out.append(e)
     todo = [i for i, p in enumerate(out) if not isinstance(p, VecsError)]
+    found, note = _approximate(space, [out[i] for i in todo], k, exclude_inputs, restrict, cls, index)
+    for i, r in zip(todo, found or []):
+        out[i] = r
     step = max(1, BLOCK_CELLS // max(n, 1))
-    for s in range(0, len(todo), step):
+    for s in range(0, len(todo) if found is None else 0, step):
         idx = todo[s:s + step]
         block = np.stack([out[i][3] for i in idx])
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -249,6 +257,7 @@ def neighbours_many(space: "Space", queries: Sequence[str], k: int = 10, exclude
             scores /= norms
         for j, i in enumerate(idx):
             out[i] = _ranked(space, cls, out[i], _rankable(scores[j]), k, exclude_inputs, n)
+            out[i].note = note
     return out
 
 
@@ -256,8 +265,6 @@ def each(fn, space: "Space", items: Iterable[tuple], keep_errors: bool = False, 
     """``fn(space, *item, **kw)`` for every item (a batch of analogies, pairs, groups), the model
     loaded once; with ``keep_errors`` an item that cannot be answered gives its
     :class:`~vecs.errors.VecsError` in its place."""
-    from vecs.errors import VecsError
-
     out: list = []
     for item in items:
         try:

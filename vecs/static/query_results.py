@@ -43,6 +43,8 @@ class NeighboursResult:
     k: int = 10
     model: str = ""
     candidates: int = 0  # how many words were ranked
+    method: str = "exact"  # or the approximate index that found them: "hnsw (recall@10 0.970 at build)"
+    note: str = ""  # e.g. why a stored index was not used
 
 
 @dataclass

@@ -7,8 +7,9 @@ validates the store name and refuses an existing model before any work (``ModelE
 has finished (an interrupted run leaves the store unchanged), and returns a typed result.
 
 The corpus is tokenised once into a one-sentence-per-line file (cached under
-``cache_dir()/corpora/`` by corpus fingerprint and tokenisation options) and gensim trains from
-that file (``corpus_file`` mode, gensim's fastest: no Python in the training loop).
+``cache_dir()/corpora/`` by corpus fingerprint and tokenisation options, reused by the next run:
+:mod:`vecs.static.tokenised`) and gensim trains from that file (``corpus_file`` mode, gensim's
+fastest: no Python in the training loop).
 
 Progress (real figures only):
 
@@ -39,38 +40,29 @@ processes. (gensim's default ``hashfxn`` is Python's per-process salted ``hash``
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import os
 import re
 import threading
 import time
 import zlib
-from collections import Counter
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
-from pathlib import Path
 
 import numpy as np
 
-from vecs.corpus.reader import Corpus, open_corpus
-from vecs.corpus.tokenize import TOKENIZER_VERSION
+from vecs.corpus.reader import open_corpus
 from vecs.errors import CorpusError, VecsError
 from vecs.io.store import check_new_name, save
-from vecs.paths import cache_dir
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
 from vecs.static.corpus_position import EpochPosition, Poller
 from vecs.static.fit import corpus_warnings, estimate_seconds, remember_rate
 from vecs.static.sampled_loss import SampledLoss
-from vecs.util import atomic_path, atomic_write_text
+from vecs.static.tokenised import KEEP_CACHED, MAX_SENTENCE, CorpusFile, corpus_file  # noqa: F401
 
 #: seconds between two looks at how far the training threads have read (corpus_position)
 POLL_S = 0.5
-
-#: tokenised corpora kept in the cache (least recently used ones are removed)
-KEEP_CACHED = 8
 
 
 def stable_hash(text: str) -> int:
@@ -78,73 +70,7 @@ def stable_hash(text: str) -> int:
     return zlib.crc32(text.encode("utf-8"))
 
 
-# -- the tokenised corpus file --------------------------------------------------------------
-@dataclass
-class CorpusFile:
-    path: Path
-    sentences: int  # lines in the file
-    examples: int  # gensim's count of sentences (lines over 10,000 tokens count once per 10,000)
-    tokens: int
-    counts: dict  # word -> count, in order of first occurrence (what gensim's own scan gives)
-    cached: bool  # True when it was already there
-    segmented: dict = field(default_factory=dict)  # sentences cut each way (space, jieba, char)
-
-
-MAX_SENTENCE = 10_000  # gensim's MAX_WORDS_IN_BATCH: longer lines are cut into pieces this long
-
-
-def corpus_file(corpus: Corpus, progress: ProgressFn | None = None) -> CorpusFile:
-    """The corpus tokenised into a file of one sentence per line (tokens separated by spaces),
-    with its word counts; reused if the same corpus was tokenised the same way before."""
-    key = hashlib.sha256(json.dumps(
-        [corpus.fingerprint(), corpus.lower, corpus.phrases, TOKENIZER_VERSION, corpus.segmenter.key()]
-    ).encode()).hexdigest()[:20]
-    folder = cache_dir() / "corpora"
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = re.sub(r"[^\w.-]", "_", corpus.name)[:40] or "corpus"
-    path = folder / f"{safe}-{key}.txt"
-    info = path.with_suffix(".json")
-    if path.is_file() and info.is_file():
-        try:
-            meta = json.loads(info.read_text(encoding="utf-8"))
-            if meta.get("bytes") == path.stat().st_size:
-                os.utime(path)
-                corpus.segmenter.used.update(meta.get("segmented", {}))
-                return CorpusFile(path, int(meta["sentences"]), int(meta["examples"]), int(meta["tokens"]),
-                                  meta["counts"], True, meta.get("segmented", {}))
-        except (ValueError, KeyError, TypeError, OSError):
-            pass
-    sentences = examples = tokens = 0
-    counts: Counter = Counter()
-    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as f:
-        buf: list[str] = []
-        for toks in corpus.sentences(progress):
-            buf.append(" ".join(toks))
-            counts.update(toks)
-            n = len(toks)
-            tokens += n
-            examples += (n - 1) // MAX_SENTENCE + 1
-            if len(buf) >= 4096:
-                f.write("\n".join(buf))
-                f.write("\n")
-                sentences += len(buf)
-                buf.clear()
-        if buf:
-            f.write("\n".join(buf))
-            f.write("\n")
-            sentences += len(buf)
-    atomic_write_text(info, json.dumps({"corpus": corpus.name, "source": corpus.source, "sentences": sentences,
-                                        "examples": examples, "tokens": tokens, "bytes": path.stat().st_size,
-                                        "segmented": corpus.segmenter.used, "counts": counts}, ensure_ascii=False))
-    _evict(folder, keep=path)
-    return CorpusFile(path, sentences, examples, tokens, dict(counts), False, dict(corpus.segmenter.used))
-
-
-def _evict(folder: Path, keep: Path) -> None:
-    files = sorted((p for p in folder.glob("*.txt") if p != keep), key=lambda p: p.stat().st_mtime, reverse=True)
-    for p in files[KEEP_CACHED - 1:]:
-        p.unlink(missing_ok=True)
-        p.with_suffix(".json").unlink(missing_ok=True)
+# -- the tokenised corpus file: vecs/static/tokenised.py (cached under cache_dir()/corpora/) --
 
 
 # -- progress from gensim's log -------------------------------------------------------------
@@ -200,6 +126,9 @@ class Word2VecResult:
     params: dict  # the training parameters, as saved
     space: Space = field(repr=False, compare=False)  # the vectors, named ``name``
     warnings: list = field(default_factory=list)  # a corpus too small for the settings, with the fix
+    tokenised_path: str = ""  # the tokenised copy trained from, kept in the cache (vecs.static.tokenised)
+    tokenised_cached: bool = False  # True when it was already there (this run did not tokenise)
+    tokenised_bytes: int = 0  # its size
 
     def summary(self) -> dict:
         """Everything but the vectors (what ``vecs train word2vec --json`` prints)."""
@@ -207,10 +136,10 @@ class Word2VecResult:
 
 
 def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, window: int = 5, epochs: int = 5,
-                   min_count: int = 5, sg: bool = True, negative: int = 5, sample: float = 1e-3,
+                   min_count: int = 5, sg: bool = True, negative: int | None = None, sample: float | None = None,
                    workers: int | None = None, seed: int = 1, lower: bool = True, phrases: bool = False,
                    progress: ProgressFn | None = None, segment: str | None = None, user_dict=None,
-                   **extra) -> Word2VecResult:
+                   engine: str = "gensim", master: str | None = None, **extra) -> Word2VecResult:
     """Train word2vec on ``corpus`` (a :class:`~vecs.corpus.reader.Corpus`, or anything
     :func:`~vecs.corpus.reader.open_corpus` takes, opened with ``lower``, ``phrases``, ``segment``
     and ``user_dict``: how words are cut, see :mod:`vecs.corpus.segment`) and
@@ -224,9 +153,18 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
 
     ``space.meta`` records the parameters, the corpus (name, source, fingerprint, tokens,
     sentences), the gensim version, the vocabulary size, the loss after each epoch, ``train_s``
-    (gensim's training), ``duration_s`` (everything, tokenisation included) and ``words_per_s``."""
+    (gensim's training), ``duration_s`` (everything, tokenisation included) and ``words_per_s``.
+
+    ``engine="spark"`` trains with Spark MLlib on ``master`` from the same tokenised file instead
+    (:mod:`vecs.static.word2vec_spark`: skip-gram with hierarchical softmax, so ``negative`` and
+    ``sample`` (gensim's default 5 and 1e-3) and CBOW are refused there; ``workers`` = partitions)."""
     t0 = time.perf_counter()
     check_new_name(name, force)  # refuse before any work
+    spark = None
+    if engine != "gensim" or master is not None:  # Spark's options, pyspark and java: checked before any work
+        from vecs.static.word2vec_spark import check_spark
+        spark = check_spark(engine, master, sg=sg, negative=negative, sample=sample, workers=workers, extra=extra)
+    negative, sample = 5 if negative is None else negative, 1e-3 if sample is None else sample
     workers = workers if workers is not None else (os.cpu_count() or 1)
     for label, value, low in (("dim", dim, 1), ("window", window, 1), ("epochs", epochs, 1),
                               ("min_count", min_count, 1), ("negative", negative, 0), ("workers", workers, 1)):
@@ -238,6 +176,17 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
     cf = corpus_file(corpus, progress)
     if cf.tokens == 0:
         raise CorpusError(f"{corpus.source}: no words to train on")
+    if spark is not None:  # Spark MLlib's Word2Vec on the same tokenised file (vecs/static/word2vec_spark.py)
+        from vecs.static.word2vec_spark import train_spark
+        words, vectors, meta, params = train_spark(cf, corpus, spark, dim=dim, window=window, epochs=epochs,
+                                                   min_count=min_count, seed=seed, started=t0, progress=progress)
+        space = Space(words, vectors, name=name, meta=meta)
+        return Word2VecResult(
+            name=name, path=str(save(space, name, force=force)), corpus=corpus.name, tokens=cf.tokens,
+            words=len(words), dim=dim, epochs=epochs, train_s=meta["train_s"], duration_s=meta["duration_s"],
+            words_per_s=meta["words_per_s"], loss=None, initial_loss=None, params=params, space=space,
+            warnings=corpus_warnings(cf.tokens, space, params), tokenised_path=str(cf.path),
+            tokenised_cached=cf.cached, tokenised_bytes=cf.size)
 
     import gensim
     from gensim.models import Word2Vec
@@ -337,7 +286,7 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         "source": corpus.name,
         "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "params": params,
-        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": corpus.fingerprint(),
+        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": cf.fingerprint,
                    "tokens": cf.tokens, "sentences": cf.sentences, "segmented": cf.segmented,
                    "note": corpus.segmenter.note},
         "gensim": gensim.__version__,
@@ -352,6 +301,7 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         "duration_s": round(duration, 3),
         "words_per_s": round(cf.tokens * epochs / train_s, 1) if train_s > 0 else None,
         "tokenised_cached": cf.cached,
+        "tokenised_path": str(cf.path),
     }
     space = Space(words, vectors, name=name, meta=meta)
     path = save(space, name, force=force)
@@ -359,4 +309,5 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
         name=name, path=str(path), corpus=corpus.name, tokens=cf.tokens, words=len(words), dim=dim, epochs=epochs,
         train_s=meta["train_s"], duration_s=meta["duration_s"], words_per_s=meta["words_per_s"],
         loss=meta["loss"], initial_loss=meta["initial_loss"], params=params, space=space,
-        warnings=corpus_warnings(cf.tokens, space, params))
+        warnings=corpus_warnings(cf.tokens, space, params), tokenised_path=str(cf.path),
+        tokenised_cached=cf.cached, tokenised_bytes=cf.size)

@@ -1,0 +1,273 @@
+"""Every analogy question's best candidates over the vocabulary: the batched search under
+:func:`vecs.static.eval_analogies.evaluate_analogies`.
+
+Two engines, the same answers: a compiled loop (numba, ``vecs.static.analogy_numba``) when numba is
+installed, and numpy otherwise. Both score the same float32 table the same way; what differs is
+how much of it they visit and how fast. ``kernel="auto"`` takes numba when it imports."""
+
+from __future__ import annotations
+
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from functools import lru_cache
+
+import numpy as np
+
+from vecs.errors import DatasetError
+from vecs.linalg import row_norms, unit_rows
+from vecs.progress import ProgressFn, report
+from vecs.space import Space
+from vecs.static.eval_ties import CANDIDATES_KEPT
+
+KERNELS = ("auto", "numba", "numpy")
+
+
+@lru_cache(maxsize=1)
+def numba_kernels():
+    """The compiled module, or None when numba is not installed (or fails to load)."""
+    try:
+        from vecs.static import analogy_numba
+    except Exception:  # numba absent or broken: the numpy engine gives the same answers
+        return None
+    return analogy_numba
+
+
+def pick_kernel(kernel: str) -> str:
+    if kernel not in KERNELS:
+        raise DatasetError(f"unknown kernel {kernel!r}: use auto, numba or numpy")
+    if kernel == "numpy":
+        return "numpy"
+    if numba_kernels() is None:
+        if kernel == "numba":
+            raise DatasetError("kernel 'numba' needs numba: pip install numba (or use kernel='numpy')")
+        return "numpy"
+    return "numba"
+
+
+def top_candidates(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
+                   kernel: str = "auto", stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For each question, the ``CANDIDATES_KEPT`` best rows among the first R (input rows
+    excluded), best first; rows -1 and scores -inf where the vocabulary has fewer."""
+    if pick_kernel(kernel) == "numba":
+        return top_candidates_numba(space, R, qa, qb, qc, method, progress, stats=stats)
+    return top_candidates_numpy(space, R, qa, qb, qc, method, progress, stats=stats)
+
+
+def _question_words(space: Space, qa, qb, qc):
+    """Distinct question words (unit rows) and the (a, b) pairs the questions share."""
+    Q = len(qa)
+    uniq, inv = np.unique(np.concatenate([qa, qb, qc]), return_inverse=True)
+    U = len(uniq)
+    ua, ub, uc = inv[:Q], inv[Q:2 * Q], inv[2 * Q:]
+    pairs, pidx = np.unique(ua * U + ub, return_inverse=True)
+    return unit_rows_f32(space.vectors[uniq]), pairs // U, pairs % U, pidx, uc
+
+
+def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
+                         first: int = 2048, block: int = 4096, sub: int = 16, group: int = 8,
+                         threads: int | None = None, stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled engine: per block of words one BLAS product (the table T, sized to stay in
+    cache), then ``analogy_numba.merge_block``. The first block (the most frequent words) is
+    scored for every question and sets the thresholds; then each of ``threads`` workers takes
+    every n-th later block (one BLAS thread each, the GIL released) into its own top K, and the
+    tops are merged as one pass in order would have kept them."""
+    k = numba_kernels()
+    Q = len(qa)
+    Un, pa, pb, pidx, uc = _question_words(space, qa, qb, qc)
+    U, K = len(Un), CANDIDATES_KEPT
+    ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb, pidx, uc, qa, qb, qc)]
+    mul = method == "mul"
+    V = space.vectors
+    bounds = [(0, min(R, first))] + [(s, min(R, s + block)) for s in range(first, R, block)]
+    n = max(1, min(threads or os.cpu_count() or 1, len(bounds) - 1))
+    counts = np.zeros(2, dtype=np.int64)
+    done = [0]
+    lock = threading.Lock()
+
+    def run(blocks, top_s, top_i, cnt):
+        T = np.empty(U * block, dtype=np.float32)
+        P = np.empty((len(ints[0]), block), dtype=np.float32)
+        for start, end in blocks:
+            Tb = T[: U * (end - start)].reshape(U, end - start)
+            np.matmul(Un, unit_rows_f32(V[start:end]).T, out=Tb)  # (U, w) cosines
+            k.merge_block(Tb, P, start, sub, group, mul, *ints, top_s, top_i, cnt)
+            with lock:
+                done[0] += end - start
+                report(progress, "evaluate analogies", done[0], R, questions=Q)
+
+    top_s = np.full((Q, K), -np.inf, dtype=np.float32)
+    top_i = np.full((Q, K), -1, dtype=np.int64)
+    run(bounds[:1], top_s, top_i, counts)
+    rest = bounds[1:]
+    if rest:
+        tops = [(top_s.copy(), top_i.copy(), np.zeros(2, dtype=np.int64)) for _ in range(n)]
+        with _one_blas_thread(n > 1), ThreadPoolExecutor(n) as pool:
+            list(pool.map(lambda i: run(rest[i::n], *tops[i]), range(n)))
+        top_s, top_i = tops[0][0], tops[0][1]
+        for other_s, other_i, _ in tops[1:]:
+            k.merge_tops(top_s, top_i, other_s, other_i, bounds[0][1])
+        counts += sum(c for _, _, c in tops)
+    if stats is not None:
+        nr = -(-np.array([e - s for s, e in bounds]) // sub)
+        stats.update(bounds_checked=int(counts[0]), runs_scored=int(counts[1]), runs_total=int(nr.sum()) * Q,
+                     words=U, pairs=len(pa), kernel="numba", threads=n)
+    return top_i, top_s
+
+
+@contextmanager
+def _one_blas_thread(on: bool):
+    """BLAS at one thread while the workers run (each is one thread of the machine)."""
+    if not on:
+        yield
+        return
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # no threadpoolctl: BLAS keeps its threads (slower, same answers)
+        yield
+        return
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+def unit_rows_f32(block: np.ndarray) -> np.ndarray:
+    """Unit rows in float32, the norms summed as :func:`vecs.linalg.row_norms` sums them."""
+    block = np.asarray(block, dtype=np.float32)
+    return unit_rows(block, row_norms(block))
+
+
+def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
+                    seed_block: int = 2048, block: int = 8192, sub: int = 64, batch: int = 256,
+                    stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """For each question, the ``_K`` best rows among the first R (input rows excluded), best
+    first, scored from a table of cosines between question words and vocabulary words.
+    Missing candidates (tiny vocabularies) have row -1 and score -inf.
+
+    The first ``seed_block`` words (the most frequent) are scored for every question and give
+    each question a threshold, its current K-th best score. In later blocks a question is scored
+    only on the runs of ``sub`` words where an upper bound of its score (the run's best partial
+    score of its (a, b) pair plus, or times, the run's best cosine of c) beats that threshold;
+    most runs of most questions are skipped."""
+    Q = len(qa)
+    V = space.vectors
+    uniq, inv = np.unique(np.concatenate([qa, qb, qc]), return_inverse=True)
+    U = len(uniq)
+    ua, ub, uc = inv[:Q], inv[Q:2 * Q], inv[2 * Q:]
+    Un = unit_rows_f32(V[uniq])  # (U, d) unit vectors of the question words
+    # questions sharing (a, b) share the partial score P = f(b, a); the rest is one row of c:
+    # 3CosAdd  s = (cos b - cos a) + cos c;  3CosMul  s = (1+cos b)/(1+cos a+2e-6) * (1+cos c)
+    pairs, pidx = np.unique(ua * U + ub, return_inverse=True)
+    pa, pb = pairs // U, pairs % U
+    npairs = len(pairs)
+    # keep the per-block tables to ~64 MB whatever the number of distinct words
+    cap = max(sub, (2 ** 24 // max(U + npairs, 1)) // sub * sub)
+    block, seed_block = min(block, cap), min(seed_block, cap)
+
+    K = CANDIDATES_KEPT
+    top_s = np.full((Q, K), -np.inf, dtype=np.float32)
+    top_i = np.full((Q, K), -1, dtype=np.int64)
+    thr = np.full(Q, -np.inf, dtype=np.float32)
+    ninf = np.float32(-np.inf)
+    mul = method == "mul"
+    runs_scored = runs_total = 0
+
+    start = 0
+    while start < R:
+        end = min(R, start + (seed_block if start == 0 else block))
+        w = end - start
+        nsb = -(-w // sub)
+        wp = nsb * sub
+        T = np.empty((U, wp), dtype=np.float32)
+        np.matmul(Un, unit_rows_f32(V[start:end]).T, out=T[:, :w])  # (U, w) cosines
+        P = np.empty((npairs, wp), dtype=np.float32)
+        if mul:
+            T[:, :w] += np.float32(1.0)  # (1 + cos): gensim's factor up to the constant 1/2
+            T[:, w:] = 1.0
+            np.divide(T[pb, :w], T[pa, :w] + np.float32(2e-6), out=P[:, :w])
+        else:
+            T[:, w:] = ninf
+            np.subtract(T[pb, :w], T[pa, :w], out=P[:, :w])
+        P[:, w:] = ninf  # padding never scores
+
+        if start == 0:  # every question, every word: seeds the thresholds
+            buf = np.empty((min(batch, Q), wp), dtype=np.float32)
+            for qs in range(0, Q, batch):
+                sel = np.arange(qs, min(Q, qs + batch))
+                S = buf[: sel.size]
+                np.take(P, pidx[sel], axis=0, out=S, mode="clip")
+                if mul:
+                    S *= T[uc[sel]]
+                else:
+                    S += T[uc[sel]]
+                for arr in (qa, qb, qc):  # the input rows are never candidates (as gensim)
+                    x = arr[sel]
+                    r = np.flatnonzero(x < end)
+                    S[r, x[r]] = ninf
+                _seed(S, K, top_s, top_i, sel)
+            thr[:] = top_s[:, K - 1]
+        else:
+            P3 = P.reshape(npairs, nsb, sub)
+            T3 = T.reshape(U, nsb, sub)
+            maxP, maxT = P3.max(axis=2), T3.max(axis=2)
+            bound = maxP[pidx]
+            if mul:
+                bound *= maxT[uc]
+            else:
+                bound += maxT[uc]
+            flat = np.flatnonzero(bound > thr[:, None])  # (question, run) pairs worth scoring
+            runs_total += bound.size
+            runs_scored += flat.size
+            step = max(1, (1 << 20) // sub)
+            for cs in range(0, flat.size, step):
+                q, s = np.divmod(flat[cs: cs + step], nsb)
+                vals = P3[pidx[q], s]
+                if mul:
+                    vals *= T3[uc[q], s]
+                else:
+                    vals += T3[uc[q], s]
+                hits = np.flatnonzero(vals > thr[q][:, None])
+                if not hits.size:
+                    continue
+                hr, c = np.divmod(hits, sub)
+                hq = q[hr]
+                col = start + s[hr] * sub + c
+                keep = (col != qa[hq]) & (col != qb[hq]) & (col != qc[hq])
+                if keep.any():
+                    _merge(top_s, top_i, thr, hq[keep], col[keep], vals.ravel()[hits[keep]], K)
+        report(progress, "evaluate analogies", end, R, questions=Q)
+        start = end
+    if stats is not None:
+        stats.update(runs_scored=runs_scored, runs_total=runs_total, words=U, pairs=npairs)
+    return top_i, top_s
+
+
+def _seed(S: np.ndarray, K: int, top_s: np.ndarray, top_i: np.ndarray, sel: np.ndarray) -> None:
+    """Best K of each row of S (clobbers S), best first, into rows ``sel`` of top_s/top_i."""
+    n, w = S.shape
+    ar = np.arange(n)
+    for k in range(min(K, w)):
+        j = S.argmax(axis=1)
+        v = S[ar, j]
+        top_s[sel, k] = v
+        top_i[sel, k] = np.where(v > -np.inf, j, -1)
+        S[ar, j] = -np.inf
+
+
+def _merge(top_s, top_i, thr, rows, cols, vals, K: int) -> None:
+    """Merge new candidates (rows, cols, vals) into the running top K (sorted best first)."""
+    aff = np.unique(rows)
+    all_rows = np.concatenate([np.repeat(aff, K), rows])
+    all_cols = np.concatenate([top_i[aff].ravel(), cols])
+    all_vals = np.concatenate([top_s[aff].ravel(), vals.astype(np.float32, copy=False)])
+    order = np.lexsort((-all_vals, all_rows))
+    sr = all_rows[order]
+    starts = np.searchsorted(sr, aff)
+    counts = np.diff(np.append(starts, len(sr)))
+    rank = np.arange(len(sr)) - np.repeat(starts, counts)
+    keep = rank < K
+    top_s[sr[keep], rank[keep]] = all_vals[order][keep]
+    top_i[sr[keep], rank[keep]] = all_cols[order][keep]
+    thr[aff] = top_s[aff, K - 1]
+
+
