@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,12 @@ import pytest
 
 from testhome import share_downloads, user_cache
 from vecs import Space
+
+# The Ctrl-C tests need Ctrl-C. A shell that starts the suite in the background without job
+# control (`cmd &` in a script) starts it with SIGINT ignored, and every child inherits that:
+# give the suite (and the processes it starts) Python's own Ctrl-C back.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 SHARED = Path(os.environ.get("VECS_TEST_HOME", Path(__file__).resolve().parent.parent / ".vecs-test-home"))
 USER_CACHE = user_cache()  # the user's environment, read before any fixture points VECS_* at SHARED
