@@ -45,7 +45,8 @@ def rows(result: dict) -> list[str]:
         load = "–".join(f"{x:g}" for x in c.get("load", []))
         note = c.get("vs_floor")
         floor = f"{note:g}× floor" if note is not None else ""
-        out.append(f"| `{name}` | {c['case']} | {fmt(med[ours])} | {peers} | {ratio} {floor} | {same} | "
+        label = c["case"] + (f" ({c['note']})" if c.get("note") and len(c["note"]) < 90 else "")
+        out.append(f"| `{name}` | {label} | {fmt(med[ours])} | {peers} | {ratio} {floor} | {same} | "
                    f"{c.get('runs', '')} | {load} |")
     return out
 
@@ -75,8 +76,21 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def last_json(text: str) -> dict | None:
+    """The bench's JSON line: the last line that is one JSON object with a "bench" key."""
+    for line in reversed(text.strip().splitlines()):
+        if line.startswith("{"):
+            try:
+                d = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(d, dict) and "bench" in d:
+                return d
+    return None
+
+
 def load_results(folder: Path) -> list[dict]:
-    found = {p.stem: json.loads(p.read_text().strip().splitlines()[-1]) for p in folder.glob("*.json")}
+    found = {p.stem: d for p in folder.glob("*.json") if (d := last_json(p.read_text())) is not None}
     return [found[k] for k in ORDER if k in found] + [v for k, v in sorted(found.items()) if k not in ORDER]
 
 

@@ -66,7 +66,7 @@ def _question_words(space: Space, qa, qb, qc):
 
 
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
-                         first: int = 2048, block: int = 4096, sub: int = 16, group: int = 8,
+                         first: int = 2048, block: int = 2048, sub: int = 16, group: int = 8,
                          threads: int | None = None, stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled engine: per block of words one BLAS product (the table T, sized to stay in
     cache), then ``analogy_numba.merge_block``. The first block (the most frequent words) is
