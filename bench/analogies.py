@@ -158,6 +158,9 @@ def compare(space, path, R):
     from vecs.static.eval_analogies import evaluate_analogies
 
     kv = gensim_kv(space)
+    # gensim 4.4's most_similar_cosmul ignores restrict_vocab (it ranks every word): for 3CosMul
+    # it gets the first R words, the candidates vecs ranks (and gensim's add ranks)
+    kv_mul = kv if R >= len(space) else gensim_kv(space.restrict(R))
 
     def vecs_side(method):
         return lambda: evaluate_analogies(space, path, method=method, restrict=R)
@@ -167,7 +170,7 @@ def compare(space, path, R):
             if method == "add":
                 _, sections = kv.evaluate_word_analogies(str(path), restrict_vocab=R, case_insensitive=True)
                 return sections, None
-            return gensim_cosmul(kv, str(path), restrict_vocab=R)
+            return gensim_cosmul(kv_mul, str(path), restrict_vocab=R)
         return run
 
     def same(answers):
@@ -204,20 +207,20 @@ def floor_fn(space, path, R):
 
 
 MEMORY_CHILD = r"""
-import json, resource, sys
+import json, sys
 import numpy as np
 from vecs.resolve import resolve
 from vecs.static.eval_analogies import evaluate_analogies
 from vecs.static.analogy_topk import numba_kernels
 numba_kernels()
 space = resolve("glove-6b-50d")
-def rss():
+def status(key):  # VmHWM, not ru_maxrss: that one keeps the parent's size across fork + exec
     for line in open("/proc/self/status"):
-        if line.startswith("VmRSS"):
+        if line.startswith(key):
             return int(line.split()[1]) / 1024
-before = rss()
+before = status("VmRSS")
 rep = evaluate_analogies(space, "google", method=sys.argv[1], restrict=300000)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = status("VmHWM")
 print(json.dumps({"before_mb": round(before, 1), "peak_mb": round(peak, 1),
                   "matrix_mb": round(space.vectors.nbytes / 2**20, 1), "kernel": rep.kernel}))
 """
@@ -243,7 +246,16 @@ def main() -> None:
     ap.add_argument("--padded", action="store_true", help="also the padded 100k x 300 space (labelled)")
     ap.add_argument("--sample", type=int, default=1, help="evaluate every N-th question only (a quick look)")
     ap.add_argument("--only", choices=["400k", "100k"], help="one GloVe case only")
+    ap.add_argument("--memory-only", action="store_true", help="only the peak-memory figures")
     args = ap.parse_args()
+    if args.memory_only:
+        b = Bench("analogies-memory", runs=0, warmup=0, packages=("numpy", "numba"))
+        for method in ("add", "mul"):
+            m = memory(method)
+            print(f"memory, 400k {method}: {m}")
+            b.extra(f"memory_{method}", m)
+        b.finish()
+        return
     logging.getLogger("gensim").setLevel(logging.WARNING)
     from vecs.hub.fetch import path as resource_path
     from vecs.resolve import resolve
