@@ -40,8 +40,9 @@ import torch
 torch.set_num_threads(1)  # a tiny model: threads only wait for each other on a busy machine
 import typer.main
 import vecs.lm.train  # noqa: F401
-from cli.main import app
+from cli.main import app, build_command
 from vecs.lm.model import GPT, GPTConfig
+build_command("train")  # commands load lazily: this one before "ready", as the rest of the start-up
 vecs = typer.main.get_command(app)  # the command line program, built
 m = GPT(GPTConfig(vocab_size=8, n_layer=1, n_head=2, n_embd=8, block_size=4))  # torch's lazy start-up
 opt = torch.optim.AdamW(m.parameters())
