@@ -363,3 +363,16 @@ def _evict(folder: Path, keep: Path) -> None:
         p.unlink(missing_ok=True)
         p.with_suffix(".json").unlink(missing_ok=True)
         _counts_path(p).unlink(missing_ok=True)
+
+
+def trained_meta(corpus: Corpus, cf: "CorpusFile", params: dict) -> dict:
+    """What every word2vec engine records first: kind, source, time, parameters and the corpus."""
+    return {
+        "kind": "word2vec",
+        "source": corpus.name,
+        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "params": params,
+        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": cf.fingerprint,
+                   "tokens": cf.tokens, "sentences": cf.sentences, "segmented": cf.segmented,
+                   "note": corpus.segmenter.note},
+    }

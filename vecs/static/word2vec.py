@@ -47,7 +47,6 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field, fields
-from datetime import datetime, timezone
 
 import numpy as np
 
@@ -59,7 +58,7 @@ from vecs.space import Space
 from vecs.static.corpus_position import EpochPosition, Poller
 from vecs.static.fit import corpus_warnings, estimate_seconds, remember_rate
 from vecs.static.sampled_loss import SampledLoss
-from vecs.static.tokenised import KEEP_CACHED, MAX_SENTENCE, CorpusFile, corpus_file  # noqa: F401
+from vecs.static.tokenised import KEEP_CACHED, MAX_SENTENCE, CorpusFile, corpus_file, trained_meta  # noqa: F401
 
 #: seconds between two looks at how far the training threads have read (corpus_position)
 POLL_S = 0.5
@@ -282,13 +281,7 @@ def train_word2vec(corpus, *, name: str, force: bool = False, dim: int = 100, wi
     vectors = np.ascontiguousarray(model.wv.vectors, dtype=np.float32)
     duration = time.perf_counter() - t0
     meta = {
-        "kind": "word2vec",
-        "source": corpus.name,
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "params": params,
-        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": cf.fingerprint,
-                   "tokens": cf.tokens, "sentences": cf.sentences, "segmented": cf.segmented,
-                   "note": corpus.segmenter.note},
+        **trained_meta(corpus, cf, params),
         "gensim": gensim.__version__,
         "vocabulary": len(words),
         "tokens": cf.tokens,

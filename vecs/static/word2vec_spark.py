@@ -60,7 +60,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +68,7 @@ from vecs.errors import CorpusError, SparkError, VecsError
 from vecs.extras import require_pyspark
 from vecs.progress import ProgressFn, report
 from vecs.static.corpus_position import Poller
-from vecs.static.tokenised import MAX_SENTENCE, CorpusFile
+from vecs.static.tokenised import MAX_SENTENCE, CorpusFile, trained_meta
 
 ENGINES = ("gensim", "spark")
 DEFAULT_MASTER = "local[*]"
@@ -361,14 +360,8 @@ def _train(spark, cf, corpus, opts: SparkOptions, expected: set, *, dim, window,
                   max_sentence_length=opts.max_sentence_length, engine="spark", master=sc.master)
     duration = time.perf_counter() - started
     meta = {
-        "kind": "word2vec",
+        **trained_meta(corpus, cf, params),
         "engine": "spark",
-        "source": corpus.name,
-        "created": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "params": params,
-        "corpus": {"name": corpus.name, "source": corpus.source, "fingerprint": cf.fingerprint,
-                   "tokens": cf.tokens, "sentences": cf.sentences, "segmented": cf.segmented,
-                   "note": corpus.segmenter.note},
         "spark": spark.version,
         "master": sc.master,
         "spark_run": {"partitions": partitions, "input": uri, "cores": sc.defaultParallelism,
