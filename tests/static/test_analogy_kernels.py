@@ -45,7 +45,7 @@ def test_numba_equals_numpy_candidates(method, threads):
     qa, qb, qc = questions(R)
     want_i, want_s = at.top_candidates_numpy(space, R, qa, qb, qc, method, None)
     stats: dict = {}
-    got_i, got_s = at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, sub=8,
+    got_i, got_s = at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, chunk=200,
                                            group=3, threads=threads, stats=stats)
     np.testing.assert_array_equal(got_i, want_i)
     np.testing.assert_array_equal(got_s, want_s)
@@ -60,7 +60,7 @@ def test_numba_equals_numpy_candidates(method, threads):
 def test_tiny_vocabulary_leaves_missing_candidates():
     space = awkward_space(n=6, dim=4)
     qa, qb, qc = (np.array([0, 1]), np.array([1, 2]), np.array([2, 3]))
-    got_i, got_s = at.top_candidates_numba(space, 6, qa, qb, qc, "add", None, first=4, block=4, sub=2, group=2)
+    got_i, got_s = at.top_candidates_numba(space, 6, qa, qb, qc, "add", None, first=4, block=4, group=2)
     want_i, want_s = at.top_candidates_numpy(space, 6, qa, qb, qc, "add", None)
     np.testing.assert_array_equal(got_i, want_i)
     assert (got_i[:, 3:] == -1).all() and np.isneginf(got_s[:, 3:]).all()  # 6 rows - 3 inputs

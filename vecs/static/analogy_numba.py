@@ -3,18 +3,21 @@ every question's running top K, most of the block skipped by bounds.
 
 Imported only when numba is installed (``vecs.static.analogy_topk`` falls back to numpy, with the
 same answers, when it is not). Compiled once, then cached beside this file (``cache=True``).
-Everything here is sequential and releases the GIL: the caller runs one block per thread.
+Everything here is sequential and releases the GIL: the caller runs blocks (or ranges of
+questions) on several threads.
 
-Per block of w vocabulary words, with T the (U, w) table of cosines between the U distinct
-question words and the block (from one BLAS product, done by the caller), ``merge_block``:
+Per block of w vocabulary words, with T the (U, wp) table of cosines between the U distinct
+question words and the block (from one BLAS product, done by the caller; wp is w rounded up to
+whole runs of ``RUN`` = 16 words, the tail padding):
 
-1. turns T into 1 + cos, in place, for 3CosMul, and takes the best value of every question word
-   over every run of ``sub`` words, and over every group of ``g`` runs;
-2. computes for every distinct (a, b) pair the partial score P = cos b - cos a (3CosAdd) or
-   (1 + cos b) / (1 + cos a + 2e-6) (3CosMul), with the same maxima;
-3. for every question, checks the groups whose bound — the best P plus (times) the best of c —
-   beats the question's current K-th best score, then the runs of those groups, then scores the
-   runs that pass word by word into its top K (input rows excluded, as gensim).
+1. ``prepare`` turns T into 1 + cos, in place, for 3CosMul; computes for every distinct (a, b)
+   pair the partial score P = cos b - cos a (3CosAdd) or (1 + cos b) / (1 + cos a + 2e-6)
+   (3CosMul); and takes the best value of every row of T and P over every run of 16 words, every
+   group of ``g`` runs, and the whole block;
+2. ``merge_questions``, for every question in a range: skips the block when its bound — the best
+   P plus (times) the best of c — cannot beat the question's current K-th best score; else checks
+   the groups, then the runs of the groups that pass, then scores the runs that pass (16 scores
+   at once) into its top K, input rows excluded (as gensim).
 
 Scores are float32 operations in the same order as the numpy engine, so the same floats; only the
 maxima use fast-math flags (a maximum is exact in any order).
@@ -25,36 +28,62 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+RUN = 16  # words per run: the finest bound, and one 512-bit vector of float32 scores
 _EPS_MUL = np.float32(2e-6)
 _ONE = np.float32(1.0)
 _NINF = np.float32(-np.inf)
 _FAST = {"nnan", "nsz", "reassoc"}  # lets LLVM vectorise the maxima; never used for a score
 
 
+@njit(cache=True, nogil=True, fastmath=_FAST, inline="always")
+def _max16(row, b):  # pragma: no cover - compiled
+    """The best of row[b:b + 16], as a tree (vectorises; a chain of 16 maxima does not)."""
+    m0 = max(row[b], row[b + 8])
+    m1 = max(row[b + 1], row[b + 9])
+    m2 = max(row[b + 2], row[b + 10])
+    m3 = max(row[b + 3], row[b + 11])
+    m4 = max(row[b + 4], row[b + 12])
+    m5 = max(row[b + 5], row[b + 13])
+    m6 = max(row[b + 6], row[b + 14])
+    m7 = max(row[b + 7], row[b + 15])
+    m0, m1, m2, m3 = max(m0, m4), max(m1, m5), max(m2, m6), max(m3, m7)
+    return max(max(m0, m2), max(m1, m3))
+
+
 @njit(cache=True, nogil=True, fastmath=_FAST)
-def run_max(M, sub, out):  # pragma: no cover - compiled
-    """out[i, r] = the best of M[i] over columns [r * sub, (r + 1) * sub)."""
+def run_max(row, out):  # pragma: no cover - compiled
+    """out[r] = the best of row[16 r : 16 r + 16] (len(row) a multiple of 16)."""
+    for r in range(out.shape[0]):
+        out[r] = _max16(row, r * RUN)
+
+
+@njit(cache=True, nogil=True, fastmath=_FAST)
+def group_max(M, g, out, whole):  # pragma: no cover - compiled
+    """out[i, k] = the best of M[i] over columns [k g, (k + 1) g); whole[i] = the best of M[i]."""
     n, w = M.shape
     for i in range(n):
-        for r in range(out.shape[1]):
+        best = _NINF
+        for k in range(out.shape[1]):
             m = _NINF
-            for j in range(r * sub, min(w, (r + 1) * sub)):
-                v = M[i, j]
-                m = v if v > m else m
-            out[i, r] = m
+            for j in range(k * g, min(w, (k + 1) * g)):
+                m = max(m, M[i, j])
+            out[i, k] = m
+            best = max(best, m)
+        whole[i] = best
 
 
 @njit(cache=True, nogil=True)
-def _plus_one(T):  # pragma: no cover - compiled
-    n, w = T.shape
-    for i in range(n):
-        for j in range(w):
-            T[i, j] = T[i, j] + _ONE
-
-
-@njit(cache=True, nogil=True)
-def _pair_scores(T, pa, pb, mul, P):  # pragma: no cover - compiled
-    w = T.shape[1]
+def prepare(T, w, mul, pa, pb, P, maxT, maxP):  # pragma: no cover - compiled
+    """Columns [w, wp) of T are padding: set so they never score. T -> 1 + cos for 3CosMul;
+    P (npairs, wp) the partial scores; maxT, maxP the best of every run of 16."""
+    U, wp = T.shape
+    for i in range(U):
+        if mul:
+            for j in range(w):
+                T[i, j] = T[i, j] + _ONE
+        for j in range(w, wp):
+            T[i, j] = _ONE if mul else _NINF
+        run_max(T[i], maxT[i])
     for p in range(pa.shape[0]):
         a, b = pa[p], pb[p]
         if mul:
@@ -63,6 +92,9 @@ def _pair_scores(T, pa, pb, mul, P):  # pragma: no cover - compiled
         else:
             for j in range(w):
                 P[p, j] = T[b, j] - T[a, j]
+        for j in range(w, wp):
+            P[p, j] = _NINF
+        run_max(P[p], maxP[p])
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -77,70 +109,78 @@ def _insert(top_s, top_i, q, s, col):  # pragma: no cover - compiled
     top_i[q, k] = col
 
 
-@njit(cache=True, nogil=True)
-def merge_block(T, P, start, sub, g, mul, pa, pb, pidx, uc, qa, qb, qc, top_s, top_i, counts):  # pragma: no cover
-    """Merge the block [start, start + w) (T: its (U, w) cosines; P: scratch (npairs, w)) into
-    every question's top K. counts += (bounds checked, runs scored)."""
-    U, w = T.shape
-    npairs = pa.shape[0]
-    nr = (w + sub - 1) // sub
-    ng = (nr + g - 1) // g
-    if mul:
-        _plus_one(T)
-    maxT = np.empty((U, nr), dtype=np.float32)
-    run_max(T, sub, maxT)
-    gT = np.empty((U, ng), dtype=np.float32)
-    run_max(maxT, g, gT)
-    Pw = P[:, :w]
-    _pair_scores(T, pa, pb, mul, Pw)
-    maxP = np.empty((npairs, nr), dtype=np.float32)
-    run_max(Pw, sub, maxP)
-    gP = np.empty((npairs, ng), dtype=np.float32)
-    run_max(maxP, g, gP)
+@njit(cache=True, nogil=True, inline="always")
+def _score_run(P, T, p, c, lo, mul, buf):  # pragma: no cover - compiled
+    """The 16 scores of run [lo, lo + 16) into buf (exact float32, in the numpy engine's order);
+    returns their best (a maximum: exact in any order)."""
+    for j in range(RUN):
+        buf[j] = _mul_or_add(P[p, lo + j], T[c, lo + j], mul)
+    return _max16(buf, 0)
 
+
+@njit(cache=True, nogil=True, inline="always")
+def _mul_or_add(x, y, mul):  # pragma: no cover - compiled
+    return x * y if mul else x + y
+
+
+@njit(cache=True, nogil=True)
+def merge_questions(T, P, maxT, maxP, gT, gP, bT, bP, start, g, mul,
+                    pidx, uc, qa, qb, qc, q0, q1, top_s, top_i, kth, me, counts):  # pragma: no cover - compiled
+    """Merge the block [start, start + wp) into the top K of questions q0 <= q < q1.
+
+    ``kth[j, q]``: worker j's current K-th best score of question q (this worker is ``me`` and
+    keeps its row up to date). A value below another worker's K-th best is beaten by K distinct
+    rows already, so it cannot be in the merged top K: it is skipped (one equal to it is not:
+    the lower row wins a tie). Read while the others write: a stale value is only lower, so safe.
+    counts += (bounds checked, runs scored)."""
+    nr = maxT.shape[1]
+    ng = gT.shape[1]
     K = top_s.shape[1]
     groups = np.empty(ng, dtype=np.int64)
     runs = np.empty(nr, dtype=np.int64)
-    buf = np.empty(sub, dtype=np.float32)
+    buf = np.empty(RUN, dtype=np.float32)
     checked = scored = 0
-    for q in range(pidx.shape[0]):
+    for q in range(q0, q1):
         p, c = pidx[q], uc[q]
-        a, b, cc = qa[q], qb[q], qc[q]
         t = top_s[q, K - 1]
+        o = _NINF  # the best K-th score of the other workers
+        for j in range(kth.shape[0]):
+            if j != me:
+                o = max(o, kth[j, q])
+        checked += 1
+        bound = _mul_or_add(bP[p], bT[c], mul)
+        if not (bound > t and bound >= o):  # the whole block
+            continue
         n_g = 0
-        for k in range(ng):  # coarse bounds, branch-free
-            bound = gP[p, k] * gT[c, k] if mul else gP[p, k] + gT[c, k]
+        for k in range(ng):  # groups of runs, branch-free
             groups[n_g] = k
-            n_g += 1 if bound > t else 0
+            bound = _mul_or_add(gP[p, k], gT[c, k], mul)
+            n_g += 1 if (bound > t) & (bound >= o) else 0
         n = 0
-        for i in range(n_g):  # fine bounds within the groups that pass
+        for i in range(n_g):  # runs within the groups that pass
             k = groups[i]
             for r in range(k * g, min(nr, (k + 1) * g)):
-                bound = maxP[p, r] * maxT[c, r] if mul else maxP[p, r] + maxT[c, r]
                 runs[n] = r
-                n += 1 if bound > t else 0
+                bound = _mul_or_add(maxP[p, r], maxT[c, r], mul)
+                n += 1 if (bound > t) & (bound >= o) else 0
         checked += ng + n_g * g
         scored += n
+        a, b, cc = qa[q], qb[q], qc[q]
+        t0 = t
         for i in range(n):
-            lo = runs[i] * sub
-            m = min(sub, w - lo)
-            hit = False
-            for j in range(m):
-                if mul:
-                    s = Pw[p, lo + j] * T[c, lo + j]
-                else:
-                    s = Pw[p, lo + j] + T[c, lo + j]
-                buf[j] = s
-                hit |= s > t
-            if not hit:
+            lo = runs[i] * RUN
+            best = _score_run(P, T, p, c, lo, mul, buf)
+            if not (best > t and best >= o):
                 continue
-            for j in range(m):
+            for j in range(RUN):
                 s = buf[j]
-                if s > t:
+                if s > t and s >= o:
                     col = start + lo + j
                     if col != a and col != b and col != cc:
                         _insert(top_s, top_i, q, s, col)
                         t = top_s[q, K - 1]
+        if t != t0:
+            kth[me, q] = t
     counts[0] += checked
     counts[1] += scored
 

@@ -66,53 +66,92 @@ def _question_words(space: Space, qa, qb, qc):
 
 
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
-                         first: int = 2048, block: int = 2048, sub: int = 16, group: int = 8,
+                         first: int = 2048, block: int = 512, group: int = 4, chunk: int = 8192,
                          threads: int | None = None, stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The compiled engine: per block of words one BLAS product (the table T, sized to stay in
-    cache), then ``analogy_numba.merge_block``. The first block (the most frequent words) is
-    scored for every question and sets the thresholds; then each of ``threads`` workers takes
-    every n-th later block (one BLAS thread each, the GIL released) into its own top K, and the
-    tops are merged as one pass in order would have kept them."""
+    """The compiled engine. Per block of ``block`` words (sized so the tables stay in a core's
+    L2 cache): one BLAS product (the table T), then ``analogy_numba.prepare`` and
+    ``merge_questions``. The first ``first`` words (the most frequent) are scored for every
+    question, the questions shared among the threads, and set the thresholds. Then each of
+    ``threads`` workers takes every n-th chunk of ``chunk`` words (unit rows computed per chunk),
+    one BLAS thread each with the GIL released, into its own top K; the tops are merged as one
+    pass in order would have kept them."""
     k = numba_kernels()
     Q = len(qa)
     Un, pa, pb, pidx, uc = _question_words(space, qa, qb, qc)
-    U, K = len(Un), CANDIDATES_KEPT
-    ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb, pidx, uc, qa, qb, qc)]
+    U, K, npairs = len(Un), CANDIDATES_KEPT, len(pa)
+    ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pidx, uc, qa, qb, qc)]
+    pa, pb = (np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb))
     mul = method == "mul"
     V = space.vectors
-    bounds = [(0, min(R, first))] + [(s, min(R, s + block)) for s in range(first, R, block)]
-    n = max(1, min(threads or os.cpu_count() or 1, len(bounds) - 1))
-    counts = np.zeros(2, dtype=np.int64)
+    run = k.RUN
+    chunk = max(block, chunk // block * block)
+    first = min(R, first)
+    chunks = [(s, min(R, s + chunk)) for s in range(first, R, chunk)]
+    n = max(1, min(threads or os.cpu_count() or 1, max(len(chunks), 1)))
     done = [0]
     lock = threading.Lock()
 
-    def run(blocks, top_s, top_i, cnt):
-        T = np.empty(U * block, dtype=np.float32)
-        P = np.empty((len(ints[0]), block), dtype=np.float32)
-        for start, end in blocks:
-            Tb = T[: U * (end - start)].reshape(U, end - start)
-            np.matmul(Un, unit_rows_f32(V[start:end]).T, out=Tb)  # (U, w) cosines
-            k.merge_block(Tb, P, start, sub, group, mul, *ints, top_s, top_i, cnt)
+    class Tables:  # one worker's reusable buffers, sized for the widest block
+        def __init__(self, width: int):
+            wp = -(-width // run) * run
+            nr, ng = wp // run, -(-wp // run // group)
+            self.T, self.P = np.empty(U * wp, np.float32), np.empty(npairs * wp, np.float32)
+            self.mT, self.mP = np.empty(U * nr, np.float32), np.empty(npairs * nr, np.float32)
+            self.gT, self.gP = np.empty(U * ng, np.float32), np.empty(npairs * ng, np.float32)
+            self.bT, self.bP = np.empty(U, np.float32), np.empty(npairs, np.float32)
+
+        def fill(self, unit_block: np.ndarray):
+            """The block's tables (views into the buffers), ready for merge_questions."""
+            w = len(unit_block)
+            wp = -(-w // run) * run
+            nr, ng = wp // run, -(-wp // run // group)
+            T, P = self.T[: U * wp].reshape(U, wp), self.P[: npairs * wp].reshape(npairs, wp)
+            mT, mP = self.mT[: U * nr].reshape(U, nr), self.mP[: npairs * nr].reshape(npairs, nr)
+            gT, gP = self.gT[: U * ng].reshape(U, ng), self.gP[: npairs * ng].reshape(npairs, ng)
+            np.matmul(Un, unit_block.T, out=T[:, :w])  # (U, w) cosines
+            k.prepare(T, w, mul, pa, pb, P, mT, mP)
+            k.group_max(mT, group, gT, self.bT)
+            k.group_max(mP, group, gP, self.bP)
+            return T, P, mT, mP, gT, gP, self.bT, self.bP
+
+    kth = np.full((n, Q), -np.inf, dtype=np.float32)  # every worker's K-th best, shared
+
+    def merge(tables, start, q0, q1, top_s, top_i, me, cnt):
+        k.merge_questions(*tables, start, group, mul, *ints, q0, q1, top_s, top_i, kth, me, cnt)
+
+    def worker(me, top_s, top_i, cnt):
+        tb = Tables(block)
+        for c0, c1 in chunks[me::n]:
+            unit = unit_rows_f32(V[c0:c1])
+            for s in range(c0, c1, block):
+                merge(tb.fill(unit[s - c0: s - c0 + block]), s, 0, Q, top_s, top_i, me, cnt)
             with lock:
-                done[0] += end - start
+                done[0] += c1 - c0
                 report(progress, "evaluate analogies", done[0], R, questions=Q)
 
     top_s = np.full((Q, K), -np.inf, dtype=np.float32)
     top_i = np.full((Q, K), -1, dtype=np.int64)
-    run(bounds[:1], top_s, top_i, counts)
-    rest = bounds[1:]
-    if rest:
-        tops = [(top_s.copy(), top_i.copy(), np.zeros(2, dtype=np.int64)) for _ in range(n)]
-        with _one_blas_thread(n > 1), ThreadPoolExecutor(n) as pool:
-            list(pool.map(lambda i: run(rest[i::n], *tops[i]), range(n)))
-        top_s, top_i = tops[0][0], tops[0][1]
-        for other_s, other_i, _ in tops[1:]:
-            k.merge_tops(top_s, top_i, other_s, other_i, bounds[0][1])
-        counts += sum(c for _, _, c in tops)
+    counts = [np.zeros(2, dtype=np.int64) for _ in range(n)]
+    with _one_blas_thread(n > 1), ThreadPoolExecutor(n) as pool:
+        seed = Tables(first).fill(unit_rows_f32(V[:first]))
+        cuts = np.linspace(0, Q, n + 1).astype(np.int64)  # the seed block: the questions shared out
+        no_one = np.full((1, Q), -np.inf, dtype=np.float32)  # the seed: nothing shared yet
+        list(pool.map(lambda i: k.merge_questions(*seed, 0, group, mul, *ints, cuts[i], cuts[i + 1],
+                                                  top_s, top_i, no_one, 0, counts[i]), range(n)))
+        done[0] = first
+        report(progress, "evaluate analogies", first, R, questions=Q)
+        kth[:] = top_s[:, K - 1]
+        tops = [(top_s.copy(), top_i.copy(), counts[i]) for i in range(n)]
+        list(pool.map(lambda i: worker(i, *tops[i]), range(n)))
+    top_s, top_i = tops[0][0], tops[0][1]
+    for other_s, other_i, _ in tops[1:]:
+        k.merge_tops(top_s, top_i, other_s, other_i, first)
     if stats is not None:
-        nr = -(-np.array([e - s for s, e in bounds]) // sub)
-        stats.update(bounds_checked=int(counts[0]), runs_scored=int(counts[1]), runs_total=int(nr.sum()) * Q,
-                     words=U, pairs=len(pa), kernel="numba", threads=n)
+        widths = [first] + [min(block, R - s) for s in range(first, R, block)]
+        total = sum(-(-w // run) for w in widths if w > 0) * Q
+        done_counts = sum(counts)
+        stats.update(bounds_checked=int(done_counts[0]), runs_scored=int(done_counts[1]), runs_total=int(total),
+                     words=U, pairs=npairs, kernel="numba", threads=n)
     return top_i, top_s
 
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import math
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -207,10 +207,24 @@ def all_keys(words: Sequence[str], case_insensitive: bool) -> list[str]:
     return keys
 
 
-def question_vocab(words: Sequence[str], R: int, case_insensitive: bool) -> tuple[dict[str, int], np.ndarray]:
+def question_vocab(words: Sequence[str], R: int, case_insensitive: bool,
+                   wanted: Iterable[str] | None = None) -> tuple[dict[str, int], np.ndarray]:
     """gensim's ``ok_vocab``: key (upper-cased) -> row of its first occurrence among the first R
-    words; and for every row the row its key maps to (so "same key" is an integer comparison)."""
+    words; and for every row the row its key maps to (so "same key" is an integer comparison).
+
+    ``wanted``: only these keys are needed (the words of a question file). The dict then holds
+    just them, and ``kid`` maps only the rows whose key is wanted (every other row to itself) —
+    the same answers to every comparison with a wanted key's row, without hashing the whole
+    vocabulary into a dict."""
     keys = all_keys(words[:R], case_insensitive)
+    if wanted is not None:
+        want = set(wanted)
+        hits = np.flatnonzero(np.fromiter(map(want.__contains__, keys), dtype=bool, count=len(keys)))
+        ok: dict[str, int] = {}
+        kid = np.arange(len(keys), dtype=np.int64)
+        for r in hits.tolist():
+            kid[r] = ok.setdefault(keys[r], r)  # the first occurrence wins
+        return ok, kid
     ok = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # the first occurrence wins
     kid = np.arange(len(keys), dtype=np.int64)
     if len(ok) < len(keys):  # some keys repeat: their later rows map to the first one

@@ -86,12 +86,12 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
     label, path = dataset_path(dataset, "analogies", progress=progress)
     sections, invalid = read_analogies(path)
     R = restricted_rows(space, restrict)
-    ok, kid = question_vocab(space.words, R, case_insensitive)
 
     # questions whose four words are known: rows (a, b, c, expected), their section and line
     flat = [(s, line_no, words) for s, (_, qs) in enumerate(sections) for line_no, words in qs]
     questions = len(flat)
     keys = all_keys([w for _, _, words in flat for w in words], case_insensitive)
+    ok, kid = question_vocab(space.words, R, case_insensitive, wanted=keys)
     get = ok.get
     r4 = np.fromiter((get(k, -1) for k in keys), dtype=np.int64, count=len(keys)).reshape(-1, 4)
     known = (r4 >= 0).all(axis=1)
