@@ -71,3 +71,27 @@ def test_any_pair_file_parses_or_raises_dataset_error(f):
             pairs, invalid = got
             assert pairs and invalid >= 0
             assert all(math.isfinite(score) for _, _, _, score in pairs)
+
+
+@given(st.lists(st.sampled_from(["cat", "Cat", "CAT", "dog", "Dog", "ox", "straße", "STRASSE", "ǅ", "ǆ", "a\nb"]),
+                min_size=1, max_size=40),
+       st.integers(min_value=1, max_value=40), st.booleans(), st.data())
+def test_question_vocab_for_wanted_keys_agrees_with_the_whole_vocabulary(words, R, ci, data):
+    """Hashing only the question words gives the same rows for them, and the same 'same key'
+    answers for every row compared with one of their rows, as hashing every word."""
+    import numpy as np
+
+    from vecs.static.benchmarks import all_keys, question_vocab
+
+    R = min(R, len(words))
+    full_ok, full_kid = question_vocab(words, R, ci)
+    keys = all_keys(words[:R], ci)
+    wanted = data.draw(st.lists(st.sampled_from(sorted(set(keys)) + ["ABSENT"]), max_size=6))
+    ok, kid = question_vocab(words, R, ci, wanted=wanted)
+    assert ok == {k: full_ok[k] for k in wanted if k in full_ok}
+    for r in range(R):
+        if keys[r] in ok:
+            assert kid[r] == full_kid[r] == ok[keys[r]]
+        else:  # a row with no wanted key is itself, so never equal to a wanted key's row
+            assert kid[r] == r and r not in ok.values()
+    assert len(kid) == R and kid.dtype == np.int64
