@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,12 @@ def vecs_home(tmp_path, monkeypatch):
     monkeypatch.setenv("VECS_RESOURCES", str(SHARED / "resources"))
     monkeypatch.setenv("VECS_CACHE", str(SHARED / "cache"))
     monkeypatch.setenv("COLUMNS", "200")
+    # rich fixes a console's width from COLUMNS when the console is made (cli.render's, at its
+    # import): let every test's COLUMNS count, as it would in a fresh process
+    render = sys.modules.get("cli.render")
+    if render is not None:
+        for c in (render.console, render.err):
+            monkeypatch.setattr(c, "_width", None)
     return home
 
 

@@ -50,7 +50,7 @@ def test_the_guesses_before_and_after_and_the_loss_curve_are_shown(corpus):
     lines = out.splitlines()
     row1 = next(ln for ln in lines if ln.startswith("│ 1 "))
     assert row1.split("│")[4].strip() == "the" and row1.split("│")[5].strip().endswith("%")
-    assert all(len(ln) <= 80 for ln in lines if ln.startswith(("│", "┃", "┏", "└")))
+    assert all(len(ln) <= 80 for ln in lines if ln.startswith(("│", "┃", "┏", "└"))), [ln for ln in lines if len(ln) > 80]
     said = flat[flat.index("The text goes on with “the”"):]
     assert "(rank 1) at step 40" in said and "knowing nothing gives every word" in said
     assert "Loss curve (21 points, validation" in flat and "vecs plot loss gpt" in flat

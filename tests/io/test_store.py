@@ -379,17 +379,19 @@ def test_rm_and_import_force_on_a_linked_model(toy, tmp_path):
 def test_import_on_a_full_disk_leaves_the_store_intact(toy, tmp_path, monkeypatch):
     save(toy, "m")
     src = write_vectors(toy.restrict(3), tmp_path / "v.txt", "glove")
-    real_save = np.save
+    from vecs.io import folder
+
+    real_save = folder.save_npy
     calls = []
 
-    def full(file, arr, *a, **k):
+    def full(file, arr):
         calls.append(file)
         if len(calls) == 2:
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_save(file, arr, *a, **k)
+        return real_save(file, arr)
 
     with monkeypatch.context() as m:
-        m.setattr(np, "save", full)
+        m.setattr(folder, "save_npy", full)
         res = runner.invoke(app, ["import", str(src), "--name", "m", "--force"])
     assert res.exit_code == 1 and "Traceback" not in res.output
     assert res.stderr.strip().splitlines() == [

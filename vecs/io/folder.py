@@ -41,6 +41,21 @@ def is_transformer(folder: str | os.PathLike) -> bool:
 
 
 # -- writing --------------------------------------------------------------------------------
+class _WriteOnly:
+    """A file seen by numpy as a plain stream: it then writes the array in 16 MB chunks through
+    ``write`` rather than ``ndarray.tofile``, whose C code turns a Ctrl-C (or SIGTERM mapped to
+    it) landing in its flush into ``TypeError: expected str, bytes or os.PathLike object``."""
+
+    def __init__(self, f):
+        self.write = f.write
+
+
+def save_npy(path: Path, array: np.ndarray) -> None:
+    """``np.save(path, array, allow_pickle=False)``, the same bytes, interruptible cleanly."""
+    with open(path, "wb") as f:
+        np.lib.format.write_array(_WriteOnly(f), np.asanyarray(array), allow_pickle=False)
+
+
 def _write_into(space: Space, folder: Path, name: str) -> None:
     from datetime import datetime, timezone
 
@@ -50,10 +65,8 @@ def _write_into(space: Space, folder: Path, name: str) -> None:
     for i, w in enumerate(words):
         if "\n" in w:
             raise FormatError(f"word {i + 1} ({w[:40]!r}) contains a line break; it cannot be stored")
-    vectors = np.ascontiguousarray(space.vectors, dtype=np.float32)
-    np.save(folder / VECTORS, vectors, allow_pickle=False)
-    norms = space.norms
-    np.save(folder / NORMS, np.ascontiguousarray(norms, dtype=np.float32), allow_pickle=False)
+    save_npy(folder / VECTORS, np.ascontiguousarray(space.vectors, dtype=np.float32))
+    save_npy(folder / NORMS, np.ascontiguousarray(space.norms, dtype=np.float32))
     (folder / WORDS).write_bytes("".join(w + "\n" for w in words).encode("utf-8"))
     meta = dict(space.meta)
     meta.update(

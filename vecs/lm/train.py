@@ -164,22 +164,22 @@ def train_transformer(corpus="sotu", *, name: str, layers: int | None = None, di
         raise VecsError(f"--prompt {prompt!r} has no words")
     path = out / name
     run = Run(name, path, existed=os.path.lexists(path))
-    refuse_existing(run, force, resume)
-    if not resume:
-        _check_shape(dim or DEFAULTS["dim"], heads or DEFAULTS["heads"])
-    dev = pick_device(device)
-    if not resume:  # a lower bound (the vocabulary is not known yet): what cannot fit is refused now
-        check_training(2, layers or DEFAULTS["layers"], dim or DEFAULTS["dim"], heads or DEFAULTS["heads"],
-                       context or DEFAULTS["context"], batch or DEFAULTS["batch"], dev)
-    with dir_lock(path, timeout=LOCK_WAIT), dir_lock(run.side, timeout=LOCK_WAIT):
-        try:
+    try:  # from here on an interruption (the torch import in pick_device included) gets its true line
+        refuse_existing(run, force, resume)
+        if not resume:
+            _check_shape(dim or DEFAULTS["dim"], heads or DEFAULTS["heads"])
+        dev = pick_device(device)
+        if not resume:  # a lower bound (the vocabulary is not known yet): what cannot fit is refused now
+            check_training(2, layers or DEFAULTS["layers"], dim or DEFAULTS["dim"], heads or DEFAULTS["heads"],
+                           context or DEFAULTS["context"], batch or DEFAULTS["batch"], dev)
+        with dir_lock(path, timeout=LOCK_WAIT), dir_lock(run.side, timeout=LOCK_WAIT):
             return _train(run, corpus, layers=layers, dim=dim, heads=heads, context=context, steps=steps,
                           epochs=epochs, batch=batch, lr=lr, seed=seed, dev=dev, resume=resume, force=force,
                           max_vocab=max_vocab, min_count=min_count, checkpoint_every=checkpoint_every,
                           warmup=warmup, record_every=record_every, prompt=prompt, lower=lower,
                           progress=progress, t_start=t_start)
-        except KeyboardInterrupt:
-            raise interrupted(run) from None
+    except KeyboardInterrupt:
+        raise interrupted(run) from None
 
 
 def _check_shape(dim: int, heads: int) -> None:
