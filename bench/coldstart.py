@@ -24,9 +24,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
-import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from harness import Bench, median_time
+from harness import Bench, median_time, run_cold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,13 +84,9 @@ class Cold:
         self.cpu: list[float] = []
 
     def __call__(self):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        p = subprocess.run(self.cmd, env=self.env, capture_output=True, text=True)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if p.returncode != 0:
-            raise SystemExit(f"failed ({p.returncode}): {' '.join(self.cmd)}\n{p.stderr[-2000:]}")
-        self.cpu.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
-        return self.parse(p.stdout) if self.parse else None
+        out, cpu = run_cold(self.cmd, self.env)
+        self.cpu.append(cpu)
+        return self.parse(out) if self.parse else None
 
     def cpu_median(self, warmup: int) -> float:
         return round(statistics.median(self.cpu[warmup:] or self.cpu), 4)

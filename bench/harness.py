@@ -157,6 +157,20 @@ class Bench:
         return out
 
 
+def run_cold(cmd: list[str], env: dict, tail: int = 2000) -> tuple[str, float]:
+    """Run ``cmd`` as a fresh process: (its stdout, its CPU seconds, user + system). A failure
+    ends the bench with the command and the end of its stderr."""
+    import resource
+    import subprocess
+
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise SystemExit(f"failed ({p.returncode}): {' '.join(cmd)}\n{p.stderr[-tail:]}")
+    return p.stdout, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
 def median_time(fn: Callable[[], Any], runs: int = 5) -> float:
     """The median wall time of ``fn`` (for floors: a timed np.dot of the shape the bench needs)."""
     ts = []

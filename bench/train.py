@@ -33,16 +33,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from harness import Bench
+from harness import Bench, run_cold
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,13 +81,9 @@ class Cold:
     def __call__(self):
         if self.before is not None:
             self.before()
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        p = subprocess.run(self.cmd, env=self.env, capture_output=True, text=True)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if p.returncode != 0:
-            raise SystemExit(f"failed ({p.returncode}): {' '.join(self.cmd)}\n{p.stderr[-3000:]}")
-        self.cpu.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
-        answer, inside = self.answer(p.stdout)
+        out, cpu = run_cold(self.cmd, self.env, tail=3000)
+        self.cpu.append(cpu)
+        answer, inside = self.answer(out)
         self.inside.append(inside)
         return answer
 
