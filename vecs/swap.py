@@ -29,6 +29,7 @@ import secrets
 import shutil
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -70,6 +71,65 @@ def lock_path(path: str | os.PathLike) -> Path:
     return path.parent / f".{path.name}.lock"
 
 
+class FileLock:
+    """An exclusive lock on the file ``path``, held through one open descriptor (``flock(2)``,
+    so it goes with the process however it ends; two descriptors conflict, in one process too).
+    No finalizer: a Ctrl-C that lands in a finalizer is printed as "Exception ignored" and lost,
+    which is what filelock's ``__del__`` did to a writer killed between two saves. Where
+    ``fcntl`` is missing (Windows) the ``filelock`` package does the locking."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = str(path)
+        self._fd: int | None = None
+        self._other = None  # filelock's lock, where there is no fcntl
+
+    def acquire(self, timeout: float) -> bool:
+        """Take the lock, waiting up to ``timeout`` seconds (0: try once); True if taken."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return self._acquire_other(timeout)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            deadline, pause = time.monotonic() + timeout, 0.002
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        os.close(fd)
+                        return False
+                    time.sleep(min(pause, left))
+                    pause = min(pause * 2, 0.05)
+        except BaseException:  # an interrupt while waiting, or right after taking it
+            os.close(fd)
+            raise
+        self._fd = fd
+        return True
+
+    def _acquire_other(self, timeout: float) -> bool:  # pragma: no cover - Windows
+        from filelock import FileLock as _Lock, Timeout
+
+        lock = _Lock(self.path, thread_local=False)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout:
+            return False
+        self._other = lock
+        return True
+
+    def release(self) -> None:
+        """Let the lock go (closing the descriptor drops it); again does nothing."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        elif self._other is not None:  # pragma: no cover - Windows
+            self._other.release()
+            self._other = None
+
+
 @contextmanager
 def dir_lock(path: str | os.PathLike, timeout: float = 60.0) -> Iterator[Path]:
     """Hold the writers' lock of the folder ``path`` (the file ``.NAME.lock`` beside it) for
@@ -79,39 +139,30 @@ def dir_lock(path: str | os.PathLike, timeout: float = 60.0) -> Iterator[Path]:
     :class:`~vecs.errors.StoreError`. The lock goes with the process, however it ends."""
     lockfile = lock_path(path)
     key = os.path.abspath(lockfile)
-    held: dict[str, int] = _HELD.__dict__.setdefault("counts", {})
-    lock = None
-    if key not in held:
-        from filelock import FileLock, Timeout
-
-        lockfile.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lockfile))
-        try:
-            lock.acquire(timeout=timeout)
-        except Timeout:
-            from vecs.errors import StoreError
-
-            raise StoreError(f"{Path(path).name!r} is being written by another process (lock {lockfile}); "
-                             f"waited {timeout:g} s: try again when it has finished") from None
-    held[key] = held.get(key, 0) + 1
+    held: set[str] = _HELD.__dict__.setdefault("keys", set())
+    lock = None if key in held else FileLock(lockfile)  # None: an outer block of this thread holds it
     try:
-        yield Path(path)
-    finally:
-        held[key] -= 1
         if lock is not None:
-            del held[key]
+            lockfile.parent.mkdir(parents=True, exist_ok=True)
+            if not lock.acquire(timeout):
+                from vecs.errors import StoreError
+
+                raise StoreError(f"{Path(path).name!r} is being written by another process (lock "
+                                 f"{lockfile}); waited {timeout:g} s: try again when it has finished")
+            held.add(key)
+        yield Path(path)
+    finally:  # also when an interrupt lands between taking the lock and the block
+        if lock is not None:
+            held.discard(key)
             lock.release()
 
 
-def _try_lock(lockfile: Path):
+def _try_lock(lockfile: Path) -> FileLock | None:
     """The lock, taken at once, or None (held, in this process too, or cannot be created)."""
+    lock = FileLock(lockfile)
     try:
-        from filelock import FileLock
-
-        lock = FileLock(str(lockfile), thread_local=False)
-        lock.acquire(timeout=0)
-        return lock
-    except Exception:  # Timeout, a read-only folder, ...
+        return lock if lock.acquire(0) else None
+    except OSError:  # a read-only folder, ...
         return None
 
 
