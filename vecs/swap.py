@@ -95,19 +95,17 @@ class FileLock:
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
+                    self._fd = fd
+                    return True
                 except BlockingIOError:
                     left = deadline - time.monotonic()
                     if left <= 0:
-                        os.close(fd)
                         return False
                     time.sleep(min(pause, left))
                     pause = min(pause * 2, 0.05)
-        except BaseException:  # an interrupt while waiting, or right after taking it
-            os.close(fd)
-            raise
-        self._fd = fd
-        return True
+        finally:  # not taken, given up, or an interrupt before it was recorded: one close
+            if self._fd != fd:
+                os.close(fd)
 
     def _acquire_other(self, timeout: float) -> bool:  # pragma: no cover - Windows
         from filelock import FileLock as _Lock, Timeout
