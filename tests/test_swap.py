@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -14,7 +15,8 @@ import time
 import pytest
 
 from vecs.errors import StoreError
-from vecs.swap import FileLock, dir_lock, lock_path, leftovers, recover_dir, replace_dir, signals_deferred, temporary_owner
+from vecs.swap import (FileLock, dir_lock, leftovers, lock_path, recover_dir, replace_dir, signals_deferred,
+                       temporary_owner)
 
 
 def _folder(path, text):
@@ -218,8 +220,6 @@ def test_an_interrupt_anywhere_in_taking_and_freeing_the_lock_ends_the_process(t
     """Ctrl-C at random points of a tight lock/unlock loop: the process always ends with
     KeyboardInterrupt, never "Exception ignored" (filelock's __del__ swallowed such an
     interrupt: 2 of 40 of these runs hung), and the lock is free afterwards."""
-    import random
-
     rng = random.Random(2)
     for _ in range(40):
         proc = subprocess.Popen([sys.executable, "-c", LOCK_LOOP, str(tmp_path / "m")],

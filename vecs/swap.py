@@ -108,7 +108,8 @@ class FileLock:
                 os.close(fd)
 
     def _acquire_other(self, timeout: float) -> bool:  # pragma: no cover - Windows
-        from filelock import FileLock as _Lock, Timeout
+        from filelock import FileLock as _Lock
+        from filelock import Timeout
 
         lock = _Lock(self.path, thread_local=False)
         try:
