@@ -130,15 +130,15 @@ def gensim_sections(sections):
 def _predictions(rep, path, space):
     """vecs' predicted word (upper-cased) for every evaluated question, in file order."""
     wrong = {m.line: (m.predicted.upper() if m.predicted else None) for m in rep.mistakes}
-    from vecs.static.benchmarks import question_vocab, read_analogies
+    from vecs.static.benchmarks import read_analogies
 
-    ok, _ = question_vocab(space.words, rep.restrict, True)
+    first, _ = space.key_index(True, rep.restrict)
     sections, _ = read_analogies(path)
     preds = []
     for name, qs in sections:
         for line_no, words in qs:
             up = [w.upper() for w in words]
-            if any(w not in ok for w in up):
+            if any(first.get(w, rep.restrict) >= rep.restrict for w in up):
                 continue
             preds.append(wrong.get(line_no, up[3]))
     return preds
@@ -183,15 +183,15 @@ def compare(space, path, R):
 
 def floor_fn(space, path, R):
     """np.dot of the shape every method needs: distinct question words x R, over 50 dims."""
-    from vecs.static.benchmarks import question_vocab, read_analogies
+    from vecs.static.benchmarks import read_analogies
 
-    ok, _ = question_vocab(space.words, R, True)
+    first, _ = space.key_index(True, R)
     sections, _ = read_analogies(path)
     rows = set()
     for _, qs in sections:
         for _, words in qs:
-            r = [ok.get(w.upper()) for w in words]
-            if None not in r:
+            r = [first.get(w.upper(), R) for w in words]
+            if max(r) < R:
                 rows.update(r[:3])
     V = np.asarray(space.vectors[:R], dtype=np.float32)
     Vn = V / np.maximum(np.linalg.norm(V, axis=1, keepdims=True), 1e-12)

@@ -15,11 +15,14 @@ layers averaged over a corpus, the occurrences of one word in several sentences 
 from __future__ import annotations
 
 import difflib
+import threading
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from vecs.errors import FormatError, UnknownWord
+
+_KEYED_LOCK = threading.Lock()  # extending a space's cached keys (two threads asking at once)
 
 SHARED_HEAD = 500_000  # words scanned for shared characters (a scan is ~10 ms per 100k words)
 
@@ -53,6 +56,7 @@ class Space:
                 raise FormatError(f"norms of shape {getattr(norms, 'shape', None)} for {len(self.words)} words")
             self._norms = norms
         self._normed: np.ndarray | None = None
+        self._keyed: dict[bool, tuple[dict[str, int], np.ndarray]] = {}
         self._scans = 0
 
     # -- vocabulary -------------------------------------------------------------------------
@@ -65,6 +69,27 @@ class Space:
                 idx.setdefault(w, i)
             self._index = idx
         return self._index
+
+    def key_index(self, case_insensitive: bool = False, n: int | None = None) -> tuple[dict[str, int], np.ndarray]:
+        """The first ``n`` words (all of them by default) keyed as gensim's evaluations key them:
+        ``(first, kid)``, where ``first`` maps a key to the row of its first occurrence and
+        ``kid[r]`` is that row for every row r < n (so "the same key" is an integer comparison).
+        A key is the word, upper-cased when ``case_insensitive``.
+
+        Computed once per space and extended when a larger ``n`` is asked for, so ``first`` may
+        also hold keys first seen at row n or later: such a row means "not among the first n"."""
+        n = len(self.words) if n is None else max(0, min(int(n), len(self.words)))
+        with _KEYED_LOCK:
+            first, kid = self._keyed.get(case_insensitive, ({}, np.empty(0, dtype=np.int64)))
+            done = len(kid)
+            if done < n:
+                keys = all_keys(self.words[done:n], case_insensitive)
+                # setdefault keeps the first row of a key and returns it: one pass gives both
+                more = np.fromiter(map(first.setdefault, keys, range(done, n)), dtype=np.int64, count=n - done)
+                kid = np.concatenate([kid, more])
+                kid.flags.writeable = False  # shared by every caller
+                self._keyed[case_insensitive] = (first, kid)
+        return first, kid[:n]
 
     def __len__(self) -> int:
         return len(self.words)
@@ -205,3 +230,15 @@ class Space:
         """Same words, new vectors (for transformations such as debiasing)."""
         return Space(self.words, vectors, name=self.name if name is None else name,
                      meta=self.meta if meta is None else meta)
+
+
+def all_keys(words: Sequence[str], case_insensitive: bool) -> list[str]:
+    """The words as gensim keys them: upper-cased (one C-level pass over them all) or as they are."""
+    words = list(words)
+    if not case_insensitive:
+        return words
+    joined = "\n".join(words)
+    keys = joined.upper().split("\n")
+    if len(keys) != len(words):  # a word holding a line break: one by one
+        keys = [w.upper() for w in words]
+    return keys

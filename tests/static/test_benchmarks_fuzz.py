@@ -75,23 +75,46 @@ def test_any_pair_file_parses_or_raises_dataset_error(f):
 
 @given(st.lists(st.sampled_from(["cat", "Cat", "CAT", "dog", "Dog", "ox", "straße", "STRASSE", "ǅ", "ǆ", "a\nb"]),
                 min_size=1, max_size=40),
-       st.integers(min_value=1, max_value=40), st.booleans(), st.data())
-def test_question_vocab_for_wanted_keys_agrees_with_the_whole_vocabulary(words, R, ci, data):
-    """Hashing only the question words gives the same rows for them, and the same 'same key'
-    answers for every row compared with one of their rows, as hashing every word."""
+       st.lists(st.integers(min_value=0, max_value=45), min_size=1, max_size=3), st.booleans())
+def test_key_index_is_gensims_vocabulary_whatever_order_it_is_asked_in(words, sizes, ci):
+    """gensim's ``ok_vocab`` (key -> first row among the first n words, upper-cased keys when
+    case-insensitive) and every row's first row of its key, for each n asked in turn: the cache
+    extended, never stale, and a row at or past n means "not among the first n"."""
     import numpy as np
 
-    from vecs.static.benchmarks import all_keys, question_vocab
+    from vecs.space import Space
 
-    R = min(R, len(words))
-    full_ok, full_kid = question_vocab(words, R, ci)
-    keys = all_keys(words[:R], ci)
-    wanted = data.draw(st.lists(st.sampled_from(sorted(set(keys)) + ["ABSENT"]), max_size=6))
-    ok, kid = question_vocab(words, R, ci, wanted=wanted)
-    assert ok == {k: full_ok[k] for k in wanted if k in full_ok}
-    for r in range(R):
-        if keys[r] in ok:
-            assert kid[r] == full_kid[r] == ok[keys[r]]
-        else:  # a row with no wanted key is itself, so never equal to a wanted key's row
-            assert kid[r] == r and r not in ok.values()
-    assert len(kid) == R and kid.dtype == np.int64
+    space = Space(words, np.zeros((len(words), 2), dtype=np.float32))
+    for n in sizes:
+        R = min(n, len(words))
+        key = (lambda w: w.upper()) if ci else (lambda w: w)
+        want = {key(w): i for i, w in reversed(list(enumerate(words[:R])))}  # gensim's ok_vocab
+        first, kid = space.key_index(ci, n)
+        assert {k: r for k, r in first.items() if r < R} == want
+        assert kid.tolist() == [want[key(w)] for w in words[:R]] and kid.dtype == np.int64
+        assert not kid.flags.writeable  # the cache is shared: no caller may change it
+
+
+ASCII_LINE = st.one_of(
+    st.lists(st.sampled_from(["a", "Bb", "c:d", ":", ": x", "x y"]), min_size=3, max_size=5).map(" ".join),
+    st.text(st.sampled_from(list("ab: \t\x0b\x0c\r\x1c\x1f\x7f")), max_size=12),
+    st.sampled_from([": capital", ":", ": ", ":  a b c d", ""]),
+)
+
+
+@FUZZ
+@given(st.lists(ASCII_LINE, max_size=8), st.booleans())
+def test_the_vectorised_ascii_parse_is_the_line_by_line_parse(lines, final_newline):
+    """ASCII files are parsed with array operations: the same sections, lines, words and
+    invalid count as the line-by-line loop, for any mix of headers, blanks and odd whitespace."""
+    import numpy as np
+
+    from vecs.static.benchmarks import _parse_ascii, _parse_lines
+
+    text = "\n".join(lines) + ("\n" if final_newline and lines else "")
+    pieces = text.split("\n")
+    if pieces and pieces[-1] == "":
+        pieces.pop()
+    got, want = _parse_ascii(text.encode("ascii"), pieces), _parse_lines(pieces)
+    assert got[0] == want[0] and got[3] == want[3] and got[4] == want[4]
+    assert np.array_equal(got[1], want[1]) and np.array_equal(got[2], want[2])

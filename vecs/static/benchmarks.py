@@ -32,8 +32,8 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -113,39 +113,102 @@ def _decode(raw: bytes, path: Path, line_no: int) -> str:
         raise DatasetError(f"{path} is not UTF-8 text (line {line_no})") from None
 
 
-def read_analogies(path: Path) -> tuple[list[tuple[str, list[tuple[int, list[str]]]]], int]:
+@dataclass
+class AnalogyTable:
+    """A file in the Google format, compact: question i is ``words[4 i: 4 i + 4]`` (a, b, c,
+    expected, as written), from line ``lines[i]`` (1-based), in section ``sections[section_of[i]]``."""
+    sections: list[str]
+    section_of: np.ndarray  # (Q,) int64
+    lines: np.ndarray  # (Q,) int64
+    words: list[str]
+    invalid: int  # non-blank lines that are neither a section header nor four words
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+
+# what str.split() splits ASCII text at: \t \n \v \f \r, \x1c-\x1f and space
+_ASCII_SPACE = np.zeros(256, dtype=bool)
+_ASCII_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+
+
+def read_analogy_table(path: Path) -> AnalogyTable:
     """Parse a file in the Google format: ``: section`` lines, then ``a b c d`` lines.
 
-    Returns ``([(section, [(line_no, [a, b, c, d]), ...]), ...], invalid)``. As gensim: lines
-    are split at ``\\n`` only and on any whitespace, a section starts at a line beginning with
-    ``": "`` (its name is the line with leading ':' and ' ' stripped), lines that are not four
-    words are skipped. Unlike gensim (which refuses the file), questions before the first header
-    go into a section called ``questions``."""
+    As gensim: lines are split at ``\\n`` only and on any whitespace, a section starts at a line
+    beginning with ``": "`` (its name is the line with leading ':' and ' ' stripped), lines that
+    are not four words are skipped. Unlike gensim (which refuses the file), questions before the
+    first header go into a section called ``questions``. ASCII files are split in one vectorised
+    pass; others line by line, with the same result."""
     data = _read_bytes(path)
-    sections: list[tuple[str, list[tuple[int, list[str]]]]] = []
-    invalid = 0
     try:
-        pieces = data.decode("utf-8").split("\n")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:  # name the first line that is not UTF-8
         for i, raw in enumerate(data.split(b"\n")):
             _decode(raw, path, i + 1)
         raise  # pragma: no cover - some line above fails
+    pieces = text.split("\n")
     if pieces and pieces[-1] == "":
         pieces.pop()
+    names, section_of, line_nos, words, invalid = (_parse_ascii(data, pieces) if data.isascii()
+                                                   else _parse_lines(pieces))
+    if not len(line_nos):
+        raise DatasetError(f"no analogy questions in {path} (expected ': section' lines, then lines of 4 words)")
+    return AnalogyTable(names, section_of, line_nos, words, invalid)
+
+
+def _parse_lines(pieces: list[str]):
+    """``(names, section_of, lines, words, invalid)``, line by line."""
+    names: list[str] = []
+    section_of: list[int] = []
+    line_nos: list[int] = []
+    words: list[str] = []
+    invalid = 0
     for i, line in enumerate(pieces):
         if line.startswith(": "):
-            sections.append((line.lstrip(": ").strip(), []))
+            names.append(line.lstrip(": ").strip())
             continue
-        words = line.split()
-        if len(words) != 4:
-            invalid += bool(words)
+        split = line.split()
+        if len(split) != 4:
+            invalid += bool(split)
             continue
-        if not sections:
-            sections.append(("questions", []))
-        sections[-1][1].append((i + 1, words))
-    if not any(qs for _, qs in sections):
-        raise DatasetError(f"no analogy questions in {path} (expected ': section' lines, then lines of 4 words)")
-    return sections, invalid
+        if not names:
+            names.append("questions")
+        section_of.append(len(names) - 1)
+        line_nos.append(i + 1)
+        words += split
+    return names, np.array(section_of, dtype=np.int64), np.array(line_nos, dtype=np.int64), words, invalid
+
+
+def _parse_ascii(data: bytes, pieces: list[str]):
+    """What :func:`_parse_lines` gives, for ASCII text, from whole-file array operations."""
+    b = np.frombuffer(data, dtype=np.uint8)
+    start = np.concatenate([[0], np.flatnonzero(b == 10) + 1])[: len(pieces)]  # each line's first byte
+    space = _ASCII_SPACE[b]
+    word_start = ~space  # a non-space after a space, or at the very start
+    word_start[1:] &= space[:-1]
+    counts = np.diff(np.searchsorted(np.flatnonzero(word_start), np.append(start, len(b))))
+    padded = np.concatenate([b, np.zeros(2, dtype=np.uint8)])
+    head = (padded[start] == ord(":")) & (padded[start + 1] == ord(" "))
+    ok = (counts == 4) & ~head
+    invalid = int(((counts > 0) & ~head & ~ok).sum())
+    section = np.cumsum(head) - 1
+    names = [pieces[i].lstrip(": ").strip() for i in np.flatnonzero(head).tolist()]
+    keep = np.flatnonzero(ok)
+    if keep.size and section[keep[0]] < 0:  # questions before the first header
+        names.insert(0, "questions")
+        section += 1
+    words = " ".join([pieces[i] for i in keep.tolist()]).split()
+    return names, section[keep].astype(np.int64), keep + 1, words, invalid
+
+
+def read_analogies(path: Path) -> tuple[list[tuple[str, list[tuple[int, list[str]]]]], int]:
+    """:func:`read_analogy_table` as ``([(section, [(line_no, [a, b, c, d]), ...]), ...], invalid)``."""
+    t = read_analogy_table(path)
+    sections: list[tuple[str, list[tuple[int, list[str]]]]] = [(name, []) for name in t.sections]
+    for i, (s, line_no) in enumerate(zip(t.section_of.tolist(), t.lines.tolist())):
+        sections[s][1].append((line_no, t.words[4 * i: 4 * i + 4]))
+    return sections, t.invalid
 
 
 def read_pairs(path: Path) -> tuple[list[tuple[int, str, str, float]], int]:
@@ -193,43 +256,3 @@ def read_pairs(path: Path) -> tuple[list[tuple[int, str, str, float]], int]:
 def restricted_rows(space: Space, restrict: int | None) -> int:
     n = len(space)
     return n if not restrict or restrict <= 0 else min(int(restrict), n)
-
-
-def all_keys(words: Sequence[str], case_insensitive: bool) -> list[str]:
-    """The words as gensim keys them: upper-cased (one C-level pass over them all) or as they are."""
-    words = list(words)
-    if not case_insensitive:
-        return words
-    joined = "\n".join(words)
-    keys = joined.upper().split("\n")
-    if len(keys) != len(words):  # a word holding a line break: one by one
-        keys = [w.upper() for w in words]
-    return keys
-
-
-def question_vocab(words: Sequence[str], R: int, case_insensitive: bool,
-                   wanted: Iterable[str] | None = None) -> tuple[dict[str, int], np.ndarray]:
-    """gensim's ``ok_vocab``: key (upper-cased) -> row of its first occurrence among the first R
-    words; and for every row the row its key maps to (so "same key" is an integer comparison).
-
-    ``wanted``: only these keys are needed (the words of a question file). The dict then holds
-    just them, and ``kid`` maps only the rows whose key is wanted (every other row to itself) —
-    the same answers to every comparison with a wanted key's row, without hashing the whole
-    vocabulary into a dict."""
-    keys = all_keys(words[:R], case_insensitive)
-    if wanted is not None:
-        want = set(wanted)
-        hits = np.flatnonzero(np.fromiter(map(want.__contains__, keys), dtype=bool, count=len(keys)))
-        ok: dict[str, int] = {}
-        kid = np.arange(len(keys), dtype=np.int64)
-        for r in hits.tolist():
-            kid[r] = ok.setdefault(keys[r], r)  # the first occurrence wins
-        return ok, kid
-    ok = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))  # the first occurrence wins
-    kid = np.arange(len(keys), dtype=np.int64)
-    if len(ok) < len(keys):  # some keys repeat: their later rows map to the first one
-        later = np.ones(len(keys), dtype=bool)
-        later[np.fromiter(ok.values(), dtype=np.int64, count=len(ok))] = False
-        for r in np.flatnonzero(later):
-            kid[r] = ok[keys[r]]
-    return ok, kid

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from vecs.errors import DatasetError
 from vecs.progress import ProgressFn, report
-from vecs.space import Space
+from vecs.space import Space, all_keys
 from vecs.static.analogy_topk import pick_kernel, top_candidates, unit_rows_f32
-from vecs.static.benchmarks import all_keys, dataset_path, question_vocab, read_analogies, restricted_rows
+from vecs.static.benchmarks import AnalogyTable, dataset_path, read_analogy_table, restricted_rows
 from vecs.static.eval_ties import CANDIDATES_KEPT, TOPN, Exact, tol
 
 METHODS = ("add", "mul")
@@ -84,20 +85,18 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
         raise DatasetError(f"unknown method {method!r}: use add (3CosAdd) or mul (3CosMul)")
     t0 = time.perf_counter()
     label, path = dataset_path(dataset, "analogies", progress=progress)
-    sections, invalid = read_analogies(path)
+    table = read_analogy_table(path)
     R = restricted_rows(space, restrict)
 
-    # questions whose four words are known: rows (a, b, c, expected), their section and line
-    flat = [(s, line_no, words) for s, (_, qs) in enumerate(sections) for line_no, words in qs]
-    questions = len(flat)
-    keys = all_keys([w for _, _, words in flat for w in words], case_insensitive)
-    ok, kid = question_vocab(space.words, R, case_insensitive, wanted=keys)
-    get = ok.get
-    r4 = np.fromiter((get(k, -1) for k in keys), dtype=np.int64, count=len(keys)).reshape(-1, 4)
-    known = (r4 >= 0).all(axis=1)
+    # questions whose four words are among the first R: rows (a, b, c, expected)
+    questions = len(table)
+    first, kid = space.key_index(case_insensitive, R)
+    keys = all_keys(table.words, case_insensitive)
+    r4 = np.fromiter(map(first.get, keys, repeat(R)), dtype=np.int64, count=len(keys)).reshape(-1, 4)
+    known = (r4 < R).all(axis=1)  # a row >= R: not among the first R words
     oov = int(questions - known.sum())
     q_rows = r4[known]
-    where = [flat[j] for j in np.flatnonzero(known)]
+    where = np.flatnonzero(known)  # file order of the evaluated questions
     Q = len(q_rows)
     correct = np.zeros(Q, dtype=bool)
     predicted = np.full(Q, -1, dtype=np.int64)
@@ -121,23 +120,27 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
             rechecked = int(todo.size)
         correct = (predicted >= 0) & (kid[np.clip(predicted, 0, None)] == qd)
 
-    sec = np.fromiter((w[0] for w in where), dtype=np.int64, count=Q)
-    per_total = np.bincount(sec, minlength=len(sections)).tolist()
-    per_correct = np.bincount(sec[correct], minlength=len(sections)).tolist()
-    words = space.words
-    mistakes = [AnalogyMistake(sections[where[j][0]][0], where[j][1], list(where[j][2]),
-                               words[p] if (p := int(predicted[j])) >= 0 else None)
-                for j in np.flatnonzero(~correct)]
+    sec = table.section_of[where]
+    per_total = np.bincount(sec, minlength=len(table.sections)).tolist()
+    per_correct = np.bincount(sec[correct], minlength=len(table.sections)).tolist()
+    mistakes = _mistakes(table, where[~correct].tolist(), predicted[~correct].tolist(), space.words)
     out_sections = [AnalogySection(name, c, t, c / t if t else 0.0)
-                    for (name, _), c, t in zip(sections, per_correct, per_total)]
+                    for name, c, t in zip(table.sections, per_correct, per_total)]
     n_correct = int(correct.sum())
     report(progress, "evaluate analogies", R, R, finished=True, questions=Q)
     return AnalogyReport(
         model=space.name, dataset=label, method=method, restrict=R, sections=out_sections,
         correct=n_correct, total=Q, accuracy=n_correct / Q if Q else 0.0, questions=questions, oov=oov,
-        coverage=(questions - oov) / questions, invalid=invalid, mistakes=mistakes, rechecked=rechecked, kernel=pick_kernel(kernel),
+        coverage=(questions - oov) / questions, invalid=table.invalid, mistakes=mistakes, rechecked=rechecked, kernel=pick_kernel(kernel),
         seconds=time.perf_counter() - t0,
     )
+
+
+def _mistakes(table: AnalogyTable, questions: list[int], predicted: list[int], words: list[str]) -> list[AnalogyMistake]:
+    """The wrong answers: question i of the table (file order) and the row given instead."""
+    names, section_of, lines, qw = table.sections, table.section_of.tolist(), table.lines.tolist(), table.words
+    return [AnalogyMistake(names[section_of[i]], lines[i], qw[4 * i: 4 * i + 4], words[p] if p >= 0 else None)
+            for i, p in zip(questions, predicted)]
 
 
 def _predict(top_i, top_s, kid, qa, qb, qc, method: str,

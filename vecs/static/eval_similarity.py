@@ -12,7 +12,7 @@ import numpy as np
 
 from vecs.progress import ProgressFn, report
 from vecs.space import Space
-from vecs.static.benchmarks import SIMILARITY_SETS, dataset_path, question_vocab, read_pairs, restricted_rows
+from vecs.static.benchmarks import SIMILARITY_SETS, dataset_path, read_pairs, restricted_rows
 from vecs.static.correlation import pearson, spearman
 from vecs.static.eval_ties import gensim_unitvec
 
@@ -47,14 +47,14 @@ def evaluate_similarity(space: Space, dataset: str | Path = "ws353", restrict: i
     label, path = dataset_path(dataset, "similarity", progress=progress)
     pairs, invalid = read_pairs(path)
     R = restricted_rows(space, restrict)
-    ok, _ = question_vocab(space.words, R, case_insensitive)
+    first, _ = space.key_index(case_insensitive, R)
     key: Callable[[str], str] = str.upper if case_insensitive else str
     gold: list[float] = []
     known: list[tuple[int, int]] = []
     oov = 0
     for _, a, b, score in pairs:
-        ra, rb = ok.get(key(a)), ok.get(key(b))
-        if ra is None or rb is None:
+        ra, rb = first.get(key(a), R), first.get(key(b), R)
+        if ra >= R or rb >= R:  # not among the first R words
             oov += 1
             continue
         gold.append(score)
