@@ -87,9 +87,10 @@ class Space:
                 # setdefault keeps the first row of a key and returns it: one pass gives both
                 more = np.fromiter(map(first.setdefault, keys, range(done, n)), dtype=np.int64, count=n - done)
                 kid = np.concatenate([kid, more])
-                kid.flags.writeable = False  # shared by every caller
                 self._keyed[case_insensitive] = (first, kid)
-        return first, kid[:n]
+        view = kid[:n]
+        view.flags.writeable = False  # the cache is shared by every caller
+        return first, view
 
     def __len__(self) -> int:
         return len(self.words)
