@@ -49,7 +49,6 @@ class Space:
         self.vectors: np.ndarray = vectors
         self.name = name
         self.meta: dict = dict(meta or {})
-        self._index: dict[str, int] | None = None
         self._norms: np.ndarray | None = None
         if norms is not None:  # precomputed (the store keeps them beside the vectors)
             if getattr(norms, "shape", None) != (len(self.words),):
@@ -63,12 +62,7 @@ class Space:
     @property
     def index(self) -> dict[str, int]:
         """word -> row. The first occurrence wins if a file repeats a word."""
-        if self._index is None:
-            idx: dict[str, int] = {}
-            for i, w in enumerate(self.words):
-                idx.setdefault(w, i)
-            self._index = idx
-        return self._index
+        return self.key_index(False)[0]
 
     def key_index(self, case_insensitive: bool = False, n: int | None = None) -> tuple[dict[str, int], np.ndarray]:
         """The first ``n`` words (all of them by default) keyed as gensim's evaluations key them:
@@ -96,7 +90,8 @@ class Space:
         return len(self.words)
 
     def __contains__(self, word: object) -> bool:
-        if self._index is None and self._scans < 8:
+        indexed = len(self._keyed.get(False, ((), ()))[1]) == len(self.words)
+        if not indexed and self._scans < 8:
             self._scans += 1
             return word in self.words
         return word in self.index
@@ -117,7 +112,8 @@ class Space:
 
     def row(self, word: str) -> int:
         """The row of ``word``; raises :class:`UnknownWord` with suggestions."""
-        if self._index is None and self._scans < 8:
+        indexed = len(self._keyed.get(False, ((), ()))[1]) == len(self.words)
+        if not indexed and self._scans < 8:
             # a handful of look-ups (one CLI query) is cheaper as a C-speed list scan than
             # building the dict of a whole vocabulary; many look-ups build the dict
             self._scans += 1
