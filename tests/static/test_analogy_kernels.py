@@ -57,6 +57,45 @@ def test_numba_equals_numpy_candidates(method, threads):
         assert not np.any((got_i[:, k] == qa) | (got_i[:, k] == qb) | (got_i[:, k] == qc))
 
 
+@pytest.mark.parametrize("method", ["add", "mul"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_keeping_fewer_finds_the_same_best_and_skips_more(method, threads):
+    space = awkward_space()
+    R = len(space)
+    qa, qb, qc = questions(R)
+    full_i, full_s = at.top_candidates_numpy(space, R, qa, qb, qc, method, None)
+    keep = np.random.default_rng(5).integers(1, at.CANDIDATES_KEPT + 1, len(qa))
+    every, fewer = {}, {}
+    at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, chunk=200, group=3,
+                            threads=threads, stats=every)
+    for engine, kw in ((at.top_candidates_numpy, {}),
+                       (at.top_candidates_numba, dict(first=64, block=100, chunk=200, group=3, threads=threads,
+                                                      stats=fewer))):
+        got_i, got_s = engine(space, R, qa, qb, qc, method, None, keep=keep, **kw)
+        past = np.arange(got_i.shape[1]) >= keep[:, None]
+        # the first keep[q] are the full search's first keep[q], ties in the same order; no more
+        np.testing.assert_array_equal(np.where(past, -1, full_i), got_i)
+        np.testing.assert_array_equal(np.where(past, -np.inf, full_s), got_s)
+    assert fewer["runs_scored"] < every["runs_scored"]  # a higher bar skips more of the vocabulary
+    with pytest.raises(ValueError, match="keep must be between 1 and"):
+        at.top_candidates(space, R, qa, qb, qc, method, None, keep=0)
+
+
+def test_answer_depth_counts_the_inputs_other_spellings():
+    from vecs.static.eval_analogies import answer_depth
+
+    # rows 0..5; row 4 is a second spelling of row 1's key, row 5 of row 2's
+    kid = np.array([0, 1, 2, 3, 1, 2])
+    qa, qb, qc = np.array([0, 0, 1, 3, 1]), np.array([1, 3, 2, 0, 1]), np.array([2, 2, 3, 3, 1])
+    # (0,1,2): variants 4 and 5 -> 2 + 3; (0,3,2): 5 -> 4; (1,2,3): 4, 5 -> 5; none -> 3; (1,1,1): 4 -> 4
+    assert answer_depth(kid, 6, qa, qb, qc).tolist() == [5, 4, 5, 3, 4]
+    # rows past R are not candidates
+    assert answer_depth(kid, 4, qa[:1], qb[:1], qc[:1]).tolist() == [3]
+    # never more than the table holds
+    many = np.zeros(20, dtype=np.int64)
+    assert answer_depth(many, 20, np.array([0]), np.array([0]), np.array([0])).tolist() == [at.CANDIDATES_KEPT]
+
+
 def test_tiny_vocabulary_leaves_missing_candidates():
     space = awkward_space(n=6, dim=4)
     qa, qb, qc = (np.array([0, 1]), np.array([1, 2]), np.array([2, 3]))

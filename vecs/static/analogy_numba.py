@@ -15,9 +15,9 @@ whole runs of ``RUN`` = 16 words, the tail padding):
    (3CosMul); and takes the best value of every row of T and P over every run of 16 words, every
    group of ``g`` runs, and the whole block;
 2. ``merge_questions``, for every question in a range: skips the block when its bound — the best
-   P plus (times) the best of c — cannot beat the question's current K-th best score; else checks
+   P plus (times) the best of c — cannot beat the question's current keep-th best score; else checks
    the groups, then the runs of the groups that pass, then scores the runs that pass (16 scores
-   at once) into its top K, input rows excluded (as gensim).
+   at once) into its top ``keep`` (as many as its answer needs), input rows excluded (as gensim).
 
 Scores are float32 operations in the same order as the numpy engine, so the same floats; only the
 maxima use fast-math flags (a maximum is exact in any order).
@@ -98,9 +98,9 @@ def prepare(T, w, mul, pa, pb, P, maxT, maxP):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _insert(top_s, top_i, q, s, col):  # pragma: no cover - compiled
-    """Put (s, col) into row q's top K (best first; an equal score stays after the earlier one)."""
-    k = top_s.shape[1] - 1
+def _insert(top_s, top_i, q, s, col, k):  # pragma: no cover - compiled
+    """Put (s, col) into row q's top k + 1 (best first; an equal score stays after the earlier
+    one); the entries past k are left alone."""
     while k > 0 and top_s[q, k - 1] < s:
         top_s[q, k] = top_s[q, k - 1]
         top_i[q, k] = top_i[q, k - 1]
@@ -125,25 +125,26 @@ def _mul_or_add(x, y, mul):  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def merge_questions(T, P, maxT, maxP, gT, gP, bT, bP, start, g, mul,
-                    pidx, uc, qa, qb, qc, q0, q1, top_s, top_i, kth, me, counts):  # pragma: no cover - compiled
-    """Merge the block [start, start + wp) into the top K of questions q0 <= q < q1.
+                    pidx, uc, qa, qb, qc, keep, q0, q1, top_s, top_i, kth, me, counts):  # pragma: no cover - compiled
+    """Merge the block [start, start + wp) into the top keep[q] of questions q0 <= q < q1
+    (the lists hold K = top_s.shape[1] >= keep[q] entries; those past keep[q] are never touched).
 
-    ``kth[j, q]``: worker j's current K-th best score of question q (this worker is ``me`` and
-    keeps its row up to date). A value below another worker's K-th best is beaten by K distinct
-    rows already, so it cannot be in the merged top K: it is skipped (one equal to it is not:
-    the lower row wins a tie). Read while the others write: a stale value is only lower, so safe.
-    counts += (bounds checked, runs scored)."""
+    ``kth[j, q]``: worker j's current keep[q]-th best score of question q (this worker is ``me``
+    and keeps its row up to date). A value below another worker's is beaten by keep[q] distinct
+    rows already, so it cannot be in the merged top keep[q]: it is skipped (one equal to it is
+    not: the lower row wins a tie). Read while the others write: a stale value is only lower, so
+    safe. counts += (bounds checked, runs scored)."""
     nr = maxT.shape[1]
     ng = gT.shape[1]
-    K = top_s.shape[1]
     groups = np.empty(ng, dtype=np.int64)
     runs = np.empty(nr, dtype=np.int64)
     buf = np.empty(RUN, dtype=np.float32)
     checked = scored = 0
     for q in range(q0, q1):
         p, c = pidx[q], uc[q]
-        t = top_s[q, K - 1]
-        o = _NINF  # the best K-th score of the other workers
+        kq = keep[q] - 1
+        t = top_s[q, kq]
+        o = _NINF  # the best keep[q]-th score of the other workers
         for j in range(kth.shape[0]):
             if j != me:
                 o = max(o, kth[j, q])
@@ -177,8 +178,8 @@ def merge_questions(T, P, maxT, maxP, gT, gP, bT, bP, start, g, mul,
                 if s > t and s >= o:
                     col = start + lo + j
                     if col != a and col != b and col != cc:
-                        _insert(top_s, top_i, q, s, col)
-                        t = top_s[q, K - 1]
+                        _insert(top_s, top_i, q, s, col, kq)
+                        t = top_s[q, kq]
         if t != t0:
             kth[me, q] = t
     counts[0] += checked

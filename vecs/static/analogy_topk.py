@@ -47,12 +47,25 @@ def pick_kernel(kernel: str) -> str:
 
 
 def top_candidates(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
-                   kernel: str = "auto", stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """For each question, the ``CANDIDATES_KEPT`` best rows among the first R (input rows
-    excluded), best first; rows -1 and scores -inf where the vocabulary has fewer."""
+                   kernel: str = "auto", stats: dict | None = None, keep=None) -> tuple[np.ndarray, np.ndarray]:
+    """For each question, the ``keep[q]`` (default ``CANDIDATES_KEPT``, at most that) best rows
+    among the first R (input rows excluded), best first, in ``CANDIDATES_KEPT`` columns; rows -1
+    and scores -inf past them (or where the vocabulary has fewer). The fewer kept, the higher
+    each question's threshold and the more of the vocabulary is skipped."""
+    keep = keep_counts(keep, len(qa))
     if pick_kernel(kernel) == "numba":
-        return top_candidates_numba(space, R, qa, qb, qc, method, progress, stats=stats)
-    return top_candidates_numpy(space, R, qa, qb, qc, method, progress, stats=stats)
+        return top_candidates_numba(space, R, qa, qb, qc, method, progress, stats=stats, keep=keep)
+    return top_candidates_numpy(space, R, qa, qb, qc, method, progress, stats=stats, keep=keep)
+
+
+def keep_counts(keep, Q: int) -> np.ndarray:
+    """``keep`` as an int64 array of Q counts in [1, CANDIDATES_KEPT] (None: all of them)."""
+    if keep is None:
+        return np.full(Q, CANDIDATES_KEPT, dtype=np.int64)
+    out = np.ascontiguousarray(np.broadcast_to(np.asarray(keep), (Q,)), dtype=np.int64)
+    if out.size and (out.min() < 1 or out.max() > CANDIDATES_KEPT):
+        raise ValueError(f"keep must be between 1 and {CANDIDATES_KEPT} candidates a question")
+    return out
 
 
 def _question_words(space: Space, qa, qb, qc):
@@ -67,7 +80,8 @@ def _question_words(space: Space, qa, qb, qc):
 
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
                          first: int = 2048, block: int = 512, group: int = 4, chunk: int = 8192,
-                         threads: int | None = None, stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                         threads: int | None = None, stats: dict | None = None,
+                         keep=None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled engine. Per block of ``block`` words (sized so the tables stay in a core's
     L2 cache): one BLAS product (the table T), then ``analogy_numba.prepare`` and
     ``merge_questions``. The first ``first`` words (the most frequent) are scored for every
@@ -79,7 +93,8 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
     Q = len(qa)
     Un, pa, pb, pidx, uc = _question_words(space, qa, qb, qc)
     U, K, npairs = len(Un), CANDIDATES_KEPT, len(pa)
-    ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pidx, uc, qa, qb, qc)]
+    keep = keep_counts(keep, Q)
+    ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pidx, uc, qa, qb, qc)] + [keep]
     pa, pb = (np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb))
     mul = method == "mul"
     V = space.vectors
@@ -114,7 +129,7 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
             k.group_max(mP, group, gP, self.bP)
             return T, P, mT, mP, gT, gP, self.bT, self.bP
 
-    kth = np.full((n, Q), -np.inf, dtype=np.float32)  # every worker's K-th best, shared
+    kth = np.full((n, Q), -np.inf, dtype=np.float32)  # every worker's keep-th best, shared
 
     def merge(tables, start, q0, q1, top_s, top_i, me, cnt):
         k.merge_questions(*tables, start, group, mul, *ints, q0, q1, top_s, top_i, kth, me, cnt)
@@ -140,12 +155,13 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
                                                   top_s, top_i, no_one, 0, counts[i]), range(n)))
         done[0] = first
         report(progress, "evaluate analogies", first, R, questions=Q)
-        kth[:] = top_s[:, K - 1]
+        kth[:] = top_s[np.arange(Q), keep - 1]
         tops = [(top_s.copy(), top_i.copy(), counts[i]) for i in range(n)]
         list(pool.map(lambda i: worker(i, *tops[i]), range(n)))
     top_s, top_i = tops[0][0], tops[0][1]
     for other_s, other_i, _ in tops[1:]:
         k.merge_tops(top_s, top_i, other_s, other_i, first)
+    _cut(top_s, top_i, keep)
     if stats is not None:
         widths = [first] + [min(block, R - s) for s in range(first, R, block)]
         total = sum(-(-w // run) for w in widths if w > 0) * Q
@@ -178,13 +194,13 @@ def unit_rows_f32(block: np.ndarray) -> np.ndarray:
 
 def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
                     seed_block: int = 2048, block: int = 8192, sub: int = 64, batch: int = 256,
-                    stats: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """For each question, the ``_K`` best rows among the first R (input rows excluded), best
+                    stats: dict | None = None, keep=None) -> tuple[np.ndarray, np.ndarray]:
+    """For each question, the ``keep[q]`` best rows among the first R (input rows excluded), best
     first, scored from a table of cosines between question words and vocabulary words.
     Missing candidates (tiny vocabularies) have row -1 and score -inf.
 
     The first ``seed_block`` words (the most frequent) are scored for every question and give
-    each question a threshold, its current K-th best score. In later blocks a question is scored
+    each question a threshold, its current keep[q]-th best score. In later blocks a question is scored
     only on the runs of ``sub`` words where an upper bound of its score (the run's best partial
     score of its (a, b) pair plus, or times, the run's best cosine of c) beats that threshold;
     most runs of most questions are skipped."""
@@ -204,6 +220,8 @@ def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress
     block, seed_block = min(block, cap), min(seed_block, cap)
 
     K = CANDIDATES_KEPT
+    keep = keep_counts(keep, Q)
+    last = (np.arange(Q), keep - 1)  # where each question's threshold sits in its list
     top_s = np.full((Q, K), -np.inf, dtype=np.float32)
     top_i = np.full((Q, K), -1, dtype=np.int64)
     thr = np.full(Q, -np.inf, dtype=np.float32)
@@ -244,7 +262,7 @@ def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress
                     r = np.flatnonzero(x < end)
                     S[r, x[r]] = ninf
                 _seed(S, K, top_s, top_i, sel)
-            thr[:] = top_s[:, K - 1]
+            thr[:] = top_s[last]
         else:
             P3 = P.reshape(npairs, nsb, sub)
             T3 = T.reshape(U, nsb, sub)
@@ -271,14 +289,21 @@ def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress
                 hr, c = np.divmod(hits, sub)
                 hq = q[hr]
                 col = start + s[hr] * sub + c
-                keep = (col != qa[hq]) & (col != qb[hq]) & (col != qc[hq])
-                if keep.any():
-                    _merge(top_s, top_i, thr, hq[keep], col[keep], vals.ravel()[hits[keep]], K)
+                ok = (col != qa[hq]) & (col != qb[hq]) & (col != qc[hq])
+                if ok.any():
+                    _merge(top_s, top_i, thr, hq[ok], col[ok], vals.ravel()[hits[ok]], K, keep)
         report(progress, "evaluate analogies", end, R, questions=Q)
         start = end
+    _cut(top_s, top_i, keep)
     if stats is not None:
         stats.update(runs_scored=runs_scored, runs_total=runs_total, words=U, pairs=npairs)
     return top_i, top_s
+
+
+def _cut(top_s: np.ndarray, top_i: np.ndarray, keep: np.ndarray) -> None:
+    """Blank each list past its keep-th entry (what is there was kept for a merge, not ranked)."""
+    past = np.arange(top_s.shape[1]) >= keep[:, None]
+    top_s[past], top_i[past] = -np.inf, -1
 
 
 def _seed(S: np.ndarray, K: int, top_s: np.ndarray, top_i: np.ndarray, sel: np.ndarray) -> None:
@@ -293,8 +318,9 @@ def _seed(S: np.ndarray, K: int, top_s: np.ndarray, top_i: np.ndarray, sel: np.n
         S[ar, j] = -np.inf
 
 
-def _merge(top_s, top_i, thr, rows, cols, vals, K: int) -> None:
-    """Merge new candidates (rows, cols, vals) into the running top K (sorted best first)."""
+def _merge(top_s, top_i, thr, rows, cols, vals, K: int, keep: np.ndarray) -> None:
+    """Merge new candidates (rows, cols, vals) into the running top K (sorted best first); each
+    row's threshold is its keep-th best."""
     aff = np.unique(rows)
     all_rows = np.concatenate([np.repeat(aff, K), rows])
     all_cols = np.concatenate([top_i[aff].ravel(), cols])
@@ -304,9 +330,9 @@ def _merge(top_s, top_i, thr, rows, cols, vals, K: int) -> None:
     starts = np.searchsorted(sr, aff)
     counts = np.diff(np.append(starts, len(sr)))
     rank = np.arange(len(sr)) - np.repeat(starts, counts)
-    keep = rank < K
-    top_s[sr[keep], rank[keep]] = all_vals[order][keep]
-    top_i[sr[keep], rank[keep]] = all_cols[order][keep]
-    thr[aff] = top_s[aff, K - 1]
+    inside = rank < K
+    top_s[sr[inside], rank[inside]] = all_vals[order][inside]
+    top_i[sr[inside], rank[inside]] = all_cols[order][inside]
+    thr[aff] = top_s[aff, keep[aff] - 1]
 
 

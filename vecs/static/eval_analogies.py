@@ -103,7 +103,8 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
     rechecked = 0
     if Q:
         qa, qb, qc, qd = (np.ascontiguousarray(q_rows[:, k]) for k in range(4))
-        top_i, top_s = top_candidates(space, R, qa, qb, qc, method, progress, kernel=kernel)
+        keep = answer_depth(kid, R, qa, qb, qc)
+        top_i, top_s = top_candidates(space, R, qa, qb, qc, method, progress, kernel=kernel, keep=keep)
         predicted, unsafe, force = _predict(top_i, top_s, kid, qa, qb, qc, method, space)
         todo = np.flatnonzero(unsafe | force)
         if todo.size:
@@ -113,7 +114,7 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
                 cands = None
                 if not force[j]:
                     ok_rows = top_i[j][top_i[j] >= 0]
-                    cands = exact.settle(method, a, b, c, ok_rows, top_s[j][: len(ok_rows)])
+                    cands = exact.settle(method, a, b, c, ok_rows, top_s[j][: len(ok_rows)], int(keep[j]))
                 if cands is None:
                     cands = exact.candidates(method, a, b, c)
                 predicted[j] = _first_answer(cands, kid, (a, b, c))
@@ -134,6 +135,18 @@ def evaluate_analogies(space: Space, dataset: str | Path = "google", method: str
         coverage=(questions - oov) / questions, invalid=table.invalid, mistakes=mistakes, rechecked=rechecked, kernel=pick_kernel(kernel),
         seconds=time.perf_counter() - t0,
     )
+
+
+def answer_depth(kid: np.ndarray, R: int, qa, qb, qc) -> np.ndarray:
+    """How many candidates each question needs: gensim's answer is the first of its top five
+    whose key is not an input's, so with v other rows of the inputs' keys among the first R
+    (case variants) it is within the first v + 1; one more tells a near tie after it, and one
+    more lets the tie be settled on the candidates alone. Usually v = 0: three candidates, not
+    ``CANDIDATES_KEPT``, and each question's bar is its third best score, not its eighth."""
+    count = np.bincount(kid[:R], minlength=R)
+    v = count[qa] + np.where(qb != qa, count[qb], 0) + np.where((qc != qa) & (qc != qb), count[qc], 0)
+    v -= 1 + (qb != qa) + ((qc != qa) & (qc != qb))  # the input rows themselves
+    return np.minimum(v + 3, CANDIDATES_KEPT).astype(np.int64)
 
 
 def _mistakes(table: AnalogyTable, questions: list[int], predicted: list[int], words: list[str]) -> list[AnalogyMistake]:

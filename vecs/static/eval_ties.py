@@ -105,8 +105,11 @@ class Exact:
         mean = mean / total_weight
         return gensim_unitvec(mean).astype(np.float32)
 
-    def settle(self, method: str, a: int, b: int, c: int, rows: np.ndarray, scores: np.ndarray) -> list[int] | None:
-        n_in = min(len(rows), CANDIDATES_KEPT - 1)
+    def settle(self, method: str, a: int, b: int, c: int, rows: np.ndarray, scores: np.ndarray,
+               kept: int = CANDIDATES_KEPT) -> list[int] | None:
+        """``rows``/``scores``: the table's best ``kept`` candidates (fewer: there are no more);
+        every other row scores at most the last of them."""
+        n_in = min(len(rows), kept - 1)
         C = rows[:n_in]
         exact = self.windows_exact()
         if exact:  # gensim's own floats: only a true tie needs its full pass
