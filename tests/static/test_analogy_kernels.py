@@ -77,7 +77,7 @@ def test_keeping_fewer_finds_the_same_best_and_skips_more(method, threads):
         np.testing.assert_array_equal(np.where(past, -1, full_i), got_i)
         np.testing.assert_array_equal(np.where(past, -np.inf, full_s), got_s)
     assert fewer["runs_scored"] < every["runs_scored"]  # a higher bar skips more of the vocabulary
-    with pytest.raises(ValueError, match="keep must be between 1 and"):
+    with pytest.raises(DatasetError, match="keep must be between 1 and"):
         at.top_candidates(space, R, qa, qb, qc, method, None, keep=0)
 
 

@@ -64,7 +64,7 @@ def keep_counts(keep, Q: int) -> np.ndarray:
         return np.full(Q, CANDIDATES_KEPT, dtype=np.int64)
     out = np.ascontiguousarray(np.broadcast_to(np.asarray(keep), (Q,)), dtype=np.int64)
     if out.size and (out.min() < 1 or out.max() > CANDIDATES_KEPT):
-        raise ValueError(f"keep must be between 1 and {CANDIDATES_KEPT} candidates a question")
+        raise DatasetError(f"keep must be between 1 and {CANDIDATES_KEPT} candidates a question")
     return out
 
 
