@@ -86,12 +86,15 @@ class Space:
         view.flags.writeable = False  # the cache is shared by every caller
         return first, view
 
+    def _indexed(self) -> bool:
+        """Whether ``index`` is built for every word (look-ups are then dict hits)."""
+        return len(self._keyed.get(False, ((), ()))[1]) == len(self.words)
+
     def __len__(self) -> int:
         return len(self.words)
 
     def __contains__(self, word: object) -> bool:
-        indexed = len(self._keyed.get(False, ((), ()))[1]) == len(self.words)
-        if not indexed and self._scans < 8:
+        if not self._indexed() and self._scans < 8:
             self._scans += 1
             return word in self.words
         return word in self.index
@@ -112,8 +115,7 @@ class Space:
 
     def row(self, word: str) -> int:
         """The row of ``word``; raises :class:`UnknownWord` with suggestions."""
-        indexed = len(self._keyed.get(False, ((), ()))[1]) == len(self.words)
-        if not indexed and self._scans < 8:
+        if not self._indexed() and self._scans < 8:
             # a handful of look-ups (one CLI query) is cheaper as a C-speed list scan than
             # building the dict of a whole vocabulary; many look-ups build the dict
             self._scans += 1

@@ -52,7 +52,6 @@ def top_candidates(space: Space, R: int, qa, qb, qc, method: str, progress: Prog
     among the first R (input rows excluded), best first, in ``CANDIDATES_KEPT`` columns; rows -1
     and scores -inf past them (or where the vocabulary has fewer). The fewer kept, the higher
     each question's threshold and the more of the vocabulary is skipped."""
-    keep = keep_counts(keep, len(qa))
     if pick_kernel(kernel) == "numba":
         return top_candidates_numba(space, R, qa, qb, qc, method, progress, stats=stats, keep=keep)
     return top_candidates_numpy(space, R, qa, qb, qc, method, progress, stats=stats, keep=keep)
