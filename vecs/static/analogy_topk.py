@@ -205,15 +205,10 @@ def top_candidates_numpy(space: Space, R: int, qa, qb, qc, method: str, progress
     most runs of most questions are skipped."""
     Q = len(qa)
     V = space.vectors
-    uniq, inv = np.unique(np.concatenate([qa, qb, qc]), return_inverse=True)
-    U = len(uniq)
-    ua, ub, uc = inv[:Q], inv[Q:2 * Q], inv[2 * Q:]
-    Un = unit_rows_f32(V[uniq])  # (U, d) unit vectors of the question words
     # questions sharing (a, b) share the partial score P = f(b, a); the rest is one row of c:
     # 3CosAdd  s = (cos b - cos a) + cos c;  3CosMul  s = (1+cos b)/(1+cos a+2e-6) * (1+cos c)
-    pairs, pidx = np.unique(ua * U + ub, return_inverse=True)
-    pa, pb = pairs // U, pairs % U
-    npairs = len(pairs)
+    Un, pa, pb, pidx, uc = _question_words(space, qa, qb, qc)  # Un: (U, d) unit question words
+    U, npairs = len(Un), len(pa)
     # keep the per-block tables to ~64 MB whatever the number of distinct words
     cap = max(sub, (2 ** 24 // max(U + npairs, 1)) // sub * sub)
     block, seed_block = min(block, cap), min(seed_block, cap)
