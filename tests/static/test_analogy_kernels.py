@@ -46,7 +46,7 @@ def test_numba_equals_numpy_candidates(method, threads):
     want_i, want_s = at.top_candidates_numpy(space, R, qa, qb, qc, method, None)
     stats: dict = {}
     got_i, got_s = at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, chunk=200,
-                                           group=3, threads=threads, stats=stats)
+                                           threads=threads, stats=stats)
     np.testing.assert_array_equal(got_i, want_i)
     np.testing.assert_array_equal(got_s, want_s)
     assert stats["threads"] == threads and stats["kernel"] == "numba"
@@ -66,10 +66,10 @@ def test_keeping_fewer_finds_the_same_best_and_skips_more(method, threads):
     full_i, full_s = at.top_candidates_numpy(space, R, qa, qb, qc, method, None)
     keep = np.random.default_rng(5).integers(1, at.CANDIDATES_KEPT + 1, len(qa))
     every, fewer = {}, {}
-    at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, chunk=200, group=3,
+    at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=64, block=100, chunk=200,
                             threads=threads, stats=every)
     for engine, kw in ((at.top_candidates_numpy, {}),
-                       (at.top_candidates_numba, dict(first=64, block=100, chunk=200, group=3, threads=threads,
+                       (at.top_candidates_numba, dict(first=64, block=100, chunk=200, threads=threads,
                                                       stats=fewer))):
         got_i, got_s = engine(space, R, qa, qb, qc, method, None, keep=keep, **kw)
         past = np.arange(got_i.shape[1]) >= keep[:, None]
@@ -79,6 +79,72 @@ def test_keeping_fewer_finds_the_same_best_and_skips_more(method, threads):
     assert fewer["runs_scored"] < every["runs_scored"]  # a higher bar skips more of the vocabulary
     with pytest.raises(DatasetError, match="keep must be between 1 and"):
         at.top_candidates(space, R, qa, qb, qc, method, None, keep=0)
+
+
+def categories(n_rows: int, seed: int = 2):
+    """Google-like questions: three categories, each with its own (a, b) pairs, every pair asked
+    with the first words of the category's other pairs as c. So three components."""
+    rng = np.random.default_rng(seed)
+    qa, qb, qc = [], [], []
+    words = rng.permutation(n_rows)[:60].reshape(3, 10, 2)  # 3 categories of 10 (first, second)
+    for cat in words:
+        for i, (a, b) in enumerate(cat):
+            for j, (c, _) in enumerate(cat):
+                if i != j:
+                    qa.append(a), qb.append(b), qc.append(c)
+    return tuple(np.array(x, dtype=np.int64) for x in (qa, qb, qc))
+
+
+def test_pair_components_by_hand():
+    k = at.numba_kernels()
+    # pairs 0, 1, 2; words 0..5. Pair 0 asks c 3 and 4, pair 2 asks c 4: one component; pair 1
+    # asks c 5 alone: another. Words 0-2 are never a c.
+    pidx = np.array([0, 0, 1, 2], dtype=np.int64)
+    uc = np.array([3, 4, 5, 4], dtype=np.int64)
+    pcomp, ccomp, n = k.pair_components(pidx, uc, 3, 6)
+    assert (pcomp.tolist(), ccomp.tolist(), n) == ([0, 1, 0], [-1, -1, -1, 0, 0, 1], 2)
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_word_bounds_hold_and_are_tighter(method):
+    """maxW never falls below a score of its run (else a candidate would be skipped), and is
+    below the bound from two separate maxima somewhere (else it would be of no use)."""
+    k = at.numba_kernels()
+    space = awkward_space(n=2000)
+    qa, qb, qc = categories(len(space))
+    Un, pa, pb, pidx, uc = at._question_words(space, qa, qb, qc)
+    pa, pb, pidx, uc = (x.astype(np.int64) for x in (pa, pb, pidx, uc))
+    pcomp, ccomp, n = k.pair_components(pidx, uc, len(pa), len(Un))
+    assert n == 3
+    mul = method == "mul"
+    w, wp = 500, 512  # the last 12 columns are padding
+    T = np.empty((len(Un), wp), np.float32)
+    T[:, :w] = Un @ at.unit_rows_f32(space.vectors[1000:1000 + w]).T
+    cos = T[:, :w] + np.float32(1) if mul else T[:, :w].copy()
+    mT, mP, mW = (np.empty((n, wp // 16), np.float32) for n in (len(Un), len(pa), len(pa)))
+    P = np.empty((len(pa), wp), np.float32)
+    k.prepare(T, w, mul, pa, pb, P, mT, mP)
+    k.pair_bounds(T, w, mul, P, pcomp, ccomp, np.empty((3, wp), np.float32), np.empty(wp, np.float32), mW)
+    P = cos[pb] / (cos[pa] + np.float32(2e-6)) if mul else cos[pb] - cos[pa]
+    score = P[pidx] * cos[uc] if mul else P[pidx] + cos[uc]
+    score = np.pad(score, ((0, 0), (0, wp - w)), constant_values=-np.inf).reshape(len(qa), -1, 16).max(2)
+    assert (mW[pidx] >= score).all()
+    plain = mP[pidx] * mT[uc] if mul else mP[pidx] + mT[uc]
+    assert (mW[pidx] <= plain).mean() > 0.5 and (mW[pidx] < plain).any()
+
+
+@pytest.mark.parametrize("method", ["add", "mul"])
+@pytest.mark.parametrize("threads", [1, 2])
+def test_numba_equals_numpy_on_categories_and_wide_blocks(method, threads):
+    """Several components, and a seed block of 1,500 words: 94 runs, more than one 64-run mask."""
+    space = awkward_space(n=3000)
+    R = len(space)
+    qa, qb, qc = categories(R)
+    want_i, want_s = at.top_candidates_numpy(space, R, qa, qb, qc, method, None)
+    got_i, got_s = at.top_candidates_numba(space, R, qa, qb, qc, method, None, first=1500, block=300,
+                                           chunk=600, threads=threads)
+    np.testing.assert_array_equal(got_i, want_i)
+    np.testing.assert_array_equal(got_s, want_s)
 
 
 def test_answer_depth_counts_the_inputs_other_spellings():
@@ -96,11 +162,13 @@ def test_answer_depth_counts_the_inputs_other_spellings():
     assert answer_depth(many, 20, np.array([0]), np.array([0]), np.array([0])).tolist() == [at.CANDIDATES_KEPT]
 
 
-def test_tiny_vocabulary_leaves_missing_candidates():
+@pytest.mark.parametrize("method", ["add", "mul"])
+def test_tiny_vocabulary_leaves_missing_candidates(method):
+    """Blocks of 4 words padded to 16: a padding column never becomes a candidate."""
     space = awkward_space(n=6, dim=4)
     qa, qb, qc = (np.array([0, 1]), np.array([1, 2]), np.array([2, 3]))
-    got_i, got_s = at.top_candidates_numba(space, 6, qa, qb, qc, "add", None, first=4, block=4, group=2)
-    want_i, want_s = at.top_candidates_numpy(space, 6, qa, qb, qc, "add", None)
+    got_i, got_s = at.top_candidates_numba(space, 6, qa, qb, qc, method, None, first=4, block=4)
+    want_i, want_s = at.top_candidates_numpy(space, 6, qa, qb, qc, method, None)
     np.testing.assert_array_equal(got_i, want_i)
     assert (got_i[:, 3:] == -1).all() and np.isneginf(got_s[:, 3:]).all()  # 6 rows - 3 inputs
 

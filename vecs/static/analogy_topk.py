@@ -78,7 +78,7 @@ def _question_words(space: Space, qa, qb, qc):
 
 
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
-                         first: int = 2048, block: int = 512, group: int = 4, chunk: int = 8192,
+                         first: int = 2048, block: int = 512, chunk: int = 8192,
                          threads: int | None = None, stats: dict | None = None,
                          keep=None) -> tuple[np.ndarray, np.ndarray]:
     """The compiled engine. Per block of ``block`` words (sized so the tables stay in a core's
@@ -96,6 +96,7 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
     ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pidx, uc, qa, qb, qc)] + [keep]
     pa, pb = (np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb))
     mul = method == "mul"
+    pcomp, ccomp, ncomp = k.pair_components(ints[0], ints[1], npairs, U)
     V = space.vectors
     run = k.RUN
     chunk = max(block, chunk // block * block)
@@ -108,30 +109,32 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
     class Tables:  # one worker's reusable buffers, sized for the widest block
         def __init__(self, width: int):
             wp = -(-width // run) * run
-            nr, ng = wp // run, -(-wp // run // group)
+            nr = wp // run
             self.T, self.P = np.empty(U * wp, np.float32), np.empty(npairs * wp, np.float32)
-            self.mT, self.mP = np.empty(U * nr, np.float32), np.empty(npairs * nr, np.float32)
-            self.gT, self.gP = np.empty(U * ng, np.float32), np.empty(npairs * ng, np.float32)
-            self.bT, self.bP = np.empty(U, np.float32), np.empty(npairs, np.float32)
+            self.Tmax, self.row = np.empty(ncomp * wp, np.float32), np.empty(wp, np.float32)
+            self.mT, self.bT = np.empty(U * nr, np.float32), np.empty(U, np.float32)
+            self.mP, self.bP = np.empty(npairs * nr, np.float32), np.empty(npairs, np.float32)
+            self.mW, self.bW = np.empty(npairs * nr, np.float32), np.empty(npairs, np.float32)
 
         def fill(self, unit_block: np.ndarray):
             """The block's tables (views into the buffers), ready for merge_questions."""
             w = len(unit_block)
             wp = -(-w // run) * run
-            nr, ng = wp // run, -(-wp // run // group)
+            nr = wp // run
             T, P = self.T[: U * wp].reshape(U, wp), self.P[: npairs * wp].reshape(npairs, wp)
             mT, mP = self.mT[: U * nr].reshape(U, nr), self.mP[: npairs * nr].reshape(npairs, nr)
-            gT, gP = self.gT[: U * ng].reshape(U, ng), self.gP[: npairs * ng].reshape(npairs, ng)
+            mW = self.mW[: npairs * nr].reshape(npairs, nr)
             np.matmul(Un, unit_block.T, out=T[:, :w])  # (U, w) cosines
             k.prepare(T, w, mul, pa, pb, P, mT, mP)
-            k.group_max(mT, group, gT, self.bT)
-            k.group_max(mP, group, gP, self.bP)
-            return T, P, mT, mP, gT, gP, self.bT, self.bP
+            k.pair_bounds(T, w, mul, P, pcomp, ccomp, self.Tmax[: ncomp * wp].reshape(ncomp, wp), self.row[:wp], mW)
+            for m, whole in ((mT, self.bT), (mP, self.bP), (mW, self.bW)):
+                k.row_max(m, whole)
+            return T, P, mT, mP, self.bT, self.bP, mW, self.bW
 
     kth = np.full((n, Q), -np.inf, dtype=np.float32)  # every worker's keep-th best, shared
 
     def merge(tables, start, q0, q1, top_s, top_i, me, cnt):
-        k.merge_questions(*tables, start, group, mul, *ints, q0, q1, top_s, top_i, kth, me, cnt)
+        k.merge_questions(*tables, start, mul, *ints, q0, q1, top_s, top_i, kth, me, cnt)
 
     def worker(me, top_s, top_i, cnt):
         tb = Tables(block)
@@ -150,7 +153,7 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
         seed = Tables(first).fill(unit_rows_f32(V[:first]))
         cuts = np.linspace(0, Q, n + 1).astype(np.int64)  # the seed block: the questions shared out
         no_one = np.full((1, Q), -np.inf, dtype=np.float32)  # the seed: nothing shared yet
-        list(pool.map(lambda i: k.merge_questions(*seed, 0, group, mul, *ints, cuts[i], cuts[i + 1],
+        list(pool.map(lambda i: k.merge_questions(*seed, 0, mul, *ints, cuts[i], cuts[i + 1],
                                                   top_s, top_i, no_one, 0, counts[i]), range(n)))
         done[0] = first
         report(progress, "evaluate analogies", first, R, questions=Q)
