@@ -83,7 +83,7 @@ def test_keeping_fewer_finds_the_same_best_and_skips_more(method, threads):
 
 def categories(n_rows: int, seed: int = 2):
     """Google-like questions: three categories, each with its own (a, b) pairs, every pair asked
-    with the first words of the category's other pairs as c. So three components."""
+    with the first words of the category's other pairs as c. So three groups."""
     rng = np.random.default_rng(seed)
     qa, qb, qc = [], [], []
     words = rng.permutation(n_rows)[:60].reshape(3, 10, 2)  # 3 categories of 10 (first, second)
@@ -95,14 +95,19 @@ def categories(n_rows: int, seed: int = 2):
     return tuple(np.array(x, dtype=np.int64) for x in (qa, qb, qc))
 
 
-def test_pair_components_by_hand():
-    k = at.numba_kernels()
-    # pairs 0, 1, 2; words 0..5. Pair 0 asks c 3 and 4, pair 2 asks c 4: one component; pair 1
-    # asks c 5 alone: another. Words 0-2 are never a c.
-    pidx = np.array([0, 0, 1, 2], dtype=np.int64)
-    uc = np.array([3, 4, 5, 4], dtype=np.int64)
-    pcomp, ccomp, n = k.pair_components(pidx, uc, 3, 6)
-    assert (pcomp.tolist(), ccomp.tolist(), n) == ([0, 1, 0], [-1, -1, -1, 0, 0, 1], 2)
+def test_pair_groups_by_hand():
+    # pairs 0, 1, 2; words 0..5. Pair 0 asks c 3 and 4, pair 2 asks c 4 (Jaccard 1/2 with pair
+    # 0's: it joins); pair 1 asks c 5 alone (Jaccard 0: a group of its own)
+    pg, gptr, grow = at.pair_groups(np.array([0, 0, 1, 2]), np.array([3, 4, 5, 4]), 3, 6)
+    assert pg.tolist() == [0, 1, 0]
+    assert [grow[gptr[g]:gptr[g + 1]].tolist() for g in range(len(gptr) - 1)] == [[3, 4], [5]]
+    # six pairs over four words, no two alike enough: 12 rows > 2 x 4, so one group of every c
+    pidx, uc = np.repeat(np.arange(6), 2), np.array([0, 1, 1, 2, 2, 3, 0, 3, 0, 2, 1, 3])
+    pg, gptr, grow = at.pair_groups(pidx, uc, 6, 4)
+    assert pg.tolist() == [0] * 6 and gptr.tolist() == [0, 4] and grow.tolist() == [0, 1, 2, 3]
+    # the same with room for them: a group each
+    pg, gptr, grow = at.pair_groups(pidx, uc, 6, 6)
+    assert sorted(pg.tolist()) == list(range(6)) and gptr[-1] == 12
 
 
 @pytest.mark.parametrize("method", ["add", "mul"])
@@ -114,8 +119,8 @@ def test_word_bounds_hold_and_are_tighter(method):
     qa, qb, qc = categories(len(space))
     Un, pa, pb, pidx, uc = at._question_words(space, qa, qb, qc)
     pa, pb, pidx, uc = (x.astype(np.int64) for x in (pa, pb, pidx, uc))
-    pcomp, ccomp, n = k.pair_components(pidx, uc, len(pa), len(Un))
-    assert n == 3
+    pg, gptr, grow = at.pair_groups(pidx, uc, len(pa), len(Un))
+    assert len(gptr) - 1 == 3
     mul = method == "mul"
     w, wp = 500, 512  # the last 12 columns are padding
     T = np.empty((len(Un), wp), np.float32)
@@ -124,7 +129,7 @@ def test_word_bounds_hold_and_are_tighter(method):
     mT, mP, mW = (np.empty((n, wp // 16), np.float32) for n in (len(Un), len(pa), len(pa)))
     P = np.empty((len(pa), wp), np.float32)
     k.prepare(T, w, mul, pa, pb, P, mT, mP)
-    k.pair_bounds(T, w, mul, P, pcomp, ccomp, np.empty((3, wp), np.float32), np.empty(wp, np.float32), mW)
+    k.pair_bounds(T, w, mul, P, pg, gptr, grow, np.empty((3, wp), np.float32), np.empty(wp, np.float32), mW)
     P = cos[pb] / (cos[pa] + np.float32(2e-6)) if mul else cos[pb] - cos[pa]
     score = P[pidx] * cos[uc] if mul else P[pidx] + cos[uc]
     score = np.pad(score, ((0, 0), (0, wp - w)), constant_values=-np.inf).reshape(len(qa), -1, 16).max(2)
@@ -136,7 +141,7 @@ def test_word_bounds_hold_and_are_tighter(method):
 @pytest.mark.parametrize("method", ["add", "mul"])
 @pytest.mark.parametrize("threads", [1, 2])
 def test_numba_equals_numpy_on_categories_and_wide_blocks(method, threads):
-    """Several components, and a seed block of 1,500 words: 94 runs, more than one 64-run mask."""
+    """Several groups, and a seed block of 1,500 words: 94 runs, more than one 64-run mask."""
     space = awkward_space(n=3000)
     R = len(space)
     qa, qb, qc = categories(R)

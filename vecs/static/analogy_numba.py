@@ -13,13 +13,13 @@ whole runs of ``RUN`` = 16 words, the tail padding):
 1. ``prepare`` turns T into 1 + cos, in place, for 3CosMul; computes for every distinct (a, b)
    pair the partial score P = cos b - cos a (3CosAdd) or (1 + cos b) / (1 + cos a + 2e-6)
    (3CosMul); and takes the best of every row of T and P over every run of 16 words.
-   ``pair_bounds`` then adds a bound that holds word by word. The questions are joined into
-   components (a pair and the c words asked with it; ``pair_components``), and W = P plus
-   (times) the best T of the pair's component's c words is, at every word, at least the score
-   of every question of that pair. Its run maxima (maxW) are far tighter than maxP's times
-   maxT's, whose two maxima usually come from different words: on the Google set and GloVe
-   300k, 3CosMul, 56% of (question, block) bounds pass without it and 31% with it; of runs,
-   3.2% and 1.2%. The caller takes each table's best over the whole block (``row_max``).
+   ``pair_bounds`` then adds a bound that holds word by word. The (a, b) pairs are grouped by
+   the c words asked with them (``analogy_topk.pair_groups``), and W = P plus (times) the best
+   T of the pair's group's c words is, at every word, at least the score of every question of
+   that pair. Its run maxima (maxW) are far tighter than maxP's times maxT's, whose two maxima
+   usually come from different words: on the Google set and GloVe 300k, 3CosMul, 56% of
+   (question, block) bounds pass without it and 23% with it; of runs, 3.2% and 0.8%. The
+   caller takes each table's best over the whole block (``row_max``).
 2. ``merge_questions``, for every question in a range: skips the block when its bound — the best
    P plus (times) the best of c, or the best W if lower — cannot beat the question's current
    keep-th best score; else tests all the block's runs at once (a vectorised loop into a bit
@@ -102,69 +102,34 @@ def prepare(T, w, mul, pa, pb, P, maxT, maxP):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def pair_bounds(T, w, mul, P, pcomp, ccomp, Tmax, row, maxW):  # pragma: no cover - compiled
-    """After ``prepare``: maxW[p, r], the best over run r of W = P[p] plus (times) Tmax[pcomp[p]],
-    where Tmax[k] is the best of T over the words asked as c in component k (``ccomp[u]``: u's
-    component, -1 where u is never a c). Every question of pair p has its c in that component,
-    and rounding is monotone, so W is at least each of their scores, word by word. ``row`` is
-    scratch. (3CosMul: where P < 0 — 1 + cos b a hair below 0 — W is +inf: the product would
-    not bound.) A pass of its own: folded into ``prepare`` it left the tables colder for the
-    merge, which then took 20-30% longer."""
-    U, wp = T.shape
-    for k in range(Tmax.shape[0]):
+def pair_bounds(T, w, mul, P, pg, gptr, grow, Tmax, row, maxW):  # pragma: no cover - compiled
+    """After ``prepare``: maxW[p, r], the best over run r of W = P[p] plus (times) Tmax[pg[p]],
+    where Tmax[g] is the best of T over group g's c words grow[gptr[g]:gptr[g + 1]]. Every
+    question of pair p has its c among them, and rounding is monotone, so W is at least each
+    of their scores, word by word. ``row`` is scratch. (3CosMul: where P < 0 — 1 + cos b a hair
+    below 0 — W is +inf: the product would not bound.) A pass of its own: folded into
+    ``prepare`` it left the tables colder for the merge, which then took 20-30% longer."""
+    wp = T.shape[1]
+    for g in range(gptr.shape[0] - 1):
+        first = grow[gptr[g]]
         for j in range(w):
-            Tmax[k, j] = _NINF
-    for i in range(U):
-        k = ccomp[i]
-        if k >= 0:
+            Tmax[g, j] = T[first, j]
+        for i in range(gptr[g] + 1, gptr[g + 1]):
+            r = grow[i]
             for j in range(w):
-                Tmax[k, j] = max(Tmax[k, j], T[i, j])
+                Tmax[g, j] = max(Tmax[g, j], T[r, j])
     for j in range(w, wp):
         row[j] = _NINF
     for p in range(P.shape[0]):
-        k = pcomp[p]
+        g = pg[p]
         if mul:
             for j in range(w):
                 x = P[p, j]
-                row[j] = x * Tmax[k, j] if x >= 0 else _INF
+                row[j] = x * Tmax[g, j] if x >= 0 else _INF
         else:
             for j in range(w):
-                row[j] = P[p, j] + Tmax[k, j]
+                row[j] = P[p, j] + Tmax[g, j]
         run_max(row, maxW[p])
-
-
-@njit(cache=True, nogil=True)
-def pair_components(pidx, uc, npairs, U):  # pragma: no cover - compiled
-    """Join each question's pair to its c word. Returns (pcomp, ccomp, n): each pair's
-    component, each word's component where it is asked as c (-1 where it never is), and the
-    number of components. Every question of pair p then has ccomp[c] == pcomp[p]."""
-    parent = np.arange(npairs + U)  # pairs, then words
-    for q in range(pidx.shape[0]):
-        x, y = pidx[q], npairs + uc[q]
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        while parent[y] != y:
-            parent[y] = parent[parent[y]]
-            y = parent[y]
-        if x != y:
-            parent[max(x, y)] = min(x, y)
-    root = np.empty(npairs + U, dtype=np.int64)
-    for i in range(npairs + U):  # parents point lower, so a root is final before its children
-        root[i] = i if parent[i] == i else root[parent[i]]
-    label = np.full(npairs + U, -1, dtype=np.int64)
-    n = 0
-    for p in range(npairs):
-        if label[root[p]] < 0:
-            label[root[p]] = n
-            n += 1
-    pcomp = np.empty(npairs, dtype=np.int64)
-    for p in range(npairs):
-        pcomp[p] = label[root[p]]
-    ccomp = np.full(U, -1, dtype=np.int64)
-    for q in range(uc.shape[0]):
-        ccomp[uc[q]] = label[root[npairs + uc[q]]]
-    return pcomp, ccomp, n
 
 
 @njit(cache=True, nogil=True, inline="always")

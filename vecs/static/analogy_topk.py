@@ -77,6 +77,46 @@ def _question_words(space: Space, qa, qb, qc):
     return unit_rows_f32(space.vectors[uniq]), pairs // U, pairs % U, pidx, uc
 
 
+GROUP_JACCARD = 0.5  # a pair joins a group whose c words are at least this like its own (Jaccard)
+
+
+def pair_groups(pidx, uc, npairs: int, U: int, jaccard: float = GROUP_JACCARD):
+    """Groups of (a, b) pairs by the c words asked with them, for the numba engine's word-by-word
+    bound (``analogy_numba.pair_bounds``): largest first, a pair joins the group whose c words
+    are most like its own (Jaccard at least ``jaccard``), else starts one. Returns
+    (pg, gptr, grow): each pair's group, and group g's c words grow[gptr[g]:gptr[g + 1]]; every
+    question's c is among its pair's group's words. The tighter a group, the tighter the bound;
+    each group costs a pass over its words per block, so where the groups would hold more than
+    twice the U question words, one group holds every c word (a looser bound, never wrong)."""
+    asked = np.zeros((npairs, U), dtype=bool)
+    asked[np.asarray(pidx, dtype=np.int64), np.asarray(uc, dtype=np.int64)] = True
+    sizes = asked.sum(axis=1).tolist()
+    sets = [int.from_bytes(r.tobytes(), "little") for r in np.packbits(asked, axis=1, bitorder="little")]
+    groups: list[list[int]] = []  # [words as bits, how many]
+    pg = np.zeros(npairs, dtype=np.int64)
+    for p in sorted(range(npairs), key=lambda p: (-sizes[p], p)):
+        mine, best, pick = sets[p], jaccard, -1
+        for g, (words, n) in enumerate(groups):
+            both = (words & mine).bit_count()
+            if both >= best * (n + sizes[p] - both):
+                best, pick = both / (n + sizes[p] - both), g
+        if pick < 0:
+            groups.append([mine, sizes[p]])
+            pick = len(groups) - 1
+        else:
+            groups[pick][0] |= mine
+            groups[pick][1] = groups[pick][0].bit_count()
+        pg[p] = pick
+    if sum(n for _, n in groups) > 2 * U:
+        pg[:] = 0
+        groups = [[int.from_bytes(np.packbits(asked.any(axis=0), bitorder="little").tobytes(), "little"), 0]]
+    members = [np.flatnonzero(np.unpackbits(np.frombuffer(words.to_bytes(-(-U // 8), "little"), dtype=np.uint8),
+                                            count=U, bitorder="little")) for words, _ in groups]
+    gptr = np.cumsum([0] + [len(m) for m in members]).astype(np.int64)
+    grow = np.concatenate(members).astype(np.int64)
+    return pg, gptr, grow
+
+
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
                          first: int = 2048, block: int = 512, chunk: int = 8192,
                          threads: int | None = None, stats: dict | None = None,
@@ -96,7 +136,8 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
     ints = [np.ascontiguousarray(x, dtype=np.int64) for x in (pidx, uc, qa, qb, qc)] + [keep]
     pa, pb = (np.ascontiguousarray(x, dtype=np.int64) for x in (pa, pb))
     mul = method == "mul"
-    pcomp, ccomp, ncomp = k.pair_components(ints[0], ints[1], npairs, U)
+    pg, gptr, grow = pair_groups(pidx, uc, npairs, U)
+    ngroups = len(gptr) - 1
     V = space.vectors
     run = k.RUN
     chunk = max(block, chunk // block * block)
@@ -111,7 +152,7 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
             wp = -(-width // run) * run
             nr = wp // run
             self.T, self.P = np.empty(U * wp, np.float32), np.empty(npairs * wp, np.float32)
-            self.Tmax, self.row = np.empty(ncomp * wp, np.float32), np.empty(wp, np.float32)
+            self.Tmax, self.row = np.empty(ngroups * wp, np.float32), np.empty(wp, np.float32)
             self.mT, self.bT = np.empty(U * nr, np.float32), np.empty(U, np.float32)
             self.mP, self.bP = np.empty(npairs * nr, np.float32), np.empty(npairs, np.float32)
             self.mW, self.bW = np.empty(npairs * nr, np.float32), np.empty(npairs, np.float32)
@@ -126,7 +167,8 @@ def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress
             mW = self.mW[: npairs * nr].reshape(npairs, nr)
             np.matmul(Un, unit_block.T, out=T[:, :w])  # (U, w) cosines
             k.prepare(T, w, mul, pa, pb, P, mT, mP)
-            k.pair_bounds(T, w, mul, P, pcomp, ccomp, self.Tmax[: ncomp * wp].reshape(ncomp, wp), self.row[:wp], mW)
+            k.pair_bounds(T, w, mul, P, pg, gptr, grow, self.Tmax[: ngroups * wp].reshape(ngroups, wp), self.row[:wp],
+                          mW)
             for m, whole in ((mT, self.bT), (mP, self.bP), (mW, self.bW)):
                 k.row_max(m, whole)
             return T, P, mT, mP, self.bT, self.bP, mW, self.bW
