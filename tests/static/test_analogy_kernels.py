@@ -129,7 +129,9 @@ def test_word_bounds_hold_and_are_tighter(method):
     mT, mP, mW = (np.empty((n, wp // 16), np.float32) for n in (len(Un), len(pa), len(pa)))
     P = np.empty((len(pa), wp), np.float32)
     k.prepare(T, w, mul, pa, pb, P, mT, mP)
-    k.pair_bounds(T, w, mul, P, pg, gptr, grow, np.empty((3, wp), np.float32), np.empty(wp, np.float32), mW)
+    scratch = np.full(wp, np.inf, dtype=np.float32)  # scratch may hold anything: padding must not show
+    k.pair_bounds(T, w, mul, P, pg, gptr, grow, np.full((3, wp), np.nan, dtype=np.float32), scratch, mW)
+    assert np.isfinite(mW).all()
     P = cos[pb] / (cos[pa] + np.float32(2e-6)) if mul else cos[pb] - cos[pa]
     score = P[pidx] * cos[uc] if mul else P[pidx] + cos[uc]
     score = np.pad(score, ((0, 0), (0, wp - w)), constant_values=-np.inf).reshape(len(qa), -1, 16).max(2)
