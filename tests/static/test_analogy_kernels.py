@@ -108,6 +108,15 @@ def test_pair_groups_by_hand():
     # the same with room for them: a group each
     pg, gptr, grow = at.pair_groups(pidx, uc, 6, 6)
     assert sorted(pg.tolist()) == list(range(6)) and gptr[-1] == 12
+    # ... unless that is more groups than allowed, or too many pairs x words to group at all
+    for limit in (dict(max_groups=5), dict(max_cells=35)):
+        pg, gptr, grow = at.pair_groups(pidx, uc, 6, 6, **limit)
+        assert pg.tolist() == [0] * 6 and grow.tolist() == [0, 1, 2, 3]
+    # no questions: no groups, and the engine returns no rows
+    none = np.zeros(0, dtype=np.int64)
+    assert [x.tolist() for x in at.pair_groups(none, none, 0, 0)] == [[], [0], []]
+    got_i, _ = at.top_candidates_numba(awkward_space(n=40), 40, none, none, none, "mul", None, first=16, block=16)
+    assert got_i.shape == (0, at.CANDIDATES_KEPT)
 
 
 @pytest.mark.parametrize("method", ["add", "mul"])

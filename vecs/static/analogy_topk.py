@@ -80,41 +80,47 @@ def _question_words(space: Space, qa, qb, qc):
 GROUP_JACCARD = 0.5  # a pair joins a group whose c words are at least this like its own (Jaccard)
 
 
-def pair_groups(pidx, uc, npairs: int, U: int, jaccard: float = GROUP_JACCARD):
+def pair_groups(pidx, uc, npairs: int, U: int, jaccard: float = GROUP_JACCARD, max_groups: int = 256,
+                max_cells: int = 20_000_000):
     """Groups of (a, b) pairs by the c words asked with them, for the numba engine's word-by-word
     bound (``analogy_numba.pair_bounds``): largest first, a pair joins the group whose c words
     are most like its own (Jaccard at least ``jaccard``), else starts one. Returns
     (pg, gptr, grow): each pair's group, and group g's c words grow[gptr[g]:gptr[g + 1]]; every
     question's c is among its pair's group's words. The tighter a group, the tighter the bound;
     each group costs a pass over its words per block, so where the groups would hold more than
-    twice the U question words, one group holds every c word (a looser bound, never wrong)."""
-    asked = np.zeros((npairs, U), dtype=bool)
-    asked[np.asarray(pidx, dtype=np.int64), np.asarray(uc, dtype=np.int64)] = True
-    sizes = asked.sum(axis=1).tolist()
-    sets = [int.from_bytes(r.tobytes(), "little") for r in np.packbits(asked, axis=1, bitorder="little")]
+    twice the U question words, or number more than ``max_groups``, one group holds every c word
+    (a looser bound, never wrong); and so it does, without grouping, past ``max_cells`` pairs x
+    words (the grouping's own memory and time)."""
+    pidx, uc = np.asarray(pidx, dtype=np.int64), np.asarray(uc, dtype=np.int64)
     groups: list[list[int]] = []  # [words as bits, how many]
     pg = np.zeros(npairs, dtype=np.int64)
-    for p in sorted(range(npairs), key=lambda p: (-sizes[p], p)):
-        mine, best, pick = sets[p], jaccard, -1
-        for g, (words, n) in enumerate(groups):
-            both = (words & mine).bit_count()
-            if both >= best * (n + sizes[p] - both):
-                best, pick = both / (n + sizes[p] - both), g
-        if pick < 0:
-            groups.append([mine, sizes[p]])
-            pick = len(groups) - 1
-        else:
-            groups[pick][0] |= mine
-            groups[pick][1] = groups[pick][0].bit_count()
-        pg[p] = pick
-    if sum(n for _, n in groups) > 2 * U:
+    if npairs * U <= max_cells:
+        asked = np.zeros((npairs, U), dtype=bool)
+        asked[pidx, uc] = True
+        sizes = asked.sum(axis=1).tolist()
+        sets = [int.from_bytes(r.tobytes(), "little") for r in np.packbits(asked, axis=1, bitorder="little")]
+        for p in sorted(range(npairs), key=lambda p: (-sizes[p], p)):
+            mine, best, pick = sets[p], jaccard, -1
+            for g, (words, n) in enumerate(groups):
+                both = (words & mine).bit_count()
+                if both >= best * (n + sizes[p] - both):
+                    best, pick = both / (n + sizes[p] - both), g
+            if pick < 0:
+                groups.append([mine, sizes[p]])
+                pick = len(groups) - 1
+            else:
+                groups[pick][0] |= mine
+                groups[pick][1] = groups[pick][0].bit_count()
+            pg[p] = pick
+    if not groups or len(groups) > max_groups or sum(n for _, n in groups) > 2 * U:
         pg[:] = 0
-        groups = [[int.from_bytes(np.packbits(asked.any(axis=0), bitorder="little").tobytes(), "little"), 0]]
-    members = [np.flatnonzero(np.unpackbits(np.frombuffer(words.to_bytes(-(-U // 8), "little"), dtype=np.uint8),
-                                            count=U, bitorder="little")) for words, _ in groups]
+        members = [np.unique(uc)] if len(uc) else []
+    else:
+        nbytes = -(-U // 8)
+        members = [np.flatnonzero(np.unpackbits(np.frombuffer(words.to_bytes(nbytes, "little"), dtype=np.uint8),
+                                                count=U, bitorder="little")) for words, _ in groups]
     gptr = np.cumsum([0] + [len(m) for m in members]).astype(np.int64)
-    grow = np.concatenate(members).astype(np.int64)
-    return pg, gptr, grow
+    return pg, gptr, np.concatenate([np.zeros(0, dtype=np.int64)] + members).astype(np.int64)
 
 
 def top_candidates_numba(space: Space, R: int, qa, qb, qc, method: str, progress: ProgressFn | None,
