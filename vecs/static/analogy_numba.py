@@ -167,8 +167,7 @@ def _run_test(mul):
         bits = np.uint64(0)
         for i in range(r1 - r0):
             r = np.uint64(r0 + i)  # unsigned: no wraparound test, so unit-stride loads, not gathers
-            x, y = maxP[p, r], maxT[c, r]
-            bound = min(x * y if mul else x + y, maxW[p, r])
+            bound = min(_mul_or_add(maxP[p, r], maxT[c, r], mul), maxW[p, r])
             bits |= np.uint64((bound > t) & (bound >= o)) << np.uint64(i)
         return bits
     return passes
